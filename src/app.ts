@@ -1,0 +1,50 @@
+import { OpenAPIHono } from '@hono/zod-openapi';
+import { bodyLimit } from 'hono/body-limit';
+import { cohortRoutes } from './cohorts/cohorts.routes';
+import type { AppEnv } from './context';
+import { enrollmentRoutes } from './enrollments/enrollments.routes';
+import { jsonResponse, renderError } from './middleware/errors';
+import { answerMethodNotAllowed } from './middleware/method-not-allowed';
+import { requestContext } from './middleware/request-context';
+import { registerOpenApiDocument } from './openapi';
+import { provisioningRoutes } from './provisioning/provisioning.routes';
+
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+export function createApp() {
+  // strict: false — every path also matches with a trailing slash, as upstream's URL patterns do.
+  const app = new OpenAPIHono<AppEnv>({ strict: false });
+
+  app.use('*', requestContext());
+  app.use(
+    '*',
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: () =>
+        jsonResponse(
+          { error_code: 'payload_too_large', developer_message: 'Request body exceeds the 1 MiB limit.' },
+          413,
+        ),
+    }),
+  );
+
+  app.get('/health', (c) => c.json({ status: 'ok' }));
+  app.route('/api/enrollment/v1', enrollmentRoutes);
+  app.route('/api/admin/v1', provisioningRoutes);
+  app.route('/api/cohorts/v1', cohortRoutes);
+  registerOpenApiDocument(app);
+  answerMethodNotAllowed(app);
+
+  app.notFound((c) =>
+    jsonResponse(
+      {
+        error_code: 'not_found',
+        developer_message: `No route for ${c.req.method} ${c.req.path}`,
+        detail: 'Not found.',
+      },
+      404,
+    ),
+  );
+  app.onError((error, c) => renderError(c, error));
+  return app;
+}

@@ -1,0 +1,78 @@
+import type { MiddlewareHandler } from 'hono';
+import type { AppEnv } from '../context';
+import { constantTimeEquals } from '../lib/constant-time';
+import { ApiError, AUTH_MESSAGES } from '../lib/errors';
+import { accountFromClaims } from '../users/users.service';
+import { JwtError, verifyJwt } from './jwt';
+import { ANONYMOUS, isAuthenticated, type Principal } from './principal';
+
+/** Error bodies: DRF's `{"detail"}` for most endpoints, the developer shape for the admin list (E8). */
+export type ErrorStyle = 'detail' | 'developer';
+
+const WWW_AUTHENTICATE = { 'WWW-Authenticate': 'JWT realm="api"' };
+
+export function authError(style: ErrorStyle, status: 401 | 403, message: string): ApiError {
+  const body = style === 'detail' ? { detail: message } : { developer_message: message };
+  return new ApiError(status, body, status === 401 ? WWW_AUTHENTICATE : {});
+}
+
+const JWT_HEADER = /^(JWT|Bearer)(?:\s+(.*))?$/i;
+
+async function hasValidApiKey(header: string | undefined, configured: string | null): Promise<boolean> {
+  if (!header || !configured) return false;
+  return constantTimeEquals(header, configured);
+}
+
+export interface AuthOptions {
+  style?: ErrorStyle;
+  /** The API key grants nothing here (E7, E8, E9, bulk enroll): it is neither required nor counted. */
+  jwtOnly?: boolean;
+  /** Let unauthenticated calls through (the endpoint decides). */
+  optional?: boolean;
+}
+
+/**
+ * Establishes the principal: a JWT in `Authorization: JWT|Bearer …` (a bad one is 401 even when an
+ * API key is also sent, as DRF authenticates before it checks permissions) and/or `X-Edx-Api-Key`.
+ */
+export const authenticate = ({
+  style = 'detail',
+  jwtOnly = false,
+  optional = false,
+}: AuthOptions = {}): MiddlewareHandler<AppEnv> =>
+  async function authenticate(c, next) {
+    const deps = c.var.deps;
+    const principal: Principal = { ...ANONYMOUS };
+    const authorization = c.req.header('Authorization');
+    const match = authorization ? JWT_HEADER.exec(authorization.trim()) : null;
+    if (match) {
+      const token = match[2]?.trim();
+      if (!token || /\s/.test(token)) {
+        throw authError(style, 401, 'Invalid Authorization header. No credentials provided.');
+      }
+      try {
+        const claims = await verifyJwt(token, deps.config);
+        principal.user = await accountFromClaims(deps, claims);
+        principal.restricted = claims.isRestricted;
+        principal.scopes = claims.scopes;
+        principal.filters = claims.filters;
+      } catch (error) {
+        if (error instanceof JwtError) throw authError(style, 401, error.message);
+        throw error;
+      }
+    }
+    if (!jwtOnly) principal.apiKey = await hasValidApiKey(c.req.header('X-Edx-Api-Key'), deps.config.EDX_API_KEY);
+    c.set('principal', principal);
+    if (!optional && !isAuthenticated(principal)) throw authError(style, 401, AUTH_MESSAGES.notAuthenticated);
+    await next();
+  };
+
+/** 403 unless `allowed(principal)`; runs after `authenticate`, before the throttle and input checks. */
+export const requirePermission = (
+  allowed: (principal: Principal) => boolean,
+  style: ErrorStyle = 'detail',
+): MiddlewareHandler<AppEnv> =>
+  async function requirePermission(c, next) {
+    if (!allowed(c.var.principal)) throw authError(style, 403, AUTH_MESSAGES.forbidden);
+    await next();
+  };

@@ -1,0 +1,81 @@
+import { createLocalJWKSet, decodeProtectedHeader, errors, type JWTPayload, jwtVerify } from 'jose';
+import type { Config } from '../config';
+
+export interface JwtClaims {
+  username: string;
+  email: string;
+  administrator: boolean;
+  isRestricted: boolean;
+  scopes: string[];
+  filters: string[];
+}
+
+export class JwtError extends Error {}
+
+const ASYMMETRIC_ALGORITHMS = ['RS256', 'RS512', 'ES256'];
+const USERNAME = /^[\p{L}\p{N}_.@+-]{1,150}$/u;
+const encoder = new TextEncoder();
+
+// Imported keys live for the isolate: importing a key per request would cost more than verifying.
+let cachedSecret: { source: string; key: Uint8Array } | null = null;
+let cachedJwks: { source: JsonWebKey[]; keys: ReturnType<typeof createLocalJWKSet> } | null = null;
+
+function secretKey(secret: string): Uint8Array {
+  if (cachedSecret?.source !== secret) cachedSecret = { source: secret, key: encoder.encode(secret) };
+  return cachedSecret.key;
+}
+
+function jwkSet(keys: JsonWebKey[]) {
+  if (cachedJwks?.source !== keys) {
+    cachedJwks = { source: keys, keys: createLocalJWKSet({ keys: keys as never }) };
+  }
+  return cachedJwks.keys;
+}
+
+function stringList(value: unknown): string[] {
+  return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
+}
+
+/**
+ * Verifies an edX JWT: HS256 with `JWT_SECRET_KEY`, RS256/RS512/ES256 with the JWK set (by `kid`);
+ * `exp`, `iss` and `aud` always checked. Any other algorithm (including `none`) is refused, so an
+ * HS256 token cannot be verified with a public key (key confusion).
+ */
+export async function verifyJwt(token: string, config: Config): Promise<JwtClaims> {
+  let alg: string | undefined;
+  try {
+    alg = decodeProtectedHeader(token).alg;
+  } catch {
+    throw new JwtError('Error decoding signature.');
+  }
+  const options = { issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE, requiredClaims: ['exp'] };
+  let payload: JWTPayload;
+  try {
+    if (alg === 'HS256' && config.JWT_SECRET_KEY) {
+      ({ payload } = await jwtVerify(token, secretKey(config.JWT_SECRET_KEY), { ...options, algorithms: ['HS256'] }));
+    } else if (alg && ASYMMETRIC_ALGORITHMS.includes(alg) && config.JWT_PUBLIC_SIGNING_JWK_SET) {
+      ({ payload } = await jwtVerify(token, jwkSet(config.JWT_PUBLIC_SIGNING_JWK_SET.keys), {
+        ...options,
+        algorithms: ASYMMETRIC_ALGORITHMS,
+      }));
+    } else {
+      throw new JwtError('Error decoding signature.');
+    }
+  } catch (error) {
+    if (error instanceof JwtError) throw error;
+    if (error instanceof errors.JWTExpired) throw new JwtError('Signature has expired.');
+    throw new JwtError('Error decoding signature.');
+  }
+  const username = payload.preferred_username;
+  if (typeof username !== 'string' || !USERNAME.test(username)) {
+    throw new JwtError('Invalid payload: preferred_username is required.');
+  }
+  return {
+    username,
+    email: typeof payload.email === 'string' ? payload.email : '',
+    administrator: payload.administrator === true,
+    isRestricted: payload.is_restricted === true,
+    scopes: stringList(payload.scopes),
+    filters: stringList(payload.filters),
+  };
+}

@@ -1,0 +1,117 @@
+import { z } from 'zod';
+import { parseRate, type Rate } from './lib/rate';
+
+/**
+ * Configuration of the contract (service-contract.md §Configuration), parsed once per `env`
+ * object. A bad value is a 500 naming the variable, never a silent default.
+ */
+const boolString = (name: string, fallback: boolean) =>
+  z
+    .string()
+    .optional()
+    .transform((value, ctx) => {
+      if (value === undefined || value === '') return fallback;
+      const v = value.trim().toLowerCase();
+      if (v === 'true' || v === '1') return true;
+      if (v === 'false' || v === '0') return false;
+      ctx.addIssue({ code: 'custom', message: `${name} must be true or false` });
+      return z.NEVER;
+    });
+
+const rateString = (name: string, fallback: string) =>
+  z
+    .string()
+    .optional()
+    .transform((value, ctx): Rate => {
+      const rate = parseRate(value || fallback);
+      if (!rate) {
+        ctx.addIssue({ code: 'custom', message: `${name} must look like N/second|minute|hour|day` });
+        return z.NEVER;
+      }
+      return rate;
+    });
+
+const optionalSecret = z
+  .string()
+  .optional()
+  .transform((v) => (v ? v : null));
+
+const jwkSet = z
+  .string()
+  .optional()
+  .transform((value, ctx) => {
+    if (!value) return null;
+    try {
+      const parsed = JSON.parse(value) as unknown;
+      const keys = (parsed as { keys?: unknown }).keys;
+      if (Array.isArray(keys) && keys.every((k) => typeof k === 'object' && k !== null)) {
+        return { keys: keys as JsonWebKey[] };
+      }
+    } catch {
+      // reported below
+    }
+    ctx.addIssue({ code: 'custom', message: 'JWT_PUBLIC_SIGNING_JWK_SET must be a JSON JWK set ({"keys": [...]})' });
+    return z.NEVER;
+  });
+
+const url = (fallback: string) =>
+  z
+    .string()
+    .optional()
+    .transform((v) => v || fallback)
+    .pipe(z.url())
+    .transform((v) => v.replace(/\/+$/, ''));
+
+const ConfigSchema = z.object({
+  JWT_SECRET_KEY: optionalSecret,
+  JWT_PUBLIC_SIGNING_JWK_SET: jwkSet,
+  JWT_ISSUER: z
+    .string()
+    .optional()
+    .transform((v) => v || 'http://localhost:18000/oauth2'),
+  JWT_AUDIENCE: z
+    .string()
+    .optional()
+    .transform((v) => v || 'lms-key'),
+  EDX_API_KEY: optionalSecret,
+  RATE_LIMIT_ENABLED: boolString('RATE_LIMIT_ENABLED', true),
+  THROTTLE_USER_RATE: rateString('THROTTLE_USER_RATE', '40/minute'),
+  THROTTLE_STAFF_RATE: rateString('THROTTLE_STAFF_RATE', '120/minute'),
+  ENROLLMENT_COURSE_DETAILS_CACHE_TIMEOUT: z
+    .string()
+    .optional()
+    .transform((v) => v || '60')
+    .pipe(z.string().regex(/^\d{1,9}$/, 'ENROLLMENT_COURSE_DETAILS_CACHE_TIMEOUT must be a whole number of seconds'))
+    .transform(Number),
+  LMS_ROOT_URL: url('http://localhost:18000'),
+  RETIREMENT_SERVICE_WORKER_USERNAME: z
+    .string()
+    .optional()
+    .transform((v) => v || 'retirement_service_worker'),
+  ENABLE_ENROLLMENT_RESET: boolString('ENABLE_ENROLLMENT_RESET', false),
+  TRUST_COUNTRY_HEADER: boolString('TRUST_COUNTRY_HEADER', false),
+});
+
+export type Config = z.output<typeof ConfigSchema>;
+
+export class ConfigError extends Error {
+  constructor(readonly variables: Record<string, string>) {
+    super(`invalid configuration: ${Object.keys(variables).join(', ')}`);
+  }
+}
+
+const parsed = new WeakMap<object, Config | ConfigError>();
+
+/** Parses the vars once per env object (the runtime reuses it across requests of an isolate). */
+export function loadConfig(env: Env): Config {
+  let result = parsed.get(env);
+  if (!result) {
+    const outcome = ConfigSchema.safeParse(env);
+    result = outcome.success
+      ? outcome.data
+      : new ConfigError(Object.fromEntries(outcome.error.issues.map((i) => [String(i.path[0]), i.message])));
+    parsed.set(env, result);
+  }
+  if (result instanceof ConfigError) throw result;
+  return result;
+}

@@ -1,0 +1,45 @@
+import type { Context } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import { ConfigError } from '../config';
+import { ApiError } from '../lib/errors';
+
+/** JSON with exactly `Content-Type: application/json` (some edX clients compare it literally). */
+export function jsonResponse(body: unknown, status: number, headers: Record<string, string> = {}): Response {
+  return new Response(JSON.stringify(body), {
+    status,
+    headers: { 'Content-Type': 'application/json', ...headers },
+  });
+}
+
+/** One place that turns anything thrown into the wire body (app.onError and the outer middleware). */
+export function renderError(c: Context, error: unknown): Response {
+  if (error instanceof ApiError) return jsonResponse(error.body, error.status, error.headers);
+  if (error instanceof ConfigError) {
+    return jsonResponse(
+      {
+        error_code: 'bad_configuration',
+        developer_message: `Invalid service configuration: ${Object.keys(error.variables).join(', ')}`,
+        field_errors: Object.fromEntries(
+          Object.entries(error.variables).map(([name, message]) => [name, { developer_message: message }]),
+        ),
+      },
+      500,
+    );
+  }
+  if (error instanceof HTTPException) {
+    const status = error.status;
+    if (status === 413) {
+      return jsonResponse(
+        { error_code: 'payload_too_large', developer_message: 'Request body exceeds the 1 MiB limit.' },
+        413,
+      );
+    }
+    return jsonResponse({ error_code: 'http_error', developer_message: error.message || 'Request failed.' }, status);
+  }
+  const requestId = c.get('requestId') as string | undefined;
+  console.error(JSON.stringify({ requestId, error: String(error), stack: (error as Error)?.stack }));
+  return jsonResponse(
+    { error_code: 'internal_error', developer_message: `Unexpected server error (request ${requestId ?? 'unknown'}).` },
+    500,
+  );
+}
