@@ -6,13 +6,24 @@ import { accountFromClaims } from '../users/users.service';
 import { JwtError, verifyJwt } from './jwt';
 import { ANONYMOUS, isAuthenticated, type Principal } from './principal';
 
-/** Error bodies: DRF's `{"detail"}` for most endpoints, the developer shape for the admin list (E8). */
-export type ErrorStyle = 'detail' | 'developer';
+/**
+ * Error bodies: DRF's `{"detail"}` for most upstream endpoints, `{"developer_message"}` for upstream's
+ * DeveloperErrorViewMixin views (admin list E8, cohorts), and `{"error_code", "developer_message"}`
+ * for this service's own APIs (provisioning).
+ */
+export type ErrorStyle = 'detail' | 'developer' | 'service';
 
 const WWW_AUTHENTICATE = { 'WWW-Authenticate': 'JWT realm="api"' };
 
+/** The body of a 401/403/429 in the endpoint's style. */
+export function styledBody(style: ErrorStyle, errorCode: string, message: string) {
+  if (style === 'detail') return { detail: message };
+  if (style === 'developer') return { developer_message: message };
+  return { error_code: errorCode, developer_message: message };
+}
+
 export function authError(style: ErrorStyle, status: 401 | 403, message: string): ApiError {
-  const body = style === 'detail' ? { detail: message } : { developer_message: message };
+  const body = styledBody(style, status === 401 ? 'not_authenticated' : 'forbidden', message);
   return new ApiError(status, body, status === 401 ? WWW_AUTHENTICATE : {});
 }
 

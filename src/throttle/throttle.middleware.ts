@@ -1,5 +1,5 @@
 import type { MiddlewareHandler } from 'hono';
-import type { ErrorStyle } from '../auth/auth.middleware';
+import { type ErrorStyle, styledBody } from '../auth/auth.middleware';
 import { isGlobalStaff } from '../auth/principal';
 import type { AppEnv } from '../context';
 import { ApiError } from '../lib/errors';
@@ -48,7 +48,7 @@ export const throttle = ({ style = 'detail', identity = 'user' }: ThrottleOption
     };
     if (!decision.allowed) {
       const message = throttledMessage(decision.resetSeconds);
-      throw new ApiError(429, style === 'detail' ? { detail: message } : { developer_message: message }, {
+      throw new ApiError(429, styledBody(style, 'throttled', message), {
         ...headers,
         'Retry-After': String(decision.resetSeconds),
       });
