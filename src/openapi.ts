@@ -14,7 +14,8 @@ export function document(router: Router, route: RouteConfig): void {
   router.openAPIRegistry.registerPath(route);
 }
 
-export const SECURITY = {
+type SecurityRequirement = Record<string, string[]>;
+export const SECURITY: Record<'jwt' | 'apiKey' | 'jwtOrApiKey', SecurityRequirement[]> = {
   jwt: [{ JwtAuth: [] }],
   apiKey: [{ ApiKey: [] }],
   jwtOrApiKey: [{ JwtAuth: [] }, { ApiKey: [] }],

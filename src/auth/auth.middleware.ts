@@ -87,3 +87,14 @@ export const requirePermission = (
     if (!allowed(c.var.principal)) throw authError(style, 403, AUTH_MESSAGES.forbidden);
     await next();
   };
+
+/**
+ * For public endpoints (course details): no authentication is performed — an `Authorization`
+ * header is ignored, a bad JWT is not a 401 — but a valid API key still exempts from the throttle.
+ */
+export const apiKeyOnly = (): MiddlewareHandler<AppEnv> =>
+  async function apiKeyOnly(c, next) {
+    const apiKey = await hasValidApiKey(c.req.header('X-Edx-Api-Key'), c.var.deps.config.EDX_API_KEY);
+    c.set('principal', { ...ANONYMOUS, apiKey });
+    await next();
+  };

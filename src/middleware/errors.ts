@@ -11,6 +11,10 @@ export function jsonResponse(body: unknown, status: number, headers: Record<stri
   });
 }
 
+/** 200 with a zero-byte body typed as JSON (upstream's "no enrollment" answer). */
+export const emptyJsonResponse = () =>
+  new Response('', { status: 200, headers: { 'Content-Type': 'application/json' } });
+
 /** One place that turns anything thrown into the wire body (app.onError and the outer middleware). */
 export function renderError(c: Context, error: unknown): Response {
   if (error instanceof ApiError) return jsonResponse(error.body, error.status, error.headers);

@@ -1,0 +1,307 @@
+import { and, asc, eq, inArray, type SQL, sql } from 'drizzle-orm';
+import type { Db } from '../db/client';
+import { insertFromSelect } from '../db/insert-select';
+import {
+  cohortMemberships,
+  cohortPreassignments,
+  cohorts,
+  courseModes,
+  courseRoles,
+  courseRuns,
+  enrollmentAllowances,
+  enrollmentAttributes,
+  enrollmentAudit,
+  enrollments,
+  userOrgPreferences,
+  users,
+} from '../db/schema';
+
+export type CourseRow = typeof courseRuns.$inferSelect;
+export type ModeRow = typeof courseModes.$inferSelect;
+export type EnrollmentRow = typeof enrollments.$inferSelect;
+export type UserRow = typeof users.$inferSelect;
+
+/** How a request names its target user: by username, or by e-mail (oldest account wins). */
+export type UserSelector = { username: string } | { email: string };
+
+export function userIdOf(selector: UserSelector): SQL {
+  return 'username' in selector
+    ? sql`(select ${users.id} from ${users} where ${users.username} = ${selector.username})`
+    : sql`(select ${users.id} from ${users} where ${users.email} = ${selector.email} order by ${users.id} limit 1)`;
+}
+
+const courseQuery = (db: Db, courseId: string) => db.select().from(courseRuns).where(eq(courseRuns.id, courseId));
+const modesQuery = (db: Db, courseId: string) =>
+  db.select().from(courseModes).where(eq(courseModes.courseId, courseId)).orderBy(asc(courseModes.position));
+
+/** A course run and its modes: one round trip. */
+export async function findCourseWithModes(db: Db, courseId: string) {
+  const [course, modes] = await db.batch([courseQuery(db, courseId), modesQuery(db, courseId)]);
+  return { course: course[0] ?? null, modes };
+}
+
+/** One enrollment of a user (any state) with its course and modes: one round trip. */
+export async function findEnrollmentWithCourse(db: Db, username: string, courseId: string) {
+  const [rows, course, modes] = await db.batch([
+    db
+      .select({ enrollment: enrollments, username: users.username })
+      .from(enrollments)
+      .innerJoin(users, eq(users.id, enrollments.userId))
+      .where(and(eq(users.username, username), eq(enrollments.courseId, courseId))),
+    courseQuery(db, courseId),
+    modesQuery(db, courseId),
+  ]);
+  return { enrollment: rows[0]?.enrollment ?? null, course: course[0] ?? null, modes };
+}
+
+/**
+ * A user's active enrollments with their courses and modes, plus (when `viewerId` is given) the
+ * courses the viewer is course staff of: one round trip whatever the number of enrollments.
+ */
+export async function findActiveEnrollmentsOfUser(db: Db, username: string, viewerId: number | null) {
+  const enrollmentCourses = db
+    .select({ courseId: enrollments.courseId })
+    .from(enrollments)
+    .innerJoin(users, eq(users.id, enrollments.userId))
+    .where(and(eq(users.username, username), eq(enrollments.isActive, true)));
+  const [rows, courses, modes, staffOf] = await db.batch([
+    db
+      .select({ enrollment: enrollments })
+      .from(enrollments)
+      .innerJoin(users, eq(users.id, enrollments.userId))
+      .where(and(eq(users.username, username), eq(enrollments.isActive, true)))
+      .orderBy(asc(enrollments.createdAt), asc(enrollments.id)),
+    db.select().from(courseRuns).where(inArray(courseRuns.id, enrollmentCourses)),
+    db
+      .select()
+      .from(courseModes)
+      .where(inArray(courseModes.courseId, enrollmentCourses))
+      .orderBy(asc(courseModes.courseId), asc(courseModes.position)),
+    db
+      .selectDistinct({ courseId: courseRoles.courseId })
+      .from(courseRoles)
+      .innerJoin(users, eq(users.id, courseRoles.userId))
+      .where(and(eq(courseRoles.userId, viewerId ?? -1), eq(users.isActive, true))),
+  ]);
+  return { enrollments: rows.map((r) => r.enrollment), courses, modes, staffOf: staffOf.map((r) => r.courseId) };
+}
+
+export interface EnrollContextQuery {
+  target: UserSelector;
+  courseId: string;
+  callerId: number | null;
+  cohortName: string | null;
+}
+
+/**
+ * Everything POST /enrollment decides on, read in one round trip: the target, the course and its
+ * modes, the current enrollment, the allowance for the target's e-mail, roles of target and caller,
+ * the named cohort, the target's cohort pre-assignment and the course's random cohorts.
+ */
+export async function loadEnrollContext(db: Db, q: EnrollContextQuery) {
+  const targetId = userIdOf(q.target);
+  const targetEmail = sql`(select ${users.email} from ${users} where ${users.id} = ${targetId})`;
+  const staffUserIds = db
+    .select({ id: courseRoles.userId })
+    .from(courseRoles)
+    .where(eq(courseRoles.courseId, q.courseId));
+  const [target, course, modes, current, allowance, roles, named, preassigned, random] = await db.batch([
+    db.select().from(users).where(eq(users.id, targetId)),
+    db
+      .select({
+        course: courseRuns,
+        // Counted only when the course has a capacity (CASE short-circuits the subquery).
+        activeLearners: sql<number | null>`case when ${courseRuns.maxStudentEnrollmentsAllowed} is null then null else (
+          select count(*) from ${enrollments}
+          where ${enrollments.courseId} = ${courseRuns.id} and ${enrollments.isActive} = 1
+            and ${enrollments.userId} not in ${staffUserIds}) end`,
+      })
+      .from(courseRuns)
+      .where(eq(courseRuns.id, q.courseId)),
+    modesQuery(db, q.courseId),
+    db
+      .select()
+      .from(enrollments)
+      .where(and(eq(enrollments.userId, targetId), eq(enrollments.courseId, q.courseId))),
+    db
+      .select()
+      .from(enrollmentAllowances)
+      .where(and(eq(enrollmentAllowances.email, targetEmail), eq(enrollmentAllowances.courseId, q.courseId))),
+    db
+      .select({ userId: courseRoles.userId, role: courseRoles.role, isActive: users.isActive })
+      .from(courseRoles)
+      .innerJoin(users, eq(users.id, courseRoles.userId))
+      .where(
+        and(eq(courseRoles.courseId, q.courseId), sql`${courseRoles.userId} in (${targetId}, ${q.callerId ?? -1})`),
+      ),
+    db
+      .select()
+      .from(cohorts)
+      .where(and(eq(cohorts.courseId, q.courseId), eq(cohorts.name, q.cohortName ?? ''))),
+    db
+      .select({ cohortId: cohortPreassignments.cohortId })
+      .from(cohortPreassignments)
+      .where(and(eq(cohortPreassignments.courseId, q.courseId), eq(cohortPreassignments.email, targetEmail))),
+    db
+      .select({ id: cohorts.id })
+      .from(cohorts)
+      .where(and(eq(cohorts.courseId, q.courseId), eq(cohorts.assignmentType, 'random')))
+      .orderBy(asc(cohorts.id)),
+  ]);
+  return {
+    target: target[0] ?? null,
+    course: course[0]?.course ?? null,
+    activeLearners: course[0]?.activeLearners ?? null,
+    modes,
+    current: current[0] ?? null,
+    allowance: allowance[0] ?? null,
+    roles,
+    cohort: q.cohortName === null ? null : (named[0] ?? null),
+    preassignedCohortId: preassigned[0]?.cohortId ?? null,
+    randomCohortIds: random.map((r) => r.id),
+  };
+}
+
+// ---- statements for the caller's batch (services run them together with `db.batch`) ----
+
+export interface EnrollmentChange {
+  userId: number;
+  courseId: string;
+  mode: string;
+  isActive: boolean;
+  now: number;
+}
+
+/** Who asked for a change and what they asked for (the audit record's facts). */
+export interface AuditFacts {
+  courseId: string;
+  userId: number;
+  enrolledEmail: string;
+  enrolledBy: string | null;
+  timeStamp: number;
+  reason: string | null;
+  source: string;
+  requestedMode: string | null;
+  requestedIsActive: boolean | null;
+  actualMode: string;
+  actualIsActive: boolean;
+}
+
+const flag = (value: boolean | null) => (value === null ? null : value ? 1 : 0);
+
+/**
+ * Audit row for an enrollment change, written only if the stored row really differs from the
+ * target state, with the "from" state read inside the same transaction. Run it just before
+ * `writeEnrollment` in one batch: concurrent identical requests then leave exactly one record,
+ * and every record matches the state it replaced.
+ */
+export const recordEnrollmentChange = (db: Db, change: EnrollmentChange, facts: AuditFacts) =>
+  insertFromSelect(
+    db,
+    enrollmentAudit,
+    {
+      id: null,
+      courseId: facts.courseId,
+      enrolledEmail: facts.enrolledEmail,
+      enrolledBy: facts.enrolledBy,
+      timeStamp: facts.timeStamp,
+      stateTransition: sql`'from ' || (case when e.is_active = 1 then 'enrolled' else 'unenrolled' end) || ${
+        change.isActive ? ' to enrolled' : ' to unenrolled'
+      }`,
+      reason: facts.reason,
+      role: null,
+      enrollmentId: sql`e.id`,
+      userId: facts.userId,
+      source: facts.source,
+      requestedMode: facts.requestedMode,
+      requestedIsActive: flag(facts.requestedIsActive),
+      actualMode: change.mode,
+      actualIsActive: flag(change.isActive),
+    },
+    sql`from (select 1) as one
+      left join ${enrollments} e on e.user_id = ${change.userId} and e.course_id = ${change.courseId}
+      where e.id is null or e.is_active != ${flag(change.isActive)} or e.mode != ${change.mode}`,
+  );
+
+/** Creates or updates the (user, course) row; a row already in the target state is left alone. */
+export const writeEnrollment = (db: Db, change: EnrollmentChange) =>
+  db
+    .insert(enrollments)
+    .values({
+      userId: change.userId,
+      courseId: change.courseId,
+      mode: change.mode,
+      isActive: change.isActive,
+      createdAt: change.now,
+      updatedAt: change.now,
+    })
+    .onConflictDoUpdate({
+      target: [enrollments.userId, enrollments.courseId],
+      set: { mode: change.mode, isActive: change.isActive, updatedAt: change.now },
+      setWhere: sql`${enrollments.isActive} != excluded.is_active or ${enrollments.mode} != excluded.mode`,
+    });
+
+const enrollmentIdOf = (userId: number, courseId: string) =>
+  sql`(select ${enrollments.id} from ${enrollments} where ${enrollments.userId} = ${userId} and ${enrollments.courseId} = ${courseId})`;
+
+/** Points audit rows written before their enrollment existed at it (same batch, after the write). */
+export const linkAuditToEnrollment = (db: Db, userId: number, courseId: string) =>
+  db
+    .update(enrollmentAudit)
+    .set({ enrollmentId: enrollmentIdOf(userId, courseId) })
+    .where(
+      and(
+        eq(enrollmentAudit.courseId, courseId),
+        eq(enrollmentAudit.userId, userId),
+        sql`${enrollmentAudit.enrollmentId} is null`,
+      ),
+    );
+
+export const readEnrollment = (db: Db, userId: number, courseId: string) =>
+  db
+    .select()
+    .from(enrollments)
+    .where(and(eq(enrollments.userId, userId), eq(enrollments.courseId, courseId)));
+
+/** A plain audit row (e.g. a trusted service's request that changed nothing). */
+export const insertAudit = (db: Db, facts: AuditFacts, stateTransition: string, enrollmentId: number | null) =>
+  db.insert(enrollmentAudit).values({ ...facts, stateTransition, enrollmentId, role: null });
+
+export const upsertEnrollmentAttribute = (
+  db: Db,
+  userId: number,
+  courseId: string,
+  attribute: { namespace: string; name: string; value: string },
+) =>
+  db
+    .insert(enrollmentAttributes)
+    .values({ enrollmentId: enrollmentIdOf(userId, courseId), ...attribute })
+    .onConflictDoUpdate({
+      target: [enrollmentAttributes.enrollmentId, enrollmentAttributes.namespace, enrollmentAttributes.name],
+      set: { value: attribute.value },
+    });
+
+export const placeInCohort = (db: Db, courseId: string, userId: number, cohortId: number) =>
+  db
+    .insert(cohortMemberships)
+    .values({ courseId, userId, cohortId })
+    .onConflictDoUpdate({ target: [cohortMemberships.courseId, cohortMemberships.userId], set: { cohortId } });
+
+/** Adds to a cohort only when the learner has none in the course yet (random assignment). */
+export const placeInCohortIfNone = (db: Db, courseId: string, userId: number, cohortId: number) =>
+  db.insert(cohortMemberships).values({ courseId, userId, cohortId }).onConflictDoNothing();
+
+export const linkAllowance = (db: Db, allowanceId: number, userId: number) =>
+  db
+    .update(enrollmentAllowances)
+    .set({ userId })
+    .where(and(eq(enrollmentAllowances.id, allowanceId), sql`${enrollmentAllowances.userId} is null`));
+
+export const setOrgEmailOptIn = (db: Db, userId: number, org: string, optIn: boolean, now: number) =>
+  db
+    .insert(userOrgPreferences)
+    .values({ userId, org, emailOptIn: optIn ? 'True' : 'False', updatedAt: now })
+    .onConflictDoUpdate({
+      target: [userOrgPreferences.userId, userOrgPreferences.org],
+      set: { emailOptIn: optIn ? 'True' : 'False', updatedAt: now },
+    });

@@ -1,0 +1,96 @@
+import { callerUsername, isPrivileged, type Principal } from '../auth/principal';
+import type { Deps } from '../context';
+import { cacheCourseDetails, readCachedCourseDetails } from '../kv/course-details-cache';
+import { groupBy } from '../lib/collections';
+import { parseCourseKey } from '../lib/course-key';
+import { formatDateTime } from '../lib/datetime';
+import { messageError } from '../lib/errors';
+import { type CourseDetailsView, courseDetailsView, type StoredMode } from './course-modes';
+import {
+  type CourseRow,
+  type EnrollmentRow,
+  findActiveEnrollmentsOfUser,
+  findCourseWithModes,
+  findEnrollmentWithCourse,
+} from './enrollments.repo';
+import type { EnrollmentSchema } from './enrollments.schemas';
+
+export type EnrollmentView = import('@hono/zod-openapi').z.infer<typeof EnrollmentSchema>;
+
+/** Enrollment object (§3.3): course details always fresh and without expired modes. */
+export function enrollmentView(
+  enrollment: Pick<EnrollmentRow, 'createdAt' | 'mode' | 'isActive'>,
+  username: string,
+  course: CourseRow,
+  modes: readonly StoredMode[],
+  now: number,
+): EnrollmentView {
+  return {
+    created: formatDateTime(enrollment.createdAt),
+    mode: enrollment.mode,
+    is_active: enrollment.isActive,
+    course_details: courseDetailsView(course, modes, false, now),
+    user: username,
+  };
+}
+
+/**
+ * E1 course details (§5, §14): a KV hit answers without touching D1. Returns the JSON text so a
+ * hit is passed through as stored.
+ */
+export async function getCourseDetails(
+  deps: Deps,
+  courseId: string,
+  includeExpired: boolean,
+): Promise<{ json: string; cache: 'hit' | 'miss' }> {
+  const notFound = () => messageError(400, `No course found for course ID '${courseId}'`);
+  const key = parseCourseKey(courseId);
+  if (!key) throw notFound();
+  const cached = await readCachedCourseDetails(deps, key.id, includeExpired);
+  if (cached !== null) return { json: cached, cache: 'hit' };
+  const { course, modes } = await findCourseWithModes(deps.db, key.id);
+  if (!course) throw notFound();
+  const json = JSON.stringify(courseDetailsView(course, modes, includeExpired, deps.now()));
+  cacheCourseDetails(deps, key.id, includeExpired, json);
+  return { json, cache: 'miss' };
+}
+
+/** Who may read `username`'s single enrollment (E2/E3): self, API key, global staff (§6). */
+export const mayReadEnrollmentOf = (principal: Principal, username: string) =>
+  username === callerUsername(principal) || isPrivileged(principal);
+
+/** E2/E3 (§6): the enrollment whatever its state, or null (answered as an empty 200). */
+export async function getEnrollment(deps: Deps, username: string, courseId: string): Promise<EnrollmentView | null> {
+  const key = parseCourseKey(courseId);
+  if (!key) {
+    throw messageError(
+      400,
+      `An error occurred while retrieving enrollments for user '${username}' in course '${courseId}'`,
+    );
+  }
+  if (username === '') return null;
+  const { enrollment, course, modes } = await findEnrollmentWithCourse(deps.db, username, key.id);
+  if (!enrollment || !course) return null;
+  return enrollmentView(enrollment, username, course, modes, deps.now());
+}
+
+/**
+ * E4 (§7): the target's active enrollments, oldest first. Self, global staff and the API key see all
+ * of them; anyone else only those of courses they are course staff of (possibly none).
+ */
+export async function listEnrollments(deps: Deps, principal: Principal, username: string): Promise<EnrollmentView[]> {
+  if (username === '') return [];
+  const seesAll = username === callerUsername(principal) || isPrivileged(principal);
+  const result = await findActiveEnrollmentsOfUser(deps.db, username, seesAll ? null : (principal.user?.id ?? null));
+  const courses = new Map(result.courses.map((c) => [c.id, c]));
+  const modesByCourse = groupBy(result.modes, (m) => m.courseId);
+  const visible = seesAll ? null : new Set(result.staffOf);
+  const now = deps.now();
+  return result.enrollments.flatMap((enrollment) => {
+    const course = courses.get(enrollment.courseId);
+    if (!course || (visible && !visible.has(course.id))) return [];
+    return [enrollmentView(enrollment, username, course, modesByCourse.get(course.id) ?? [], now)];
+  });
+}
+
+export type { CourseDetailsView };
