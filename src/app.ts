@@ -2,6 +2,7 @@ import { OpenAPIHono } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
 import { cohortRoutes } from './cohorts/cohorts.routes';
 import type { AppEnv } from './context';
+import { enrollmentAdminRoutes } from './enrollments/admin.routes';
 import { enrollmentRoutes } from './enrollments/enrollments.routes';
 import { jsonResponse, renderError } from './middleware/errors';
 import { answerMethodNotAllowed } from './middleware/method-not-allowed';
@@ -30,6 +31,7 @@ export function createApp() {
 
   app.get('/health', (c) => c.json({ status: 'ok' }));
   app.route('/api/enrollment/v1', enrollmentRoutes);
+  app.route('/api/enrollment/v1', enrollmentAdminRoutes);
   app.route('/api/admin/v1', provisioningRoutes);
   app.route('/api/cohorts/v1', cohortRoutes);
   registerOpenApiDocument(app);

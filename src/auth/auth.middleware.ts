@@ -1,4 +1,5 @@
 import type { MiddlewareHandler } from 'hono';
+import type { Config } from '../config';
 import type { AppEnv } from '../context';
 import { constantTimeEquals } from '../lib/constant-time';
 import { ApiError, AUTH_MESSAGES } from '../lib/errors';
@@ -80,11 +81,11 @@ export const authenticate = ({
 
 /** 403 unless `allowed(principal)`; runs after `authenticate`, before the throttle and input checks. */
 export const requirePermission = (
-  allowed: (principal: Principal) => boolean,
+  allowed: (principal: Principal, config: Config) => boolean,
   style: ErrorStyle = 'detail',
 ): MiddlewareHandler<AppEnv> =>
   async function requirePermission(c, next) {
-    if (!allowed(c.var.principal)) throw authError(style, 403, AUTH_MESSAGES.forbidden);
+    if (!allowed(c.var.principal, c.var.deps.config)) throw authError(style, 403, AUTH_MESSAGES.forbidden);
     await next();
   };
 

@@ -1,0 +1,158 @@
+import { and, asc, desc, eq, inArray, type SQL, sql } from 'drizzle-orm';
+import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
+import type { Db } from '../db/client';
+import { insertFromSelect } from '../db/insert-select';
+import {
+  courseRoles,
+  courseRuns,
+  enrollmentAllowances,
+  enrollmentAudit,
+  enrollments,
+  userRetirements,
+  users,
+} from '../db/schema';
+import type { Cursor } from '../lib/cursor';
+
+// Queries of the enrollment API's staff and service endpoints (E6–E9).
+
+/** E6: the caller's course roles with each course's org, ordered by course then role. */
+export const findRolesOfUser = (db: Db, userId: number, courseId: string | null) =>
+  db
+    .select({ org: courseRuns.org, course_id: courseRoles.courseId, role: courseRoles.role })
+    .from(courseRoles)
+    .innerJoin(courseRuns, eq(courseRuns.id, courseRoles.courseId))
+    .where(and(eq(courseRoles.userId, userId), courseId === null ? undefined : eq(courseRoles.courseId, courseId)))
+    .orderBy(asc(courseRoles.courseId), asc(courseRoles.role));
+
+export interface AdminListFilters {
+  courseId: string | null;
+  usernames: string[];
+  /** Lower-cased `course_ids` items. */
+  courseIds: string[];
+  emails: string[];
+}
+
+/** `x IN (values)` with the list bound as ONE JSON parameter (D1 allows 100 bound parameters). */
+const inJsonList = (column: SQLiteColumn, values: string[]) =>
+  inArray(column, sql`(select value from json_each(${JSON.stringify(values)}))`);
+
+/**
+ * E8 page: keyset paging on (created, id) descending, `limit` + 1 rows to know whether more follow.
+ * A `course_ids` item matches a run whose id, id without `course-v1:`, or `ORG+COURSE` part equals
+ * it, case-insensitively (D7), resolved against the (small) course catalog.
+ */
+export async function findAdminPage(db: Db, filters: AdminListFilters, cursor: Cursor | null, limit: number) {
+  const conditions: (SQL | undefined)[] = [];
+  if (filters.courseId) conditions.push(eq(enrollments.courseId, filters.courseId));
+  if (filters.usernames.length) conditions.push(inJsonList(users.username, filters.usernames));
+  if (filters.emails.length) conditions.push(inJsonList(users.email, filters.emails));
+  if (filters.courseIds.length) {
+    conditions.push(
+      inArray(
+        enrollments.courseId,
+        sql`(select c.id from ${courseRuns} c where exists (
+          select 1 from json_each(${JSON.stringify(filters.courseIds)}) j
+          where lower(c.id) = j.value or lower(c.id) = 'course-v1:' || j.value
+            or (substr(lower(c.id), 1, length(j.value) + 11) = 'course-v1:' || j.value || '+'
+                and instr(substr(c.id, length(j.value) + 12), '+') = 0)))`,
+      ),
+    );
+  }
+  const newerFirst = cursor?.direction !== 'p';
+  if (cursor) {
+    conditions.push(
+      newerFirst
+        ? sql`(${enrollments.createdAt}, ${enrollments.id}) < (${cursor.createdAt}, ${cursor.id})`
+        : sql`(${enrollments.createdAt}, ${enrollments.id}) > (${cursor.createdAt}, ${cursor.id})`,
+    );
+  }
+  const order = newerFirst
+    ? [desc(enrollments.createdAt), desc(enrollments.id)]
+    : [asc(enrollments.createdAt), asc(enrollments.id)];
+  return db
+    .select({
+      id: enrollments.id,
+      createdAt: enrollments.createdAt,
+      mode: enrollments.mode,
+      isActive: enrollments.isActive,
+      username: users.username,
+      courseId: enrollments.courseId,
+    })
+    .from(enrollments)
+    .innerJoin(users, eq(users.id, enrollments.userId))
+    .where(and(...conditions))
+    .orderBy(...order)
+    .limit(limit + 1);
+}
+
+/** E7: the retirement request for a username and the user's enrollments with their orgs (one round trip). */
+export async function findRetirementWithEnrollments(db: Db, username: string) {
+  const retiredUserId = sql`(select ${userRetirements.userId} from ${userRetirements} where ${userRetirements.originalUsername} = ${username})`;
+  const [retirement, rows] = await db.batch([
+    db.select().from(userRetirements).where(eq(userRetirements.originalUsername, username)),
+    db
+      .select({ courseId: enrollments.courseId, isActive: enrollments.isActive, org: courseRuns.org })
+      .from(enrollments)
+      .leftJoin(courseRuns, eq(courseRuns.id, enrollments.courseId))
+      .where(eq(enrollments.userId, retiredUserId)),
+  ]);
+  return { retirement: retirement[0] ?? null, enrollments: rows };
+}
+
+/** E7: audit rows for, then deactivation of, all of a user's active enrollments (one batch). */
+export function deactivateAllEnrollments(
+  db: Db,
+  user: { id: number; email: string },
+  actor: string | null,
+  now: number,
+) {
+  return [
+    insertFromSelect(
+      db,
+      enrollmentAudit,
+      {
+        id: null,
+        courseId: sql`e.course_id`,
+        enrolledEmail: user.email,
+        enrolledBy: actor,
+        timeStamp: now,
+        stateTransition: 'from enrolled to unenrolled',
+        reason: 'retirement',
+        role: null,
+        enrollmentId: sql`e.id`,
+        userId: user.id,
+        source: 'retirement',
+        requestedMode: null,
+        requestedIsActive: 0,
+        actualMode: sql`e.mode`,
+        actualIsActive: 0,
+      },
+      sql`from ${enrollments} e where e.user_id = ${user.id} and e.is_active = 1`,
+    ),
+    db
+      .update(enrollments)
+      .set({ isActive: false, updatedAt: now })
+      .where(and(eq(enrollments.userId, user.id), eq(enrollments.isActive, true))),
+  ] as const;
+}
+
+export type AllowanceRow = typeof enrollmentAllowances.$inferSelect;
+
+export const findAllowancesByEmail = (db: Db, email: string) =>
+  db
+    .select()
+    .from(enrollmentAllowances)
+    .where(eq(enrollmentAllowances.email, email))
+    .orderBy(asc(enrollmentAllowances.createdAt), asc(enrollmentAllowances.id));
+
+/** Creates the allowance unless (email, course) exists; returns the new row or nothing. */
+export const insertAllowance = (
+  db: Db,
+  values: { email: string; courseId: string; autoEnroll: boolean; createdAt: number },
+) => db.insert(enrollmentAllowances).values(values).onConflictDoNothing().returning();
+
+export const deleteAllowance = (db: Db, email: string, courseId: string) =>
+  db
+    .delete(enrollmentAllowances)
+    .where(and(eq(enrollmentAllowances.email, email), eq(enrollmentAllowances.courseId, courseId)))
+    .returning({ id: enrollmentAllowances.id });
