@@ -54,12 +54,14 @@ const jwkSet = z
     return z.NEVER;
   });
 
-const url = (fallback: string) =>
+// http(s) only: `new URL('localhost:18000')` succeeds with protocol `localhost:`, which would
+// silently produce unusable links.
+const url = (name: string, fallback: string) =>
   z
     .string()
     .optional()
     .transform((v) => v || fallback)
-    .pipe(z.url())
+    .pipe(z.url({ protocol: /^https?$/, message: `${name} must be an http(s) URL` }))
     .transform((v) => v.replace(/\/+$/, ''));
 
 const ConfigSchema = z.object({
@@ -83,7 +85,7 @@ const ConfigSchema = z.object({
     .transform((v) => v || '60')
     .pipe(z.string().regex(/^\d{1,9}$/, 'ENROLLMENT_COURSE_DETAILS_CACHE_TIMEOUT must be a whole number of seconds'))
     .transform(Number),
-  LMS_ROOT_URL: url('http://localhost:18000'),
+  LMS_ROOT_URL: url('LMS_ROOT_URL', 'http://localhost:18000'),
   RETIREMENT_SERVICE_WORKER_USERNAME: z
     .string()
     .optional()

@@ -1,0 +1,106 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../src/config';
+
+/** loadConfig only reads string vars; a plain object stands in for the Worker's env. */
+const config = (vars: Record<string, string | undefined> = {}) => loadConfig(vars as unknown as Env);
+
+function configError(vars: Record<string, string>): ConfigError {
+  try {
+    config(vars);
+  } catch (error) {
+    if (error instanceof ConfigError) return error;
+    throw error;
+  }
+  throw new Error(`expected a ConfigError for ${JSON.stringify(vars)}`);
+}
+
+describe('loadConfig', () => {
+  it('applies the contract defaults', () => {
+    expect(config()).toEqual({
+      JWT_SECRET_KEY: null,
+      JWT_PUBLIC_SIGNING_JWK_SET: null,
+      JWT_ISSUER: 'http://localhost:18000/oauth2',
+      JWT_AUDIENCE: 'lms-key',
+      EDX_API_KEY: null,
+      RATE_LIMIT_ENABLED: true,
+      THROTTLE_USER_RATE: { limit: 40, windowSeconds: 60 },
+      THROTTLE_STAFF_RATE: { limit: 120, windowSeconds: 60 },
+      ENROLLMENT_COURSE_DETAILS_CACHE_TIMEOUT: 60,
+      LMS_ROOT_URL: 'http://localhost:18000',
+      RETIREMENT_SERVICE_WORKER_USERNAME: 'retirement_service_worker',
+      ENABLE_ENROLLMENT_RESET: false,
+      TRUST_COUNTRY_HEADER: false,
+    });
+  });
+
+  it('treats empty strings as unset', () => {
+    const c = config({ JWT_SECRET_KEY: '', EDX_API_KEY: '', RATE_LIMIT_ENABLED: '', THROTTLE_USER_RATE: '' });
+    expect(c.JWT_SECRET_KEY).toBeNull();
+    expect(c.EDX_API_KEY).toBeNull();
+    expect(c.RATE_LIMIT_ENABLED).toBe(true);
+    expect(c.THROTTLE_USER_RATE).toEqual({ limit: 40, windowSeconds: 60 });
+  });
+
+  it('reads set values', () => {
+    const jwks = { keys: [{ kty: 'RSA', kid: 'k1', n: 'abc', e: 'AQAB' }] };
+    const c = config({
+      JWT_SECRET_KEY: 's3cret',
+      JWT_PUBLIC_SIGNING_JWK_SET: JSON.stringify(jwks),
+      EDX_API_KEY: 'key',
+      RATE_LIMIT_ENABLED: 'FALSE',
+      THROTTLE_USER_RATE: '3/second',
+      THROTTLE_STAFF_RATE: '1000/day',
+      ENROLLMENT_COURSE_DETAILS_CACHE_TIMEOUT: '0',
+      LMS_ROOT_URL: 'https://lms.example.com/',
+      ENABLE_ENROLLMENT_RESET: 'true',
+      TRUST_COUNTRY_HEADER: '1',
+    });
+    expect(c.JWT_SECRET_KEY).toBe('s3cret');
+    expect(c.JWT_PUBLIC_SIGNING_JWK_SET).toEqual(jwks);
+    expect(c.EDX_API_KEY).toBe('key');
+    expect(c.RATE_LIMIT_ENABLED).toBe(false);
+    expect(c.THROTTLE_USER_RATE).toEqual({ limit: 3, windowSeconds: 1 });
+    expect(c.THROTTLE_STAFF_RATE).toEqual({ limit: 1000, windowSeconds: 86400 });
+    expect(c.ENROLLMENT_COURSE_DETAILS_CACHE_TIMEOUT).toBe(0);
+    expect(c.LMS_ROOT_URL).toBe('https://lms.example.com'); // trailing slash dropped
+    expect(c.ENABLE_ENROLLMENT_RESET).toBe(true);
+    expect(c.TRUST_COUNTRY_HEADER).toBe(true);
+  });
+
+  it.each([
+    ['RATE_LIMIT_ENABLED', 'yes please'],
+    ['ENABLE_ENROLLMENT_RESET', 'maybe'],
+    ['TRUST_COUNTRY_HEADER', '2'],
+    ['THROTTLE_USER_RATE', '40/min'],
+    ['THROTTLE_USER_RATE', '0/minute'],
+    ['THROTTLE_STAFF_RATE', 'fast'],
+    ['ENROLLMENT_COURSE_DETAILS_CACHE_TIMEOUT', '-1'],
+    ['ENROLLMENT_COURSE_DETAILS_CACHE_TIMEOUT', '1.5'],
+    ['ENROLLMENT_COURSE_DETAILS_CACHE_TIMEOUT', 'sixty'],
+    ['LMS_ROOT_URL', 'not a url'],
+    ['LMS_ROOT_URL', 'localhost:18000'],
+    ['LMS_ROOT_URL', 'ftp://lms.example.com'],
+    ['JWT_PUBLIC_SIGNING_JWK_SET', '{not json'],
+    ['JWT_PUBLIC_SIGNING_JWK_SET', '{"keys": "nope"}'],
+    ['JWT_PUBLIC_SIGNING_JWK_SET', '[{"kty": "RSA"}]'],
+    ['JWT_PUBLIC_SIGNING_JWK_SET', '{"keys": [1]}'],
+  ])('refuses %s=%j with a ConfigError naming it', (name, value) => {
+    const error = configError({ [name]: value });
+    expect(Object.keys(error.variables)).toEqual([name]);
+    expect(error.message).toContain(name);
+    expect(error.variables[name]).toEqual(expect.any(String));
+  });
+
+  it('names every bad variable at once', () => {
+    const error = configError({ RATE_LIMIT_ENABLED: 'x', THROTTLE_STAFF_RATE: 'y', LMS_ROOT_URL: 'z' });
+    expect(Object.keys(error.variables).sort()).toEqual(['LMS_ROOT_URL', 'RATE_LIMIT_ENABLED', 'THROTTLE_STAFF_RATE']);
+  });
+
+  it('parses once per env object, and keeps failing for a bad one', () => {
+    const env = { THROTTLE_USER_RATE: '7/minute' } as unknown as Env;
+    expect(loadConfig(env)).toBe(loadConfig(env));
+    const bad = { RATE_LIMIT_ENABLED: 'nope' } as unknown as Env;
+    expect(() => loadConfig(bad)).toThrow(ConfigError);
+    expect(() => loadConfig(bad)).toThrow(ConfigError);
+  });
+});
