@@ -1,3 +1,17 @@
 import { createRouter } from '../openapi';
+import { auditRoutes } from './audit.routes';
+import { courseRoutes } from './courses.routes';
+import { roleRoutes } from './roles.routes';
+import { userRoutes } from './users.routes';
 
+/**
+ * `/api/admin/v1` (service-contract.md §Provisioning API): the LMS, Studio and course discovery push
+ * users and the catalog here. Each route authenticates itself (no `use('*')`), so unknown paths stay
+ * 404 and wrong methods 405 before any credential check.
+ */
 export const provisioningRoutes = createRouter();
+
+provisioningRoutes.route('/', userRoutes);
+provisioningRoutes.route('/', roleRoutes);
+provisioningRoutes.route('/', courseRoutes);
+provisioningRoutes.route('/', auditRoutes);

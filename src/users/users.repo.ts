@@ -1,6 +1,6 @@
 import { eq, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
-import { users } from '../db/schema';
+import { userOrgPreferences, userRetirements, users } from '../db/schema';
 
 export type UserRow = typeof users.$inferSelect;
 
@@ -33,4 +33,85 @@ export function upsertUserFromClaims(
     })
     .returning()
     .get();
+}
+
+export type PreferenceRow = { org: string; emailOptIn: string };
+export type RetirementRow = typeof userRetirements.$inferSelect;
+
+/** What a provisioning PUT stores on a user (everything but identity and timestamps). */
+export interface UserFields {
+  email: string;
+  name: string;
+  isStaff: boolean;
+  isSuperuser: boolean;
+  isActive: boolean;
+  country: string | null;
+  language: string | null;
+}
+
+const preferencesOf = (db: Db, username: string) =>
+  db
+    .select({ org: userOrgPreferences.org, emailOptIn: userOrgPreferences.emailOptIn })
+    .from(userOrgPreferences)
+    .innerJoin(users, eq(users.id, userOrgPreferences.userId))
+    .where(eq(users.username, username))
+    .orderBy(userOrgPreferences.org);
+
+const userIdOf = (db: Db, username: string) =>
+  db.select({ id: users.id }).from(users).where(eq(users.username, username));
+
+/** Upserts a user and reads back its org preferences: one round trip (one atomic batch). */
+export async function upsertUser(db: Db, username: string, fields: UserFields, now: number) {
+  const [before, [row], preferences] = await db.batch([
+    userIdOf(db, username),
+    db
+      .insert(users)
+      .values({ username, ...fields, createdAt: now, updatedAt: now })
+      .onConflictDoUpdate({ target: users.username, set: { ...fields, updatedAt: now } })
+      .returning(),
+    preferencesOf(db, username),
+  ]);
+  return { created: before.length === 0, user: row as UserRow, preferences: preferences as PreferenceRow[] };
+}
+
+/** A user and its org preferences, or null: one round trip. */
+export async function findUserWithPreferences(db: Db, username: string) {
+  const [[row], preferences] = await db.batch([
+    db.select().from(users).where(eq(users.username, username)),
+    preferencesOf(db, username),
+  ]);
+  return row ? { user: row, preferences } : null;
+}
+
+/**
+ * Records that a user asked to be retired, keeping the username and e-mail it had then (a repeat
+ * keeps the first record). One round trip; `user` null when no such user.
+ */
+export async function insertRetirement(db: Db, username: string, now: number) {
+  const retirementOf = () =>
+    db
+      .select({ retirement: userRetirements })
+      .from(userRetirements)
+      .innerJoin(users, eq(users.id, userRetirements.userId))
+      .where(eq(users.username, username));
+  const [[user], before, , [after]] = await db.batch([
+    userIdOf(db, username),
+    retirementOf(),
+    db
+      .insert(userRetirements)
+      .select((qb) =>
+        qb
+          .select({
+            userId: users.id,
+            originalUsername: users.username,
+            originalEmail: users.email,
+            createdAt: sql<number>`${now}`.as('created_at'),
+          })
+          .from(users)
+          .where(eq(users.username, username)),
+      )
+      .onConflictDoNothing(),
+    retirementOf(),
+  ]);
+  return { found: user !== undefined, created: before.length === 0, retirement: after?.retirement ?? null };
 }

@@ -1,0 +1,39 @@
+import { z } from '@hono/zod-openapi';
+
+/** Wire shapes of the cohorts API (service-contract.md, upstream CohortHandler). */
+
+export const CohortParams = z.object({
+  course_id: z.string().openapi({ example: 'course-v1:edX+DemoX+Demo_Course' }),
+});
+
+export const CohortBody = z
+  .object({
+    name: z
+      .string()
+      .max(255, 'At most 255 characters.')
+      .refine((v) => v.trim() !== '', 'May not be blank.'),
+    assignment_type: z.enum(['manual', 'random']),
+  })
+  .openapi('CohortInput');
+
+export const Cohort = z
+  .object({
+    id: z.number().int(),
+    name: z.string(),
+    user_count: z.number().int().openapi({ description: 'Members with an active enrollment in the course' }),
+    assignment_type: z.enum(['manual', 'random']),
+    user_partition_id: z.null().openapi({ description: 'Always null: no content groups in this service' }),
+    group_id: z.null().openapi({ description: 'Always null: no content groups in this service' }),
+  })
+  .openapi('Cohort');
+
+export const CohortList = z.object({ cohorts: z.array(Cohort) }).openapi('CohortList');
+
+/** Upstream DeveloperErrorViewMixin: `developer_message`, plus `error_code` where upstream sets one. */
+export const CohortError = z
+  .object({
+    developer_message: z.string(),
+    error_code: z.string().optional(),
+    field_errors: z.record(z.string(), z.object({ developer_message: z.string() })).optional(),
+  })
+  .openapi('DeveloperErrorViewMixinError');

@@ -1,0 +1,29 @@
+import { createRoute } from '@hono/zod-openapi';
+import { createRouter, document } from '../openapi';
+import { listManualEnrollments } from './audit.service';
+import { AuditList, AuditQuery, DeveloperError } from './provisioning.schemas';
+import { allValid, check, JWT_OR_API_KEY, jsonContent, serviceOnly } from './request';
+
+export const auditRoutes = createRouter();
+
+auditRoutes.get('/audit/manual-enrollments', serviceOnly(), async (c) => {
+  const [query] = allValid(check(AuditQuery, c.req.query()));
+  return c.json(await listManualEnrollments(c.var.deps, query));
+});
+document(
+  auditRoutes,
+  createRoute({
+    method: 'get',
+    path: '/audit/manual-enrollments',
+    tags: ['Provisioning: audit'],
+    summary: 'Manual-enrollment audit records, newest first',
+    security: JWT_OR_API_KEY,
+    request: { query: AuditQuery },
+    responses: {
+      200: jsonContent(AuditList, 'Matching records (at most `limit`)'),
+      400: jsonContent(DeveloperError, 'Invalid filter(s), each named in `field_errors`'),
+      401: jsonContent(DeveloperError, 'No credentials'),
+      403: jsonContent(DeveloperError, 'Neither the API key nor global staff'),
+    },
+  }),
+);
