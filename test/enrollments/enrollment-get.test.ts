@@ -127,6 +127,18 @@ describe('E2 GET /enrollment/{username},{course_id} (§6)', () => {
     });
   });
 
+  it('splits on the first comma only: the rest is the course id', async () => {
+    const course = await createCourse();
+    const user = await createUser();
+    await enroll(user.id, course.id);
+    const path = `${API}/enrollment/${user.username},${pathId(course.id)},x`;
+    const res = await call(path, { headers: await learner(user.username) });
+    expect(res.status).toBe(400);
+    expect(res.body).toEqual({
+      message: `An error occurred while retrieving enrollments for user '${user.username}' in course '${course.id},x'`,
+    });
+  });
+
   it('checks permission before the course id (other learner + bad key → 404)', async () => {
     const user = await createUser();
     const res = await call(`${API}/enrollment/${user.username},not-a-key`, { headers: await learner(unique('o')) });

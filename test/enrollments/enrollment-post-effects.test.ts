@@ -231,21 +231,29 @@ describe('E5 audit records (§8.6, contract)', () => {
     });
   });
 
-  it('records every API-key call from step 8 on, even an unchanged or refused one', async () => {
+  it('records an API-key call that changes nothing', async () => {
     const course = await orgCourse();
     const user = await createUser();
     await enroll(user.id, course.id, { mode: 'audit' });
     const unchanged = await postEnrollment(body(course.id, { user: user.username }), apiKey);
     expect(unchanged.status).toBe(200);
-    expect(await auditRows(course.id)).toHaveLength(1);
+    const rows = await auditRows(course.id);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ userId: user.id, enrolledBy: null, actualMode: 'audit', actualIsActive: true });
+  });
 
-    const before = await snapshot({ courseIds: [course.id], userIds: [user.id], audit: false });
+  it('records a refused API-key call from step 8 on ("whatever its outcome"), changing nothing else', async () => {
+    const course = await orgCourse();
+    const user = await createUser();
+    await enroll(user.id, course.id, { mode: 'audit' });
+    const scope = { courseIds: [course.id], userIds: [user.id], audit: false };
+    const before = await snapshot(scope);
     const refused = await postEnrollment(body(course.id, { user: user.username, mode: 'masters' }), apiKey);
     expect(refused.status).toBe(400);
-    expect(await snapshot({ courseIds: [course.id], userIds: [user.id], audit: false })).toBe(before);
+    expect(await snapshot(scope)).toBe(before);
     const rows = await auditRows(course.id);
-    expect(rows).toHaveLength(2);
-    expect(rows[1]).toMatchObject({
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({
       userId: user.id,
       requestedMode: 'masters',
       actualMode: 'audit',

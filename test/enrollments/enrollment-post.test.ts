@@ -633,6 +633,14 @@ describe('E5 POST /enrollment — steps of §8.2 (first failure answers, nothing
     expect(res.body.mode).toBe('honor');
   });
 
+  it('enrolls a first-time JWT user (created just in time) and treats user "" as the caller', async () => {
+    const course = await createCourse();
+    const username = unique('jit');
+    const res = await postEnrollment(body(course.id, { user: '' }), await learner(username));
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ user: username, mode: 'audit', is_active: true });
+  });
+
   it('accepts mode null/audit/honor from learners (step 5)', async () => {
     for (const mode of [null, 'audit', 'honor']) {
       const { course, user } = await basics();
