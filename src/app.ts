@@ -1,5 +1,6 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
+import { bulkRoutes } from './bulk/bulk.routes';
 import { cohortRoutes } from './cohorts/cohorts.routes';
 import type { AppEnv } from './context';
 import { enrollmentAdminRoutes } from './enrollments/admin.routes';
@@ -32,6 +33,7 @@ export function createApp() {
   app.get('/health', (c) => c.json({ status: 'ok' }));
   app.route('/api/enrollment/v1', enrollmentRoutes);
   app.route('/api/enrollment/v1', enrollmentAdminRoutes);
+  app.route('/api/bulk_enroll/v1', bulkRoutes);
   app.route('/api/admin/v1', provisioningRoutes);
   app.route('/api/cohorts/v1', cohortRoutes);
   registerOpenApiDocument(app);

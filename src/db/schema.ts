@@ -227,3 +227,20 @@ export const enrollmentAudit = sqliteTable(
     index('enrollment_audit_email_idx').on(t.enrolledEmail, t.id),
   ],
 );
+
+/** Notification e-mails the service queued (bulk-enroll.md §5.6); delivery is outside the service. */
+export const outbox = sqliteTable(
+  'outbox',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    to: text('to').notNull(),
+    kind: text('kind').notNull(),
+    courseId: text('course_id').notNull(),
+    subject: text('subject').notNull(),
+    body: text('body').notNull(),
+    /** Preferred language of the recipient when known (messages are English for now). */
+    language: text('language'),
+    created: millis('created').notNull(),
+  },
+  (t) => [index('outbox_to_idx').on(t.to, t.id), index('outbox_course_idx').on(t.courseId, t.id)],
+);

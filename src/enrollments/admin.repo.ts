@@ -1,7 +1,7 @@
 import { and, asc, desc, eq, inArray, type SQL, sql } from 'drizzle-orm';
-import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
 import type { Db } from '../db/client';
 import { insertFromSelect } from '../db/insert-select';
+import { inJsonList } from '../db/json-list';
 import {
   courseRoles,
   courseRuns,
@@ -31,10 +31,6 @@ export interface AdminListFilters {
   courseIds: string[];
   emails: string[];
 }
-
-/** `x IN (values)` with the list bound as ONE JSON parameter (D1 allows 100 bound parameters). */
-const inJsonList = (column: SQLiteColumn, values: string[]) =>
-  inArray(column, sql`(select value from json_each(${JSON.stringify(values)}))`);
 
 /**
  * E8 page: keyset paging on (created, id) descending, `limit` + 1 rows to know whether more follow.
