@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { isCourseKey } from '../lib/course-key';
+import { parseDateTime } from '../lib/datetime';
 import { isCountryCode } from './countries';
 
 /** Wire shapes of `/api/admin/v1` (service-contract.md §Provisioning API): validated and documented. */
@@ -9,30 +10,13 @@ const USERNAME = /^[\p{L}\p{N}_.@+-]{1,150}$/u;
 // Deliberately loose, like Django's EmailValidator in practice: one @, no spaces, a dotted domain.
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const LANGUAGE = /^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*$/;
-const ISO_DATETIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-](\d{2}):?(\d{2}))?$/i;
-
-/** ISO 8601 datetime → epoch ms; no offset means UTC (upstream's default time zone). */
-export function parseIsoDateTime(value: string): number | null {
-  const m = ISO_DATETIME.exec(value);
-  if (!m) return null;
-  const [year, month, day, hour, minute, second, offsetHours, offsetMinutes] = [1, 2, 3, 4, 5, 6, 9, 10].map((i) =>
-    Number(m[i] ?? 0),
-  ) as [number, number, number, number, number, number, number, number];
-  const millis = Number((m[7] ?? '0').padEnd(3, '0').slice(0, 3));
-  const ms = Date.UTC(year, month - 1, day, hour, minute, second, millis);
-  const back = new Date(ms);
-  const realDate = back.getUTCFullYear() === year && back.getUTCMonth() === month - 1 && back.getUTCDate() === day;
-  if (!realDate || hour > 23 || minute > 59 || second > 59 || offsetHours > 14 || offsetMinutes > 59) return null;
-  const sign = m[8]?.startsWith('-') ? -1 : 1;
-  return ms - sign * (offsetHours * 60 + offsetMinutes) * 60_000;
-}
 
 const dateTime = z
   .string()
   .transform((value, ctx) => {
-    const ms = parseIsoDateTime(value);
+    const ms = parseDateTime(value);
     if (ms === null) {
-      ctx.addIssue({ code: 'custom', message: 'Not an ISO 8601 datetime (e.g. "2030-01-01T00:00:00Z").' });
+      ctx.addIssue({ code: 'custom', message: 'Not an ISO 8601 datetime with a zone (e.g. "2030-01-01T00:00:00Z").' });
       return z.NEVER;
     }
     return ms;

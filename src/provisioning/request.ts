@@ -30,7 +30,8 @@ const fieldName = (path: readonly PropertyKey[]) => path.map(String).join('.');
 export const REQUIRED_MESSAGE = 'This field is required.';
 
 function issueMessage(issue: z.core.$ZodIssue): string {
-  if (issue.code === 'invalid_type' && issue.input === undefined) return REQUIRED_MESSAGE;
+  const missing = (issue.code === 'invalid_type' || issue.code === 'invalid_value') && issue.input === undefined;
+  if (missing) return REQUIRED_MESSAGE;
   return issue.message;
 }
 
