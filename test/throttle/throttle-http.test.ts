@@ -1,0 +1,189 @@
+import { createExecutionContext, env, waitOnExecutionContext } from 'cloudflare:test';
+import { describe, expect, it } from 'vitest';
+import worker from '../../src/index';
+import { BASE, unique } from '../helpers/request';
+import { apiKeyHeader, tokenFor } from '../helpers/tokens';
+
+// The throttle end to end (enrollment-api.md §13). The test worker runs with RATE_LIMIT_ENABLED=false,
+// so these requests go to the worker module directly with an env that turns it on. loadConfig caches
+// per env object: one object per scenario.
+const USER_LIMIT = 3;
+const STAFF_LIMIT = 5;
+const throttledEnv = (overrides: Record<string, string> = {}): Env => ({
+  ...env,
+  RATE_LIMIT_ENABLED: 'true',
+  THROTTLE_USER_RATE: `${USER_LIMIT}/minute`,
+  THROTTLE_STAFF_RATE: `${STAFF_LIMIT}/minute`,
+  ...overrides,
+});
+
+const ROLES = '/api/enrollment/v1/roles/';
+const ENROLLMENTS = '/api/enrollment/v1/enrollment';
+// A valid key of a course that does not exist: E1 answers 400 after the throttle, which still counts.
+const COURSE = '/api/enrollment/v1/course/course-v1:ThrottleX+T1+2030';
+const THROTTLED = /^Request was throttled\. Expected available in (\d+) seconds?\.$/;
+
+async function send(scenario: Env, path: string, headers: Record<string, string> = {}) {
+  const ctx = createExecutionContext();
+  const res = await worker.fetch(new Request(`${BASE}${path}`, { headers }), scenario, ctx);
+  await waitOnExecutionContext(ctx); // background KV sync of the counters
+  const text = await res.text();
+  return { status: res.status, headers: res.headers, body: text ? JSON.parse(text) : null };
+}
+
+/** Windows are aligned to the minute: start a counting run with at least 3 s left in this one. */
+async function awayFromWindowEdge() {
+  const left = 60_000 - (Date.now() % 60_000);
+  if (left < 3000) await new Promise((resolve) => setTimeout(resolve, left + 50));
+}
+
+let ipCounter = Math.floor(Math.random() * 1000);
+/** A client address no other request of this run uses (the throttle treats it as an opaque key). */
+const uniqueIp = () => {
+  ipCounter += 1;
+  return `10.${Math.floor(ipCounter / 65536) % 256}.${Math.floor(ipCounter / 256) % 256}.${ipCounter % 256}`;
+};
+
+const jwt = async (username: string, options: Parameters<typeof tokenFor>[1] = {}) => ({
+  Authorization: `JWT ${await tokenFor(username, options)}`,
+});
+
+function expectThrottled(res: Awaited<ReturnType<typeof send>>, limit: number) {
+  expect(res.status).toBe(429);
+  expect(res.headers.get('Content-Type')).toBe('application/json');
+  const retryAfter = Number(res.headers.get('Retry-After'));
+  expect(retryAfter).toBeGreaterThanOrEqual(1);
+  expect(retryAfter).toBeLessThanOrEqual(60);
+  const match = THROTTLED.exec(res.body?.detail ?? '');
+  expect(match, JSON.stringify(res.body)).not.toBeNull();
+  expect(Number(match?.[1])).toBe(retryAfter);
+  expect(res.body).toEqual({
+    detail: `Request was throttled. Expected available in ${retryAfter} second${retryAfter === 1 ? '' : 's'}.`,
+  });
+  expect(res.headers.get('RateLimit-Limit')).toBe(String(limit));
+  expect(res.headers.get('RateLimit-Remaining')).toBe('0');
+  expect(res.headers.get('RateLimit-Reset')).toBe(String(retryAfter));
+}
+
+describe('throttle over HTTP', () => {
+  it(`E6 roles: a user gets ${USER_LIMIT} requests a minute, then 429 with Retry-After and RateLimit-*`, async () => {
+    const scenario = throttledEnv();
+    await awayFromWindowEdge();
+    const headers = await jwt(unique('thr'));
+    for (let i = 1; i <= USER_LIMIT; i++) {
+      const res = await send(scenario, ROLES, headers);
+      expect(res.status).toBe(200);
+      expect(res.headers.get('RateLimit-Limit')).toBe(String(USER_LIMIT));
+      expect(res.headers.get('RateLimit-Remaining')).toBe(String(USER_LIMIT - i));
+      expect(Number(res.headers.get('RateLimit-Reset'))).toBeGreaterThanOrEqual(1);
+      expect(res.headers.get('Retry-After')).toBeNull();
+    }
+    expectThrottled(await send(scenario, ROLES, headers), USER_LIMIT);
+    expectThrottled(await send(scenario, ROLES, headers), USER_LIMIT);
+  });
+
+  it('users are counted separately', async () => {
+    const scenario = throttledEnv();
+    await awayFromWindowEdge();
+    const first = await jwt(unique('thr'));
+    for (let i = 0; i < USER_LIMIT; i++) await send(scenario, ROLES, first);
+    expect((await send(scenario, ROLES, first)).status).toBe(429);
+    expect((await send(scenario, ROLES, await jwt(unique('thr')))).status).toBe(200);
+  });
+
+  it('one bucket per user across the enrollment endpoints (E4 and E6)', async () => {
+    const scenario = throttledEnv();
+    await awayFromWindowEdge();
+    const headers = await jwt(unique('thr'));
+    expect((await send(scenario, ROLES, headers)).status).toBe(200);
+    expect((await send(scenario, ENROLLMENTS, headers)).status).toBe(200);
+    expect((await send(scenario, ROLES, headers)).status).toBe(200);
+    expectThrottled(await send(scenario, ENROLLMENTS, headers), USER_LIMIT);
+  });
+
+  it(`global staff get THROTTLE_STAFF_RATE (${STAFF_LIMIT})`, async () => {
+    const scenario = throttledEnv();
+    await awayFromWindowEdge();
+    const headers = await jwt(unique('thrstaff'), { administrator: true });
+    for (let i = 1; i <= STAFF_LIMIT; i++) {
+      const res = await send(scenario, ROLES, headers);
+      expect(res.status).toBe(200);
+      expect(res.headers.get('RateLimit-Limit')).toBe(String(STAFF_LIMIT));
+    }
+    expectThrottled(await send(scenario, ROLES, headers), STAFF_LIMIT);
+  });
+
+  it('superusers get THROTTLE_STAFF_RATE too', async () => {
+    const scenario = throttledEnv();
+    await awayFromWindowEdge();
+    const username = unique('thrsuper');
+    const headers = await jwt(username);
+    expect((await send(scenario, ROLES, headers)).status).toBe(200); // creates the user
+    await env.DB.prepare('UPDATE users SET is_superuser = 1 WHERE username = ?').bind(username).run();
+    for (let i = 1; i <= STAFF_LIMIT; i++) {
+      const res = await send(scenario, ROLES, headers);
+      expect(res.status).toBe(200);
+      expect(res.headers.get('RateLimit-Limit')).toBe(String(STAFF_LIMIT));
+    }
+    expectThrottled(await send(scenario, ROLES, headers), STAFF_LIMIT);
+  });
+
+  it('a valid API key bypasses the throttle: never refused, never counted', async () => {
+    const scenario = throttledEnv();
+    await awayFromWindowEdge();
+    const username = unique('thrkey');
+    const withKey = { ...(await jwt(username)), ...apiKeyHeader };
+    for (let i = 0; i < USER_LIMIT * 3; i++) {
+      const res = await send(scenario, ROLES, withKey);
+      expect(res.status).toBe(200);
+      expect(res.headers.get('RateLimit-Limit')).toBeNull();
+    }
+    // None of those counted against the user's own bucket.
+    for (let i = 0; i < USER_LIMIT; i++) expect((await send(scenario, ROLES, await jwt(username))).status).toBe(200);
+    expect((await send(scenario, ROLES, await jwt(username))).status).toBe(429);
+  });
+
+  it('RATE_LIMIT_ENABLED=false turns the throttle off', async () => {
+    const scenario = throttledEnv({ RATE_LIMIT_ENABLED: 'false' });
+    const headers = await jwt(unique('throff'));
+    for (let i = 0; i < USER_LIMIT * 3; i++) {
+      const res = await send(scenario, ROLES, headers);
+      expect(res.status).toBe(200);
+      expect(res.headers.get('RateLimit-Limit')).toBeNull();
+    }
+    const ip = { 'CF-Connecting-IP': uniqueIp() };
+    for (let i = 0; i < USER_LIMIT * 2; i++) expect((await send(scenario, COURSE, ip)).status).not.toBe(429);
+  });
+
+  it('requests refused by authentication or permission do not count', async () => {
+    const scenario = throttledEnv();
+    await awayFromWindowEdge();
+    const username = unique('thrref');
+    // A restricted application acting for the user: 403 on E6 (permission), before the throttle.
+    const restricted = await jwt(username, { isRestricted: true });
+    for (let i = 0; i < USER_LIMIT * 2; i++) expect((await send(scenario, ROLES, restricted)).status).toBe(403);
+    // Bad tokens: 401.
+    for (let i = 0; i < USER_LIMIT * 2; i++) {
+      expect((await send(scenario, ROLES, await jwt(username, { audience: 'wrong' }))).status).toBe(401);
+    }
+    const headers = await jwt(username);
+    for (let i = 0; i < USER_LIMIT; i++) expect((await send(scenario, ROLES, headers)).status).toBe(200);
+    expect((await send(scenario, ROLES, headers)).status).toBe(429);
+  });
+
+  it('E1 course details: counted per client IP at the user rate, even for staff', async () => {
+    const scenario = throttledEnv();
+    await awayFromWindowEdge();
+    const ip = uniqueIp();
+    const staff = await jwt(unique('thre1'), { administrator: true });
+    for (let i = 1; i <= USER_LIMIT; i++) {
+      const res = await send(scenario, COURSE, { 'CF-Connecting-IP': ip, ...staff });
+      expect(res.status).toBe(400); // unknown course: answered after the throttle
+      expect(res.headers.get('RateLimit-Remaining')).toBe(String(USER_LIMIT - i));
+    }
+    expectThrottled(await send(scenario, COURSE, { 'CF-Connecting-IP': ip }), USER_LIMIT);
+    // Another client IP has its own bucket; the API key is exempt.
+    expect((await send(scenario, COURSE, { 'CF-Connecting-IP': uniqueIp() })).status).toBe(400);
+    expect((await send(scenario, COURSE, { 'CF-Connecting-IP': ip, ...apiKeyHeader })).status).toBe(400);
+  });
+});
