@@ -1,18 +1,20 @@
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
-import { cohortMemberships, cohorts, courseRoles, courseRuns, enrollments } from '../db/schema';
+import { cohorts, courseRoles, courseRuns } from '../db/schema';
 
 export type AssignmentType = (typeof cohorts.$inferSelect)['assignmentType'];
 
 const courseExists = (db: Db, courseId: string) =>
   db.select({ id: courseRuns.id }).from(courseRuns).where(eq(courseRuns.id, courseId));
 
-/** Members with an active enrollment in the cohort's course (upstream counts only those). */
+/**
+ * Members with an active enrollment in the cohort's course (upstream counts only those). Written with
+ * qualified names: Drizzle renders columns inside a `sql` select field without their table.
+ */
 const userCount = sql<number>`(
-  select count(*) from ${cohortMemberships}
-  inner join ${enrollments} on ${enrollments.userId} = ${cohortMemberships.userId}
-    and ${enrollments.courseId} = ${cohortMemberships.courseId} and ${enrollments.isActive} = 1
-  where ${cohortMemberships.cohortId} = ${cohorts.id}
+  select count(*) from cohort_memberships m
+  join enrollments e on e.user_id = m.user_id and e.course_id = m.course_id and e.is_active = 1
+  where m.cohort_id = "cohorts"."id"
 )`.mapWith(Number);
 
 const cohortColumns = {
