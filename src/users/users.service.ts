@@ -1,4 +1,5 @@
 import type { UserAccount } from '../auth/principal';
+import { realiseAllowances } from '../bulk/allowances.service';
 import type { Deps } from '../context';
 import { formatDateTime } from '../lib/datetime';
 import { developerError } from '../lib/errors';
@@ -40,6 +41,8 @@ export async function accountFromClaims(
     { username: claims.username, email: claims.email, isStaff: claims.administrator },
     deps.now(),
   );
+  // A new account, or a new e-mail on an existing one, realises that e-mail's allowances (§8).
+  if (!existing || existing.email !== row.email) await realiseAllowances(deps, row);
   return toAccount(row);
 }
 
