@@ -85,7 +85,8 @@ export function realiseAllowanceStatements(db: Db, user: UsableAccount, now: num
     db
       .update(enrollmentAudit)
       .set({
-        enrollmentId: sql`(select e.id from ${enrollments} e where e.user_id = ${user.id} and e.course_id = ${enrollmentAudit.courseId})`,
+        // Qualified by hand: Drizzle would print a bare `course_id`, which binds to `e` inside the subquery.
+        enrollmentId: sql`(select e.id from ${enrollments} e where e.user_id = ${user.id} and e.course_id = "enrollment_audit"."course_id")`,
       })
       .where(
         and(

@@ -1,7 +1,7 @@
 import { callerUsername, isGlobalStaff, isPrivileged, type Principal } from '../auth/principal';
 import type { Deps } from '../context';
 import { parseCourseKey } from '../lib/course-key';
-import { messageError, notFoundDetail } from '../lib/errors';
+import { ApiError, messageError, notFoundDetail } from '../lib/errors';
 import { courseDetailsView, defaultModeSlug, isEnrollmentOpen, isModeAvailable } from './course-modes';
 import {
   type AuditFacts,
@@ -81,7 +81,53 @@ export interface EnrollInput {
   requestCountry: string | null;
 }
 
-export async function enroll(deps: Deps, principal: Principal, { body, requestCountry }: EnrollInput) {
+/** What the trusted-service log line reports once the request got past step 7. */
+interface ChangeRequested {
+  courseId: string;
+  userId: number;
+  requestedMode: string | null;
+  requestedActivation: unknown;
+  current: { mode: string; isActive: boolean } | null;
+}
+
+/**
+ * Upstream logs `enrollment_change_requested` for every API-key call from step 8 on, whatever its
+ * outcome. Refused calls change nothing in D1 (§8.2), so this structured log line is their trace;
+ * successful ones also leave an audit record.
+ */
+export async function enroll(deps: Deps, principal: Principal, input: EnrollInput) {
+  const trace: { request: ChangeRequested | null } = { request: null };
+  let outcome: number | 'error' = 200;
+  try {
+    return await enrollSteps(deps, principal, input, trace);
+  } catch (error) {
+    outcome = error instanceof ApiError ? error.status : 'error';
+    throw error;
+  } finally {
+    if (principal.apiKey && trace.request) {
+      const r = trace.request;
+      console.log(
+        JSON.stringify({
+          event: 'enrollment_change_requested',
+          course_id: r.courseId,
+          user_id: r.userId,
+          requested_mode: r.requestedMode,
+          requested_activation: r.requestedActivation ?? null,
+          actual_mode: r.current?.mode ?? null,
+          actual_activation: r.current?.isActive ?? null,
+          outcome,
+        }),
+      );
+    }
+  }
+}
+
+async function enrollSteps(
+  deps: Deps,
+  principal: Principal,
+  { body, requestCountry }: EnrollInput,
+  trace: { request: ChangeRequested | null },
+) {
   const privileged = isPrivileged(principal);
   const caller = callerUsername(principal);
   const now = deps.now();
@@ -132,6 +178,14 @@ export async function enroll(deps: Deps, principal: Principal, { body, requestCo
       user_message_url: `${deps.config.LMS_ROOT_URL}/embargo/blocked-message/enrollment/default/`,
     });
   }
+
+  trace.request = {
+    courseId,
+    userId: user.id,
+    requestedMode: mode,
+    requestedActivation: body.is_active,
+    current: ctx.current,
+  };
 
   // 8–9: flags.
   const isActive = optionalBoolean(body.is_active, (v) => `'${v}' is an invalid enrollment activation status.`);

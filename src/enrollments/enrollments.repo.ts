@@ -101,20 +101,18 @@ export interface EnrollContextQuery {
 export async function loadEnrollContext(db: Db, q: EnrollContextQuery) {
   const targetId = userIdOf(q.target);
   const targetEmail = sql`(select ${users.email} from ${users} where ${users.id} = ${targetId})`;
-  const staffUserIds = db
-    .select({ id: courseRoles.userId })
-    .from(courseRoles)
-    .where(eq(courseRoles.courseId, q.courseId));
   const [target, course, modes, current, allowance, roles, named, preassigned, random] = await db.batch([
     db.select().from(users).where(eq(users.id, targetId)),
     db
       .select({
         course: courseRuns,
         // Counted only when the course has a capacity (CASE short-circuits the subquery).
-        activeLearners: sql<number | null>`case when ${courseRuns.maxStudentEnrollmentsAllowed} is null then null else (
-          select count(*) from ${enrollments}
-          where ${enrollments.courseId} = ${courseRuns.id} and ${enrollments.isActive} = 1
-            and ${enrollments.userId} not in ${staffUserIds}) end`,
+        // Counted only when the course has a capacity (CASE short-circuits the subquery). Columns
+        // are spelled out: Drizzle leaves them unqualified here, and `id` would bind to enrollments.
+        activeLearners: sql<number | null>`case when "course_runs"."max_student_enrollments_allowed" is null then null
+          else (select count(*) from ${enrollments} e
+            where e.course_id = "course_runs"."id" and e.is_active = 1
+              and e.user_id not in (select r.user_id from ${courseRoles} r where r.course_id = "course_runs"."id")) end`,
       })
       .from(courseRuns)
       .where(eq(courseRuns.id, q.courseId)),

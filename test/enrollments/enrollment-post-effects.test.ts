@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { userOrgPreferences } from '../../src/db/schema';
 import {
   addToCohort,
@@ -242,29 +242,37 @@ describe('E5 audit records (§8.6, contract)', () => {
     expect(rows[0]).toMatchObject({ userId: user.id, enrolledBy: null, actualMode: 'audit', actualIsActive: true });
   });
 
-  it('records a refused API-key call from step 8 on ("whatever its outcome"), changing nothing else', async () => {
+  it('traces a refused API-key call from step 8 on ("whatever its outcome") in the log, changing nothing', async () => {
+    // Decision (README): refused requests write nothing to D1 (§8.2), so upstream's
+    // `enrollment_change_requested` trace of a refused trusted-service call is a structured log line.
     const course = await orgCourse();
     const user = await createUser();
     await enroll(user.id, course.id, { mode: 'audit' });
-    const scope = { courseIds: [course.id], userIds: [user.id], audit: false };
+    const scope = { courseIds: [course.id], userIds: [user.id], audit: true };
     const before = await snapshot(scope);
-    const refused = await postEnrollment(body(course.id, { user: user.username, mode: 'masters' }), apiKey);
-    expect(refused.status).toBe(400);
-    expect(await snapshot(scope)).toBe(before);
-    const rows = await auditRows(course.id);
-    expect(rows).toHaveLength(1);
-    expect(rows[0]).toMatchObject({
-      userId: user.id,
-      requestedMode: 'masters',
-      actualMode: 'audit',
-      actualIsActive: true,
-    });
-
-    const other = await createUser();
-    const badActive = await postEnrollment(body(course.id, { user: other.username, is_active: 'yes' }), apiKey);
-    expect(badActive.status).toBe(400);
-    const last = (await auditRows(course.id)).at(-1);
-    expect(last).toMatchObject({ userId: other.id, actualMode: null, actualIsActive: null });
+    const log = vi.spyOn(console, 'log');
+    try {
+      const refused = await postEnrollment(body(course.id, { user: user.username, mode: 'masters' }), apiKey);
+      expect(refused.status).toBe(400);
+      expect(await snapshot(scope)).toBe(before);
+      expect(await auditRows(course.id)).toHaveLength(0);
+      const traces = log.mock.calls
+        .map(([line]) =>
+          typeof line === 'string' && line.includes('enrollment_change_requested') ? JSON.parse(line) : null,
+        )
+        .filter((t) => t?.course_id === course.id);
+      expect(traces).toEqual([
+        expect.objectContaining({
+          user_id: user.id,
+          requested_mode: 'masters',
+          actual_mode: 'audit',
+          actual_activation: true,
+          outcome: 400,
+        }),
+      ]);
+    } finally {
+      log.mockRestore();
+    }
   });
 
   it('does not record API-key calls refused before step 8', async () => {
