@@ -4,15 +4,8 @@ import { createMiddleware } from 'hono/factory';
 import { authError, authenticate } from '../auth/auth.middleware';
 import type { AppEnv } from '../context';
 import { AUTH_MESSAGES } from '../lib/errors';
-import { createRouter, document } from '../openapi';
-import {
-  COURSE_ID_PARAM,
-  check,
-  JWT_OR_API_KEY,
-  jsonContent,
-  REQUIRED_MESSAGE,
-  readJson,
-} from '../provisioning/request';
+import { createRouter, document, SECURITY } from '../openapi';
+import { COURSE_ID_PARAM, check, jsonContent, REQUIRED_MESSAGE, readJson } from '../provisioning/request';
 import { Cohort, CohortBody, CohortError, CohortList, CohortParams } from './cohorts.schemas';
 import { cohortError, createCohort, getCohorts, mayManageCohorts } from './cohorts.service';
 
@@ -44,7 +37,7 @@ document(
     path: '/courses/{course_id}/cohorts',
     tags,
     summary: "A course run's cohorts, in creation order",
-    security: JWT_OR_API_KEY,
+    security: SECURITY.jwtOrApiKey,
     request: { params: CohortParams },
     responses: { 200: jsonContent(CohortList, 'The cohorts'), ...errors },
   }),
@@ -75,7 +68,7 @@ document(
     path: '/courses/{course_id}/cohorts',
     tags,
     summary: 'Create a cohort (names are unique within the run)',
-    security: JWT_OR_API_KEY,
+    security: SECURITY.jwtOrApiKey,
     request: {
       params: CohortParams,
       body: { content: { 'application/json': { schema: CohortBody } }, required: true },

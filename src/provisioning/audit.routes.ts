@@ -1,8 +1,8 @@
 import { createRoute } from '@hono/zod-openapi';
-import { createRouter, document } from '../openapi';
+import { createRouter, document, SECURITY } from '../openapi';
 import { listManualEnrollments } from './audit.service';
 import { AuditList, AuditQuery, DeveloperError } from './provisioning.schemas';
-import { allValid, check, JWT_OR_API_KEY, jsonContent, serviceOnly } from './request';
+import { allValid, check, jsonContent, serviceOnly } from './request';
 
 export const auditRoutes = createRouter();
 
@@ -17,7 +17,7 @@ document(
     path: '/audit/manual-enrollments',
     tags: ['Provisioning: audit'],
     summary: 'Manual-enrollment audit records, newest first',
-    security: JWT_OR_API_KEY,
+    security: SECURITY.jwtOrApiKey,
     request: { query: AuditQuery },
     responses: {
       200: jsonContent(AuditList, 'Matching records (at most `limit`)'),

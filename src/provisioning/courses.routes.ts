@@ -1,5 +1,5 @@
 import { createRoute } from '@hono/zod-openapi';
-import { createRouter, document } from '../openapi';
+import { createRouter, document, SECURITY } from '../openapi';
 import { deleteCourse, getCourse, putCourse, putEmbargo } from './courses.service';
 import {
   CourseBody,
@@ -9,7 +9,7 @@ import {
   EmbargoBody,
   EmbargoResource,
 } from './provisioning.schemas';
-import { allValid, COURSE_ID_PARAM, check, JWT_OR_API_KEY, jsonContent, readJson, serviceOnly } from './request';
+import { allValid, COURSE_ID_PARAM, check, jsonContent, readJson, serviceOnly } from './request';
 
 export const courseRoutes = createRouter();
 
@@ -36,7 +36,7 @@ document(
     path: '/courses/{course_id}/embargo',
     tags,
     summary: 'Replace the countries (ISO 3166 alpha-2, upper-case) that may not enroll; `[]` lifts the embargo',
-    security: JWT_OR_API_KEY,
+    security: SECURITY.jwtOrApiKey,
     request: { params: CourseParams, body: json(EmbargoBody) },
     responses: { 200: jsonContent(EmbargoResource, 'Stored'), ...errors, ...notFound },
   }),
@@ -54,7 +54,7 @@ document(
     path: '/courses/{course_id}',
     tags,
     summary: 'Create or replace a course run and its modes (drops its cached enrollment details)',
-    security: JWT_OR_API_KEY,
+    security: SECURITY.jwtOrApiKey,
     request: { params: CourseParams, body: json(CourseBody) },
     responses: { 200: jsonContent(CourseResource, 'Replaced'), 201: jsonContent(CourseResource, 'Created'), ...errors },
   }),
@@ -71,7 +71,7 @@ document(
     path: '/courses/{course_id}',
     tags,
     summary: 'A stored course run with its modes and embargo',
-    security: JWT_OR_API_KEY,
+    security: SECURITY.jwtOrApiKey,
     request: { params: CourseParams },
     responses: { 200: jsonContent(CourseResource, 'The course run'), ...errors, ...notFound },
   }),
@@ -89,7 +89,7 @@ document(
     path: '/courses/{course_id}',
     tags,
     summary: 'Remove a course run that has no enrollments',
-    security: JWT_OR_API_KEY,
+    security: SECURITY.jwtOrApiKey,
     request: { params: CourseParams },
     responses: {
       204: { description: 'Removed' },

@@ -84,9 +84,6 @@ export const jsonContent = (schema: z.ZodType, description: string) => ({
   content: { 'application/json': { schema } },
 });
 
-/** `security` of endpoints open to a JWT or the API key (typed for RouteConfig). */
-export const JWT_OR_API_KEY: Record<string, string[]>[] = [{ JwtAuth: [] }, { ApiKey: [] }];
-
 /** Provisioning access (service-contract.md): the API key or a global-staff JWT; 401/403 in the service shape. */
 export const serviceOnly = () =>
   every(

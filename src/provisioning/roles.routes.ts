@@ -1,7 +1,7 @@
 import { createRoute } from '@hono/zod-openapi';
-import { createRouter, document } from '../openapi';
+import { createRouter, document, SECURITY } from '../openapi';
 import { CourseRoleParams, CourseUserParams, DeveloperError, RoleBody, RoleResource } from './provisioning.schemas';
-import { allValid, COURSE_ID_PARAM, check, JWT_OR_API_KEY, jsonContent, readJson, serviceOnly } from './request';
+import { allValid, COURSE_ID_PARAM, check, jsonContent, readJson, serviceOnly } from './request';
 import { grantCourseRole, revokeCourseRole } from './roles.service';
 
 export const roleRoutes = createRouter();
@@ -25,7 +25,7 @@ document(
     path: '/courses/{course_id}/roles/{username}',
     tags,
     summary: 'Grant a course role (`staff` or `instructor`)',
-    security: JWT_OR_API_KEY,
+    security: SECURITY.jwtOrApiKey,
     request: {
       params: CourseUserParams,
       body: { content: { 'application/json': { schema: RoleBody } }, required: true },
@@ -51,7 +51,7 @@ document(
     path: '/courses/{course_id}/roles/{username}/{role}',
     tags,
     summary: 'Revoke a course role',
-    security: JWT_OR_API_KEY,
+    security: SECURITY.jwtOrApiKey,
     request: { params: CourseRoleParams },
     responses: {
       204: { description: 'Revoked' },

@@ -1,5 +1,5 @@
 import { createRoute } from '@hono/zod-openapi';
-import { createRouter, document } from '../openapi';
+import { createRouter, document, SECURITY } from '../openapi';
 import { getUser, putUser, retireUser } from '../users/users.service';
 import {
   DeveloperError,
@@ -9,7 +9,7 @@ import {
   UserParams,
   UserResource,
 } from './provisioning.schemas';
-import { allValid, check, JWT_OR_API_KEY, jsonContent, readJson, serviceOnly } from './request';
+import { allValid, check, jsonContent, readJson, serviceOnly } from './request';
 
 export const userRoutes = createRouter();
 
@@ -32,7 +32,7 @@ document(
     path: '/users/{username}',
     tags,
     summary: 'Create or replace a user',
-    security: JWT_OR_API_KEY,
+    security: SECURITY.jwtOrApiKey,
     request: { params: UserParams, body: { content: { 'application/json': { schema: UserBody } }, required: true } },
     responses: {
       200: jsonContent(UserResource, 'Replaced'),
@@ -53,7 +53,7 @@ document(
     path: '/users/{username}',
     tags,
     summary: 'A stored user, with its per-organization e-mail opt-in',
-    security: JWT_OR_API_KEY,
+    security: SECURITY.jwtOrApiKey,
     request: { params: UserParams },
     responses: {
       200: jsonContent(UserResource, 'The user'),
@@ -76,7 +76,7 @@ document(
     path: '/users/{username}/retirement',
     tags,
     summary: 'Mark a user as being retired (keeps the original username and e-mail)',
-    security: JWT_OR_API_KEY,
+    security: SECURITY.jwtOrApiKey,
     request: { params: UserParams, body: { content: { 'application/json': { schema: RetirementBody } } } },
     responses: {
       200: jsonContent(RetirementResource, 'Already marked; the first record'),
