@@ -1,4 +1,4 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { insertFromSelect } from '../db/insert-select';
 import {
@@ -9,110 +9,113 @@ import {
   enrollmentAllowances,
   enrollmentAudit,
   enrollments,
+  users,
 } from '../db/schema';
 
-// Realising "allowed" enrollments when an account becomes usable (bulk-enroll.md §8), as statements
-// for one atomic batch: the number of allowances never changes the number of round trips.
-
-export interface UsableAccount {
-  id: number;
-  email: string;
-}
-
-/** The allowances this account may realise: auto_enroll, not consumed by another account, course provisioned. */
-const realisable = (user: UsableAccount) =>
-  sql`from ${enrollmentAllowances} a
-    where a.email = ${user.email} and a.auto_enroll = 1 and (a.user_id is null or a.user_id = ${user.id})
-      and a.course_id in (select ${courseRuns.id} from ${courseRuns})`;
+// Realising "allowed" enrollments when an account becomes usable (bulk-enroll.md §8). The
+// statements go at the end of the batch that writes the user, so creating or updating a user
+// stays ONE round trip: each statement does something only while the account is active and its
+// `allowances_realised_for` marker differs from its e-mail (created active, activated, or a new
+// e-mail while active); the last one sets the marker.
 
 /** §4 default mode in SQL: a current audit mode, else a current honor mode, else audit. */
-const defaultModeOf = (courseId: ReturnType<typeof sql>, now: number) => {
+const defaultModeOf = (now: number) => {
   const current = (slug: string) =>
-    sql`(select m.slug from ${courseModes} m where m.course_id = ${courseId} and m.slug = ${slug}
+    sql`(select m.slug from ${courseModes} m where m.course_id = a.course_id and m.slug = ${slug}
       and (m.expiration_at is null or m.expiration_at >= ${now}))`;
   return sql`coalesce(${current('audit')}, ${current('honor')}, 'audit')`;
 };
 
-export function realiseAllowanceStatements(db: Db, user: UsableAccount, now: number) {
-  const notYetActive = sql`not exists (select 1 from ${enrollments} e
-    where e.user_id = ${user.id} and e.course_id = a.course_id and e.is_active = 1)`;
+export function realiseAllowanceStatements(db: Db, username: string, now: number) {
+  const account = sql`(select u.id, u.email from ${users} u where u.username = ${username} and u.is_active = 1
+    and (u.allowances_realised_for is null or u.allowances_realised_for != u.email))`;
+  // The allowances this account realises: auto_enroll, not consumed by another account, course provisioned.
+  const realisable = sql`from ${enrollmentAllowances} a join ${account} acc on a.email = acc.email
+    where a.auto_enroll = 1 and (a.user_id is null or a.user_id = acc.id)
+      and a.course_id in (select c.id from ${courseRuns} c)`;
   const latestAudit = (column: string) =>
-    sql`(select ${sql.raw(column)} from ${enrollmentAudit} p where p.enrolled_email = ${user.email} order by p.id desc limit 1)`;
+    sql`(select p.${sql.raw(column)} from ${enrollmentAudit} p where p.enrolled_email = acc.email order by p.id desc limit 1)`;
   return [
-    // Audit first: it sees which enrollments are about to be created. Only when an earlier record
-    // exists for the e-mail, copying its actor and reason.
+    // Audit first, while it can still see which enrollments are about to be created; only when an
+    // earlier record exists for the e-mail, copying its actor and reason.
     insertFromSelect(
       db,
       enrollmentAudit,
       {
         id: null,
         courseId: sql`a.course_id`,
-        enrolledEmail: user.email,
+        enrolledEmail: sql`acc.email`,
         enrolledBy: latestAudit('enrolled_by'),
         timeStamp: now,
         stateTransition: 'from allowed to enroll to enrolled',
         reason: latestAudit('reason'),
         role: null,
         enrollmentId: null,
-        userId: user.id,
+        userId: sql`acc.id`,
         source: 'allowance',
         requestedMode: null,
         requestedIsActive: null,
-        actualMode: defaultModeOf(sql`a.course_id`, now),
+        actualMode: defaultModeOf(now),
         actualIsActive: 1,
       },
-      sql`${realisable(user)} and ${notYetActive}
-        and exists (select 1 from ${enrollmentAudit} p where p.enrolled_email = ${user.email})`,
+      sql`${realisable}
+        and not exists (select 1 from ${enrollments} e where e.user_id = acc.id and e.course_id = a.course_id and e.is_active = 1)
+        and exists (select 1 from ${enrollmentAudit} p where p.enrolled_email = acc.email)`,
     ),
     insertFromSelect(
       db,
       enrollments,
       {
         id: null,
-        userId: user.id,
+        userId: sql`acc.id`,
         courseId: sql`a.course_id`,
-        mode: defaultModeOf(sql`a.course_id`, now),
+        mode: defaultModeOf(now),
         isActive: 1,
         createdAt: now,
         updatedAt: now,
       },
-      realisable(user),
+      realisable,
     ).onConflictDoUpdate({
       target: [enrollments.userId, enrollments.courseId],
       set: { isActive: true, mode: sql`excluded.mode`, updatedAt: now },
       setWhere: sql`${enrollments.isActive} = 0`,
     }),
+    // Columns qualified by hand: Drizzle prints them bare, and inside the subquery they would bind to `e`.
     db
       .update(enrollmentAudit)
       .set({
-        // Qualified by hand: Drizzle would print a bare `course_id`, which binds to `e` inside the subquery.
-        enrollmentId: sql`(select e.id from ${enrollments} e where e.user_id = ${user.id} and e.course_id = "enrollment_audit"."course_id")`,
+        enrollmentId: sql`(select e.id from ${enrollments} e
+          where e.user_id = "enrollment_audit"."user_id" and e.course_id = "enrollment_audit"."course_id")`,
       })
       .where(
         and(
-          eq(enrollmentAudit.userId, user.id),
           eq(enrollmentAudit.source, 'allowance'),
-          sql`${enrollmentAudit.enrollmentId} is null`,
+          isNull(enrollmentAudit.enrollmentId),
+          eq(enrollmentAudit.userId, sql`(select u.id from ${users} u where u.username = ${username})`),
         ),
       ),
     // Pre-assigned cohorts of the courses now enrolled through an allowance (§6, §8).
     insertFromSelect(
       db,
       cohortMemberships,
-      { courseId: sql`p.course_id`, userId: user.id, cohortId: sql`p.cohort_id` },
-      sql`from ${cohortPreassignments} p
-        where p.email = ${user.email} and p.course_id in (select a.course_id ${realisable(user)})`,
+      { courseId: sql`p.course_id`, userId: sql`acc.id`, cohortId: sql`p.cohort_id` },
+      sql`from ${cohortPreassignments} p join ${account} acc on p.email = acc.email
+        where p.course_id in (select a.course_id ${realisable})`,
     ).onConflictDoNothing(),
     db
       .update(enrollmentAllowances)
-      .set({ userId: user.id })
+      .set({ userId: sql`(select acc.id from ${account} acc)` })
       .where(
         and(
-          eq(enrollmentAllowances.email, user.email),
+          eq(enrollmentAllowances.email, sql`(select acc.email from ${account} acc)`),
           eq(enrollmentAllowances.autoEnroll, true),
-          sql`${enrollmentAllowances.userId} is null`,
-          sql`${enrollmentAllowances.courseId} in (select ${courseRuns.id} from ${courseRuns})`,
+          isNull(enrollmentAllowances.userId),
+          inArray(enrollmentAllowances.courseId, sql`(select c.id from ${courseRuns} c)`),
         ),
       ),
+    db
+      .update(users)
+      .set({ allowancesRealisedFor: sql`${users.email}` })
+      .where(and(eq(users.username, username), eq(users.isActive, true))),
   ] as const;
 }

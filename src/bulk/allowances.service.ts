@@ -2,13 +2,9 @@ import type { Deps } from '../context';
 import { realiseAllowanceStatements } from './allowances.repo';
 
 /**
- * An account became usable (created active, activated, or its e-mail changed while active): enroll
- * it where its e-mail has auto-enroll allowances (bulk-enroll.md §8). One round trip.
+ * Statements that realise an account's pending auto-enroll allowances once it is usable
+ * (bulk-enroll.md §8). The users domain appends them to the batch that writes the user, so the
+ * write and the realisation are one atomic round trip; they do nothing when nothing is pending.
  */
-export async function realiseAllowances(
-  deps: Deps,
-  account: { id: number; email: string; isActive: boolean },
-): Promise<void> {
-  if (!account.isActive || !account.email) return;
-  await deps.db.batch(realiseAllowanceStatements(deps.db, account, deps.now()));
-}
+export const allowanceRealisation = (deps: Deps, username: string) =>
+  realiseAllowanceStatements(deps.db, username, deps.now());

@@ -19,6 +19,11 @@ export const users = sqliteTable(
     /** ISO 3166 alpha-2 profile country, used by embargo checks. */
     country: text('country'),
     language: text('language'),
+    /**
+     * The e-mail whose "allowed" enrollments were last realised for this account (bulk-enroll.md §8);
+     * null while inactive. An active account whose e-mail differs has just become usable.
+     */
+    allowancesRealisedFor: text('allowances_realised_for'),
     createdAt: millis('created_at').notNull(),
     updatedAt: millis('updated_at').notNull(),
   },

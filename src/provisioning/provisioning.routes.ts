@@ -1,6 +1,7 @@
 import { createRouter } from '../openapi';
 import { auditRoutes } from './audit.routes';
 import { courseRoutes } from './courses.routes';
+import { outboxRoutes } from './outbox.routes';
 import { roleRoutes } from './roles.routes';
 import { userRoutes } from './users.routes';
 
@@ -15,3 +16,4 @@ provisioningRoutes.route('/', userRoutes);
 provisioningRoutes.route('/', roleRoutes);
 provisioningRoutes.route('/', courseRoutes);
 provisioningRoutes.route('/', auditRoutes);
+provisioningRoutes.route('/', outboxRoutes);

@@ -134,6 +134,13 @@ export const AuditQuery = z.object({
   limit: optionalFilter(z.coerce.number().int().min(1).max(1000)).openapi({ type: 'integer', default: 100 }),
 });
 
+export const OutboxQuery = z.object({
+  to: optionalFilter(text(320)),
+  course_id: optionalFilter(courseId),
+  // Same bound as the audit list.
+  limit: optionalFilter(z.coerce.number().int().min(1).max(1000)).openapi({ type: 'integer', default: 100 }),
+});
+
 // --- responses ---
 
 const nullableDateTime = z.string().nullable().openapi({ format: 'date-time' });
@@ -210,6 +217,21 @@ export const AuditList = z
     ),
   })
   .openapi('ManualEnrollmentAuditList');
+
+export const OutboxList = z
+  .object({
+    results: z.array(
+      z.object({
+        to: z.string(),
+        kind: z.enum(['enrolled_enroll', 'allowed_enroll', 'enrolled_unenroll', 'allowed_unenroll']),
+        course_id: z.string(),
+        subject: z.string().openapi({ example: 'You have been enrolled in Demonstration Course' }),
+        body: z.string(),
+        created: z.string(),
+      }),
+    ),
+  })
+  .openapi('OutboxList');
 
 export const DeveloperError = z
   .object({

@@ -1,4 +1,5 @@
 import { eq, sql } from 'drizzle-orm';
+import type { BatchItem } from 'drizzle-orm/batch';
 import type { Db } from '../db/client';
 import { userOrgPreferences, userRetirements, users } from '../db/schema';
 
@@ -7,13 +8,20 @@ export type UserRow = typeof users.$inferSelect;
 export const findUserByUsername = (db: Db, username: string) =>
   db.select().from(users).where(eq(users.username, username)).get();
 
-/** Just-in-time creation from JWT claims; a concurrent first request for the same name converges. */
-export function upsertUserFromClaims(
+/** Statements that run after the user write in the same batch (e.g. allowance realisation). */
+type Followers = readonly BatchItem<'sqlite'>[];
+
+/**
+ * Just-in-time creation from JWT claims, then `followers`, in one batch; a concurrent first request
+ * for the same name converges on one row.
+ */
+export async function upsertUserFromClaims(
   db: Db,
   claims: { username: string; email: string; isStaff: boolean },
   now: number,
+  followers: Followers,
 ): Promise<UserRow> {
-  return db
+  const upsert = db
     .insert(users)
     .values({
       username: claims.username,
@@ -31,8 +39,9 @@ export function upsertUserFromClaims(
         updatedAt: now,
       },
     })
-    .returning()
-    .get();
+    .returning();
+  const [rows] = await db.batch([upsert, ...followers]);
+  return rows[0] as UserRow;
 }
 
 export type PreferenceRow = { org: string; emailOptIn: string };
@@ -61,15 +70,18 @@ const userIdOf = (db: Db, username: string) =>
   db.select({ id: users.id }).from(users).where(eq(users.username, username));
 
 /** Upserts a user and reads back its org preferences: one round trip (one atomic batch). */
-export async function upsertUser(db: Db, username: string, fields: UserFields, now: number) {
+export async function upsertUser(db: Db, username: string, fields: UserFields, now: number, followers: Followers = []) {
+  // Deactivating clears the allowance marker, so a later activation realises allowances again.
+  const marker = fields.isActive ? sql`${users.allowancesRealisedFor}` : null;
   const [before, [row], preferences] = await db.batch([
     userIdOf(db, username),
     db
       .insert(users)
       .values({ username, ...fields, createdAt: now, updatedAt: now })
-      .onConflictDoUpdate({ target: users.username, set: { ...fields, updatedAt: now } })
+      .onConflictDoUpdate({ target: users.username, set: { ...fields, allowancesRealisedFor: marker, updatedAt: now } })
       .returning(),
     preferencesOf(db, username),
+    ...followers,
   ]);
   return { created: before.length === 0, user: row as UserRow, preferences: preferences as PreferenceRow[] };
 }

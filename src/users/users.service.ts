@@ -1,5 +1,5 @@
 import type { UserAccount } from '../auth/principal';
-import { realiseAllowances } from '../bulk/allowances.service';
+import { allowanceRealisation } from '../bulk/allowances.service';
 import type { Deps } from '../context';
 import { formatDateTime } from '../lib/datetime';
 import { developerError } from '../lib/errors';
@@ -40,9 +40,8 @@ export async function accountFromClaims(
     deps.db,
     { username: claims.username, email: claims.email, isStaff: claims.administrator },
     deps.now(),
+    allowanceRealisation(deps, claims.username),
   );
-  // A new account, or a new e-mail on an existing one, realises that e-mail's allowances (§8).
-  if (!existing || existing.email !== row.email) await realiseAllowances(deps, row);
   return toAccount(row);
 }
 
@@ -88,9 +87,13 @@ export async function putUser(deps: Deps, username: string, input: UserInput) {
     country: input.country,
     language: input.language,
   };
-  const { created, user, preferences } = await upsertUser(deps.db, username, fields, deps.now());
-  // Hook point: realising the e-mail's pending "allowed" enrollments (bulk-enroll.md §8) belongs
-  // here and is added with the bulk-enroll issue.
+  const { created, user, preferences } = await upsertUser(
+    deps.db,
+    username,
+    fields,
+    deps.now(),
+    allowanceRealisation(deps, username),
+  );
   return { created, user: toUserResource(user, preferences) };
 }
 

@@ -51,3 +51,54 @@ describe('lead allowance smoke', () => {
     expect(member?.cohort_id).toBe(cohort?.id);
   });
 });
+
+describe('lead provisioning hooks', () => {
+  it('PUT /users realises allowances when the account becomes usable, and the outbox is readable', async () => {
+    const id = `course-v1:Ob+${unique('C')}+R`;
+    await env.DB.prepare(
+      "insert into course_runs (id, course_name, org, invite_only, self_paced, bulk_email_enabled, blocked_countries, created_at, updated_at) values (?, 'Outbox Course', 'Ob', 0, 0, 0, '[]', 0, 0)",
+    )
+      .bind(id)
+      .run();
+    const name = unique('ob');
+    const email = `${name}@example.com`;
+    const staff = await jwtHeader(unique('staff'), { administrator: true });
+    const bulk = await call('/api/bulk_enroll/v1/bulk_enroll/', {
+      method: 'POST',
+      headers: staff,
+      json: { identifiers: email, courses: id, action: 'enroll', auto_enroll: true, email_students: true },
+    });
+    expect(bulk.status, bulk.text).toBe(200);
+    const key = { 'X-Edx-Api-Key': 'test-api-key' };
+    const inactive = await call(`/api/admin/v1/users/${name}`, {
+      method: 'PUT',
+      headers: key,
+      json: { email, is_active: false },
+    });
+    expect(inactive.status, inactive.text).toBe(201);
+    const none = await env.DB.prepare('select count(*) as n from enrollments where course_id = ?')
+      .bind(id)
+      .first<{ n: number }>();
+    expect(none?.n).toBe(0);
+    const activated = await call(`/api/admin/v1/users/${name}`, {
+      method: 'PUT',
+      headers: key,
+      json: { email, is_active: true },
+    });
+    expect(activated.status).toBe(200);
+    const one = await env.DB.prepare('select count(*) as n from enrollments where course_id = ? and is_active = 1')
+      .bind(id)
+      .first<{ n: number }>();
+    expect(one?.n).toBe(1);
+    const outbox = await call(`/api/admin/v1/outbox?to=${encodeURIComponent(email)}`, { headers: key });
+    expect(outbox.status, outbox.text).toBe(200);
+    expect(outbox.body.results).toEqual([
+      expect.objectContaining({
+        to: email,
+        kind: 'allowed_enroll',
+        course_id: id,
+        subject: 'You have been invited to register for Outbox Course',
+      }),
+    ]);
+  });
+});
