@@ -20,8 +20,14 @@ export const FORBIDDEN = { detail: 'You do not have permission to perform this a
 export const NOT_AUTHENTICATED = { detail: 'Authentication credentials were not provided.' };
 export const NOT_FOUND = { detail: 'Not found.' };
 
-/** A global-staff JWT for a fresh username (the user is created on first use). */
-export const staffHeader = (username = unique('bstaff')) => jwtHeader(username, { administrator: true });
+/**
+ * A global-staff JWT for a fresh username. The account is stored first (as the JWT describes it), so
+ * the request under test does not also create a user: only allowance-lifecycle.test.ts covers that.
+ */
+export async function staffHeader(username = unique('bstaff')) {
+  await createUser({ username, isStaff: true });
+  return jwtHeader(username, { administrator: true });
+}
 
 /** A fresh e-mail address no account uses. */
 export const newEmail = (prefix = 'new') => `${unique(prefix)}@example.com`;
