@@ -331,6 +331,39 @@ describe('size bound (413)', () => {
   });
 });
 
+describe('no input yields a 5xx (service contract §Errors)', () => {
+  it('a 100 KB reason for 50 identifiers → 200, or a 4xx that changes nothing', async () => {
+    const a = await createCourse();
+    const emails = Array.from({ length: 50 }, () => newEmail('reason'));
+    const scope = { courseIds: [a.id], userIds: [], emails };
+    const before = await bulkSnapshot(scope);
+    const res = await bulk({
+      identifiers: emails.join(','),
+      courses: a.id,
+      action: 'enroll',
+      reason: 'r'.repeat(100_000),
+    });
+    expect.soft(res.status, res.text.slice(0, 300)).toBeLessThan(500);
+    if (res.status !== 200) expect(await bulkSnapshot(scope)).toBe(before);
+  });
+
+  it('a second course whose notices are huge: no 5xx, and the first course is not half-applied', async () => {
+    const a = await createCourse();
+    const b = await createCourse({ name: `Long ${'n'.repeat(200_000)}` });
+    const emails = Array.from({ length: 20 }, () => newEmail('huge'));
+    const scope = { courseIds: [a.id, b.id], userIds: [], emails };
+    const before = await bulkSnapshot(scope);
+    const res = await bulk({
+      identifiers: emails.join(','),
+      courses: `${a.id},${b.id}`,
+      action: 'enroll',
+      email_students: true,
+    });
+    expect.soft(res.status, res.text.slice(0, 300)).toBeLessThan(500);
+    if (res.status !== 200) expect(await bulkSnapshot(scope)).toBe(before);
+  });
+});
+
 describe('§3 unknown fields and accepted shapes', () => {
   it('unknown fields are ignored', async () => {
     const { a, identifiers } = await world();
