@@ -12,13 +12,34 @@ import type { Deps } from '../context';
  */
 const KV_MIN_TTL_SECONDS = 60;
 
+/**
+ * In-isolate layer in front of KV: a local KV read costs far more than the rest of a hit, so an
+ * isolate keeps what it read or computed for at most ISOLATE_TTL_MS. Staleness bound: a provisioning
+ * write drops the entry at once in the isolate that handled it; other isolates may serve the old
+ * copy for up to 5 s more than KV alone would (so at most TTL + KV propagation + 5 s overall).
+ */
+const ISOLATE_TTL_MS = 5_000;
+const MAX_ISOLATE_ENTRIES = 1_000;
+const isolateCopies = new Map<string, { json: string; expiresAt: number }>();
+
+function remember(key: string, json: string, now: number): void {
+  if (isolateCopies.size >= MAX_ISOLATE_ENTRIES) isolateCopies.clear();
+  isolateCopies.set(key, { json, expiresAt: now + ISOLATE_TTL_MS });
+}
+
 export const courseDetailsKey = (courseId: string, includeExpired: boolean) =>
   `enrollment.course.details.${courseId}.${includeExpired ? 'True' : 'False'}`;
 
 export async function readCachedCourseDetails(deps: Deps, courseId: string, includeExpired: boolean) {
   if (deps.config.ENROLLMENT_COURSE_DETAILS_CACHE_TIMEOUT === 0) return null;
+  const key = courseDetailsKey(courseId, includeExpired);
+  const now = deps.now();
+  const local = isolateCopies.get(key);
+  if (local && local.expiresAt > now) return local.json;
   try {
-    return await deps.kv.get(courseDetailsKey(courseId, includeExpired));
+    const json = await deps.kv.get(key);
+    if (json !== null) remember(key, json, now);
+    return json;
   } catch (error) {
     console.error(JSON.stringify({ kv: 'read failed', courseId, error: String(error) }));
     return null;
@@ -29,8 +50,10 @@ export async function readCachedCourseDetails(deps: Deps, courseId: string, incl
 export function cacheCourseDetails(deps: Deps, courseId: string, includeExpired: boolean, json: string): void {
   const timeout = deps.config.ENROLLMENT_COURSE_DETAILS_CACHE_TIMEOUT;
   if (timeout === 0) return;
+  const key = courseDetailsKey(courseId, includeExpired);
+  remember(key, json, deps.now());
   deps.background(
-    deps.kv.put(courseDetailsKey(courseId, includeExpired), json, {
+    deps.kv.put(key, json, {
       expirationTtl: Math.max(KV_MIN_TTL_SECONDS, timeout),
     }),
   );
@@ -38,6 +61,8 @@ export function cacheCourseDetails(deps: Deps, courseId: string, includeExpired:
 
 /** Drops both cached variants of a course at once (awaited: the next read here must miss). */
 export async function invalidateCourseDetails(deps: Deps, courseId: string): Promise<void> {
+  isolateCopies.delete(courseDetailsKey(courseId, true));
+  isolateCopies.delete(courseDetailsKey(courseId, false));
   try {
     await Promise.all([
       deps.kv.delete(courseDetailsKey(courseId, true)),

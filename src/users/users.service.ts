@@ -25,24 +25,51 @@ export const toAccount = (row: UserRow): UserAccount => ({
 });
 
 /**
+ * Accounts this isolate resolved from JWTs recently, so a steady caller costs no D1 read for
+ * authentication. Staleness bound: ACCOUNT_TTL_MS for changes made elsewhere (another isolate's
+ * provisioning write, or a direct database change) to the flags the token does not carry
+ * (superuser, active, profile country); a provisioning write handled by this isolate drops the
+ * entry at once, and a token whose e-mail or staff claim differs always goes to D1.
+ */
+const ACCOUNT_TTL_MS = 30_000;
+const MAX_CACHED_ACCOUNTS = 10_000;
+const recentAccounts = new Map<string, { account: UserAccount; expiresAt: number }>();
+
+export const forgetAccount = (username: string) => recentAccounts.delete(username);
+
+function remember(account: UserAccount, now: number): UserAccount {
+  if (recentAccounts.size >= MAX_CACHED_ACCOUNTS) recentAccounts.clear();
+  recentAccounts.set(account.username, { account, expiresAt: now + ACCOUNT_TTL_MS });
+  return account;
+}
+
+const inStepWith = (
+  account: Pick<UserAccount, 'email' | 'isStaff'>,
+  claims: { email: string; administrator: boolean },
+) => account.isStaff === claims.administrator && (!claims.email || account.email === claims.email);
+
+/**
  * The stored user behind a verified JWT: created on first sight, e-mail and staff flag kept in step
- * with later tokens (service-contract.md §Authentication). Steady state costs one read.
+ * with later tokens (service-contract.md §Authentication); creating it or changing its e-mail
+ * realises the e-mail's allowances in the same batch. Steady state: no round trip (isolate cache),
+ * else one read.
  */
 export async function accountFromClaims(
   deps: Deps,
   claims: { username: string; email: string; administrator: boolean },
 ): Promise<UserAccount> {
+  const now = deps.now();
+  const cached = recentAccounts.get(claims.username);
+  if (cached && cached.expiresAt > now && inStepWith(cached.account, claims)) return cached.account;
   const existing = await findUserByUsername(deps.db, claims.username);
-  const inStep =
-    existing && existing.isStaff === claims.administrator && (!claims.email || existing.email === claims.email);
-  if (existing && inStep) return toAccount(existing);
+  if (existing && inStepWith(existing, claims)) return remember(toAccount(existing), now);
   const row = await upsertUserFromClaims(
     deps.db,
     { username: claims.username, email: claims.email, isStaff: claims.administrator },
-    deps.now(),
+    now,
     allowanceRealisation(deps, claims.username),
   );
-  return toAccount(row);
+  return remember(toAccount(row), now);
 }
 
 // --- provisioning (service-contract.md §Provisioning API) ---
@@ -87,6 +114,7 @@ export async function putUser(deps: Deps, username: string, input: UserInput) {
     country: input.country,
     language: input.language,
   };
+  forgetAccount(username);
   const { created, user, preferences } = await upsertUser(
     deps.db,
     username,

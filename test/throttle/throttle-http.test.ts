@@ -1,7 +1,7 @@
 import { createExecutionContext, env, waitOnExecutionContext } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import worker from '../../src/index';
-import { BASE, unique } from '../helpers/request';
+import { BASE, call, unique } from '../helpers/request';
 import { apiKeyHeader, tokenFor } from '../helpers/tokens';
 
 // The throttle end to end (enrollment-api.md §13). The test worker runs with RATE_LIMIT_ENABLED=false,
@@ -119,7 +119,14 @@ describe('throttle over HTTP', () => {
     const username = unique('thrsuper');
     const headers = await jwt(username);
     expect((await send(scenario, ROLES, headers)).status).toBe(200); // creates the user
-    await env.DB.prepare('UPDATE users SET is_superuser = 1 WHERE username = ?').bind(username).run();
+    // Promoted through the provisioning API (the supported path: it also refreshes this isolate's
+    // cached account; a direct database write would show only after the account cache TTL).
+    const promote = await call(`/api/admin/v1/users/${username}`, {
+      method: 'PUT',
+      headers: apiKeyHeader,
+      json: { email: `${username}@example.com`, is_superuser: true },
+    });
+    expect(promote.status).toBe(200);
     for (let i = 1; i <= STAFF_LIMIT; i++) {
       const res = await send(scenario, ROLES, headers);
       expect(res.status).toBe(200);
