@@ -15,6 +15,7 @@ import {
   userRetirements,
   users,
 } from '../db/schema';
+import { chunkByJsonSize } from '../lib/chunks';
 
 // Bulk enrollment storage. Lists travel as ONE JSON parameter read with `json_each`, so a statement's
 // bound parameters stay far under D1's limit of 100 whatever the number of identifiers, and the
@@ -111,10 +112,17 @@ export interface CourseWrites {
 const field = (path: string) => sql`json_extract(j.value, ${path})`;
 const fromJson = (values: unknown[]) => sql`from json_each(${json(values)}) j where true`;
 
-/** One course's changes as statements for a single atomic `db.batch` (empty parts left out). */
+/**
+ * Largest JSON list bound as one parameter. D1 refuses longer strings (SQLITE_TOOBIG, ~2 MB in
+ * production, less locally), so longer lists become several statements in the same batch.
+ */
+const MAX_JSON_PARAMETER_BYTES = 256 * 1024;
+const pieces = <T>(items: readonly T[]) => chunkByJsonSize(items, MAX_JSON_PARAMETER_BYTES);
+
+/** One course's changes as statements for the request's atomic `db.batch` (empty parts left out). */
 export function courseWriteStatements(db: Db, w: CourseWrites) {
   const statements = [];
-  if (w.activate.length > 0) {
+  for (const activate of pieces(w.activate)) {
     statements.push(
       insertFromSelect(
         db,
@@ -128,7 +136,7 @@ export function courseWriteStatements(db: Db, w: CourseWrites) {
           createdAt: w.now,
           updatedAt: w.now,
         },
-        fromJson(w.activate),
+        fromJson(activate),
       ).onConflictDoUpdate({
         target: [enrollments.userId, enrollments.courseId],
         set: { isActive: true, mode: w.defaultMode, updatedAt: w.now },
@@ -136,15 +144,15 @@ export function courseWriteStatements(db: Db, w: CourseWrites) {
       }),
     );
   }
-  if (w.deactivate.length > 0) {
+  for (const deactivate of pieces(w.deactivate)) {
     statements.push(
       db
         .update(enrollments)
         .set({ isActive: false, updatedAt: w.now })
-        .where(and(eq(enrollments.courseId, w.courseId), inJson(enrollments.userId, w.deactivate))),
+        .where(and(eq(enrollments.courseId, w.courseId), inJson(enrollments.userId, deactivate))),
     );
   }
-  if (w.allowanceUpserts.length > 0) {
+  for (const upserts of pieces(w.allowanceUpserts)) {
     statements.push(
       insertFromSelect(
         db,
@@ -157,50 +165,48 @@ export function courseWriteStatements(db: Db, w: CourseWrites) {
           userId: null,
           createdAt: w.now,
         },
-        fromJson(w.allowanceUpserts.map((a) => ({ ...a, autoEnroll: a.autoEnroll ? 1 : 0 }))),
+        fromJson(upserts.map((a) => ({ ...a, autoEnroll: a.autoEnroll ? 1 : 0 }))),
       ).onConflictDoUpdate({
         target: [enrollmentAllowances.email, enrollmentAllowances.courseId],
         set: { autoEnroll: sql`excluded.auto_enroll` },
       }),
     );
   }
-  if (w.allowanceDeletes.length > 0) {
+  for (const deletes of pieces(w.allowanceDeletes)) {
     statements.push(
       db
         .delete(enrollmentAllowances)
-        .where(
-          and(eq(enrollmentAllowances.courseId, w.courseId), inJson(enrollmentAllowances.email, w.allowanceDeletes)),
-        ),
+        .where(and(eq(enrollmentAllowances.courseId, w.courseId), inJson(enrollmentAllowances.email, deletes))),
     );
   }
-  if (w.memberships.length > 0) {
+  for (const memberships of pieces(w.memberships)) {
     statements.push(
       insertFromSelect(
         db,
         cohortMemberships,
         { courseId: w.courseId, userId: field('$.userId'), cohortId: field('$.cohortId') },
-        fromJson(w.memberships),
+        fromJson(memberships),
       ).onConflictDoUpdate({
         target: [cohortMemberships.courseId, cohortMemberships.userId],
         set: { cohortId: sql`excluded.cohort_id` },
       }),
     );
   }
-  if (w.preassignments.length > 0) {
+  for (const preassignments of pieces(w.preassignments)) {
     statements.push(
       insertFromSelect(
         db,
         cohortPreassignments,
         { courseId: w.courseId, email: field('$.email'), cohortId: field('$.cohortId') },
-        fromJson(w.preassignments),
+        fromJson(preassignments),
       ).onConflictDoUpdate({
         target: [cohortPreassignments.courseId, cohortPreassignments.email],
         set: { cohortId: sql`excluded.cohort_id` },
       }),
     );
   }
-  if (w.audits.length > 0) {
-    // After the enrollment writes, so `enrollment_id` finds rows created in this batch.
+  // After the enrollment writes, so `enrollment_id` finds rows created in this batch.
+  for (const audits of pieces(w.audits)) {
     statements.push(
       insertFromSelect(
         db,
@@ -222,11 +228,11 @@ export function courseWriteStatements(db: Db, w: CourseWrites) {
           actualMode: null,
           actualIsActive: null,
         },
-        fromJson(w.audits),
+        fromJson(audits),
       ),
     );
   }
-  if (w.messages.length > 0) {
+  for (const messages of pieces(w.messages)) {
     statements.push(
       insertFromSelect(
         db,
@@ -241,7 +247,7 @@ export function courseWriteStatements(db: Db, w: CourseWrites) {
           language: field('$.language'),
           created: w.now,
         },
-        fromJson(w.messages),
+        fromJson(messages),
       ),
     );
   }

@@ -13,6 +13,15 @@ import { parseDrfBoolean, splitCommaList, splitIdentifiers } from './identifiers
  */
 export const MAX_BULK_PAIRS = 10_000;
 
+/**
+ * Most courses per request. All of a request's changes commit in one D1 batch (a few statements per
+ * course), and D1 counts each statement against a Worker invocation's query budget (1000).
+ */
+export const MAX_BULK_COURSES = 50;
+
+/** Longest `reason` (it is copied into every audit record of the request). */
+export const MAX_REASON_LENGTH = 1000;
+
 export interface BulkRequest {
   identifiers: string[];
   courses: string[];
@@ -112,6 +121,9 @@ export function validateBulkRequest(fields: Record<string, unknown>): BulkReques
   const emailStudents = booleanField(fields, 'email_students', errors);
   const dryRun = booleanField(fields, 'dry_run', errors);
   const reason = stringField(fields, 'reason', errors, false);
+  if (reason !== null && reason.length > MAX_REASON_LENGTH) {
+    errors.reason = [`Ensure this field has no more than ${MAX_REASON_LENGTH} characters.`];
+  }
   if (Object.keys(errors).length > 0) throw new ApiError(400, errors);
 
   const request: BulkRequest = {
@@ -133,6 +145,12 @@ export function validateBulkRequest(fields: Record<string, unknown>): BulkReques
     });
   }
   const pairs = request.identifiers.length * request.courses.length;
+  if (request.courses.length > MAX_BULK_COURSES) {
+    throw new ApiError(413, {
+      error_code: 'too_many_courses',
+      developer_message: `${request.courses.length} courses in one request; at most ${MAX_BULK_COURSES}. Split the request.`,
+    });
+  }
   if (pairs > MAX_BULK_PAIRS) {
     throw new ApiError(413, {
       error_code: 'too_many_identifiers',

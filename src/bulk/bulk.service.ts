@@ -9,8 +9,9 @@ import type { BulkRequest } from './bulk.request';
 import { composeMessage } from './notifications';
 
 // POST /api/bulk_enroll/v1/bulk_enroll/ (bulk-enroll.md). Everything is read in one round trip and
-// checked before any change (unknown cohorts and courses included); then each course's changes are
-// written in one atomic batch. `dry_run` stops before the writes.
+// checked before any change (unknown cohorts and courses included); then the changes of every course
+// are written in ONE atomic batch, so a request is applied whole or not at all. `dry_run` stops
+// before the writes.
 
 export interface BulkResponse {
   auto_enroll: boolean;
@@ -73,6 +74,7 @@ export async function bulkEnroll(deps: Deps, principal: Principal, request: Bulk
     userOf,
     retiredEmails: new Set(loaded.retiredEmails),
   };
+  const writes: ReturnType<typeof courseWriteStatements> = [];
   for (const [i, courseId] of request.courses.entries()) {
     const cohort = pairedCohorts[i] ?? null;
     const state = stateOf(courseId, cohort ? { id: cohort.id, name: cohort.name } : null);
@@ -101,9 +103,10 @@ export async function bulkEnroll(deps: Deps, principal: Principal, request: Bulk
         }),
       })),
     });
-    const [first, ...rest] = statements;
-    if (first) await deps.db.batch([first, ...rest]);
+    writes.push(...statements);
   }
+  const [first, ...rest] = writes;
+  if (first) await deps.db.batch([first, ...rest]);
   if (request.dryRun) response.dry_run = true;
   return response;
 }

@@ -9,3 +9,27 @@ export function chunk<T>(items: readonly T[], size: number): T[][] {
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
   return out;
 }
+
+/**
+ * Splits `items` in order so that each piece, serialised as JSON, stays under `maxBytes` (an item
+ * larger than that gets a piece of its own). Used for lists bound as one JSON parameter: D1 refuses
+ * a string parameter over its size limit (SQLITE_TOOBIG).
+ */
+export function chunkByJsonSize<T>(items: readonly T[], maxBytes: number): T[][] {
+  const encoder = new TextEncoder();
+  const out: T[][] = [];
+  let piece: T[] = [];
+  let size = 2;
+  for (const item of items) {
+    const itemSize = encoder.encode(JSON.stringify(item)).length + 1;
+    if (piece.length > 0 && size + itemSize > maxBytes) {
+      out.push(piece);
+      piece = [];
+      size = 2;
+    }
+    piece.push(item);
+    size += itemSize;
+  }
+  if (piece.length > 0) out.push(piece);
+  return out;
+}

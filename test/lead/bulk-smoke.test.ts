@@ -48,3 +48,29 @@ describe('lead bulk smoke', () => {
     expect(mails?.n).toBe(1000);
   });
 });
+
+describe('lead bulk bounds', () => {
+  it('answers 413 beyond MAX_BULK_COURSES and 400 for an over-long reason, changing nothing', async () => {
+    const staff = await jwtHeader(unique('staff'), { administrator: true });
+    const courses = Array.from({ length: 51 }, (_, i) => `course-v1:Many+C${i}+R`).join(',');
+    const many = await call('/api/bulk_enroll/v1/bulk_enroll/', {
+      method: 'POST',
+      headers: staff,
+      json: { identifiers: 'someone@example.com', courses, action: 'enroll' },
+    });
+    expect(many.status).toBe(413);
+    expect(many.body.error_code).toBe('too_many_courses');
+    const long = await call('/api/bulk_enroll/v1/bulk_enroll/', {
+      method: 'POST',
+      headers: staff,
+      json: {
+        identifiers: 'someone@example.com',
+        courses: 'course-v1:a+b+c',
+        action: 'enroll',
+        reason: 'r'.repeat(1001),
+      },
+    });
+    expect(long.status).toBe(400);
+    expect(long.body).toEqual({ reason: ['Ensure this field has no more than 1000 characters.'] });
+  });
+});
