@@ -8,7 +8,7 @@ import { enrollmentRoutes } from './enrollments/enrollments.routes';
 import { jsonResponse, renderError } from './middleware/errors';
 import { answerMethodNotAllowed } from './middleware/method-not-allowed';
 import { requestContext } from './middleware/request-context';
-import { registerOpenApiDocument } from './openapi';
+import { docsPage, registerOpenApiDocument } from './openapi';
 import { provisioningRoutes } from './provisioning/provisioning.routes';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -37,6 +37,7 @@ export function createApp() {
   app.route('/api/admin/v1', provisioningRoutes);
   app.route('/api/cohorts/v1', cohortRoutes);
   registerOpenApiDocument(app);
+  app.get('/docs', docsPage());
   answerMethodNotAllowed(app);
 
   app.notFound((c) =>

@@ -1,4 +1,5 @@
-import { OpenAPIHono, type RouteConfig } from '@hono/zod-openapi';
+import { swaggerUI } from '@hono/swagger-ui';
+import { OpenAPIHono, type RouteConfig, z } from '@hono/zod-openapi';
 import type { AppEnv } from './context';
 
 /** A domain's sub-app. Its documented routes are merged into `/openapi.json` by `app.route()`. */
@@ -15,36 +16,171 @@ export function document(router: Router, route: RouteConfig): void {
 }
 
 type SecurityRequirement = Record<string, string[]>;
-export const SECURITY: Record<'jwt' | 'apiKey' | 'jwtOrApiKey', SecurityRequirement[]> = {
+export const SECURITY: Record<'jwt' | 'apiKey' | 'jwtOrApiKey' | 'anonymous', SecurityRequirement[]> = {
   jwt: [{ JwtAuth: [] }],
   apiKey: [{ ApiKey: [] }],
   jwtOrApiKey: [{ JwtAuth: [] }, { ApiKey: [] }],
+  /** What a route that names no requirement gets: callable without credentials. */
+  anonymous: [{}],
 };
 
+/** Errors the app itself answers on any route: no route, 405, 413 (body over 1 MiB), 500. */
+export const ServiceErrorSchema = z
+  .object({
+    error_code: z.string().openapi({ example: 'bad_configuration' }),
+    developer_message: z.string().openapi({ example: 'Invalid service configuration: THROTTLE_USER_RATE' }),
+    field_errors: z
+      .record(z.string(), z.object({ developer_message: z.string() }))
+      .optional()
+      .openapi({ example: { THROTTLE_USER_RATE: { developer_message: 'Expected N/second|minute|hour|day.' } } }),
+  })
+  .openapi('ServiceError');
+
+const TAGS = [
+  { name: 'Enrollment API', description: 'Open edX Enrollment API v1 (`/api/enrollment/v1`), as the LMS serves it.' },
+  {
+    name: 'Bulk enrollment',
+    description: 'Instructor-dashboard style enroll/unenroll of many learners in several course runs (global staff).',
+  },
+  { name: 'Cohorts', description: 'A course run’s cohorts (course staff, global staff or the API key).' },
+  {
+    name: 'Provisioning: users',
+    description: 'The LMS pushes users here (API key or global staff); JWTs also create users just in time.',
+  },
+  {
+    name: 'Provisioning: courses',
+    description: 'Studio and course discovery push course runs, modes, embargoes and course roles here.',
+  },
+  { name: 'Provisioning: audit', description: 'Read-only records for support and operations.' },
+];
+
+const AUTH_DOC = `**Authentication.** Each operation lists what it accepts:
+
+- \`JwtAuth\`: an edX JWT in the \`Authorization\` header. edX services send \`Authorization: JWT <token>\`;
+  \`Authorization: Bearer <token>\` is accepted the same way (this page's *Authorize* button sends \`Bearer\`).
+  Locally, \`npm run token -- alice\` (learner) or \`npm run token -- staff --staff\` (global staff) prints one.
+- \`ApiKey\`: the shared server-to-server key in \`X-Edx-Api-Key\` (\`EDX_API_KEY\`; \`dev-only-api-key\` in \`.dev.vars\`).`;
+
+const INFO_DOC = `The Open edX Enrollment API v1, bulk enrollment, cohorts and the provisioning API, served by a
+Cloudflare Worker (D1 + KV). This document is generated from the zod schemas that validate each request.
+
+${AUTH_DOC}
+
+**Errors.** Bodies keep each endpoint's upstream shape: \`{"detail"}\` (authentication, permission,
+throttling), \`{"message"}\` (enrollment), DRF field maps, \`{"developer_message"}\` (admin list, cohorts) or
+\`{"error_code", "developer_message"}\` (provisioning and the service itself). Any operation may also answer
+413 (body over 1 MiB) or 500 (a misconfigured variable, named; or an unexpected error with its request id).
+Throttled calls get 429 with \`Retry-After\` and \`RateLimit-*\` headers.
+
+**Demo data** (\`npm start\` seeds it): course runs \`course-v1:edX+DemoX+Demo_Course\` (audit + verified),
+\`course-v1:edX+UpgradeX+2024\`, \`course-v1:edX+InviteX+2025\`, \`course-v1:edX+EmbargoX+2025\`,
+\`course-v1:OpenX+SelfPaced+2025\`; users \`alice\`, \`bob\` (enrolled in the demo course), \`carol\` (its
+course staff) and \`staff\` (global staff).`;
+
+const json = (description: string) => ({
+  description,
+  content: { 'application/json': { schema: ServiceErrorSchema } },
+});
+
+/** `get /api/enrollment/v1/enrollment/{username},{course_id}` → `getEnrollmentV1EnrollmentByUsernameCourseId`. */
+export function operationIdFor(method: string, path: string): string {
+  const pascal = (s: string) =>
+    s
+      .split(/[^A-Za-z0-9]+/)
+      .filter(Boolean)
+      .map((w) => w[0]?.toUpperCase() + w.slice(1))
+      .join('');
+  const segments = path
+    .replace(/^\/api\//, '/')
+    .split('/')
+    .filter(Boolean)
+    .map((segment) => {
+      const params = [...segment.matchAll(/\{([^}]+)\}/g)].map((m) => m[1] ?? '');
+      return params.length ? `By${params.map(pascal).join('')}` : pascal(segment);
+    });
+  return method.toLowerCase() + segments.join('');
+}
+
+/**
+ * Fills in what every documented route shares, once all domains are mounted: a stable operationId
+ * (typed clients and deep links use it), the anonymous requirement when a route names none, and the
+ * app-level 413/500 answers.
+ */
+function completeRoutes(app: OpenAPIHono<AppEnv>): void {
+  for (const definition of app.openAPIRegistry.definitions) {
+    if (definition.type !== 'route') continue;
+    const route = definition.route;
+    route.operationId ??= operationIdFor(route.method, route.path);
+    route.security ??= SECURITY.anonymous;
+    const responses = { ...route.responses };
+    if (route.request?.body) responses[413] ??= json('Body over 1 MiB (`payload_too_large`).');
+    responses[500] ??= json('`bad_configuration` (names the variable) or `internal_error` (with the request id).');
+    route.responses = responses;
+  }
+}
+
+function tagsOf(app: OpenAPIHono<AppEnv>) {
+  const used = new Set<string>();
+  for (const definition of app.openAPIRegistry.definitions) {
+    if (definition.type === 'route') for (const tag of definition.route.tags ?? []) used.add(tag);
+  }
+  const known = TAGS.filter((tag) => used.has(tag.name));
+  const unknown = [...used].filter((name) => !TAGS.some((tag) => tag.name === name)).map((name) => ({ name }));
+  return [...known, ...unknown];
+}
+
+/** The OpenAPI 3.1 document of every route documented so far. */
+function openApiDocument(app: OpenAPIHono<AppEnv>) {
+  completeRoutes(app);
+  return app.getOpenAPI31Document({
+    openapi: '3.1.0',
+    info: {
+      title: 'Open edX enrollment service (edge)',
+      version: '1.0.0',
+      description: INFO_DOC,
+    },
+    servers: [{ url: '/', description: 'The server this document was loaded from' }],
+    tags: tagsOf(app),
+  });
+}
+
+/** `GET /openapi.json`, built on first use (all domains are mounted by then) and kept for the isolate. */
 export function registerOpenApiDocument(app: OpenAPIHono<AppEnv>): void {
   app.openAPIRegistry.registerComponent('securitySchemes', 'JwtAuth', {
     type: 'http',
     scheme: 'bearer',
     bearerFormat: 'JWT',
     description:
-      'An edX JWT, sent as `Authorization: JWT <token>` (the edX form) or `Authorization: Bearer <token>`. HS256 with the shared secret or RS256/RS512/ES256 by `kid`; `iss`, `aud` and `exp` are checked.',
+      'An edX JWT in `Authorization`, with either prefix: `JWT <token>` (what edX services send) or `Bearer <token>` (what this page sends). HS256 with the shared secret (`JWT_SECRET_KEY`) or RS256/RS512/ES256 by `kid` (`JWT_PUBLIC_SIGNING_JWK_SET`); `iss`, `aud`, `exp` and `nbf` are checked. The first valid token for a username creates the user.',
   });
   app.openAPIRegistry.registerComponent('securitySchemes', 'ApiKey', {
     type: 'apiKey',
     in: 'header',
     name: 'X-Edx-Api-Key',
-    description: 'Server-to-server key (trusted services such as e-commerce).',
+    description:
+      'The server-to-server key (`EDX_API_KEY`) of trusted services such as e-commerce and the LMS. Compared in constant time; an unset key turns API-key access off. Operations that list only `JwtAuth` ignore it.',
   });
-  app.get('/openapi.json', (c) =>
-    c.json(
-      app.getOpenAPI31Document({
-        openapi: '3.1.0',
-        info: {
-          title: 'Open edX enrollment service (edge)',
-          version: '1.0.0',
-          description: 'The Open edX Enrollment API v1 and its provisioning API, served from Cloudflare Workers.',
-        },
-      }),
-    ),
-  );
+  let cached: string | undefined;
+  app.get('/openapi.json', () => {
+    cached ??= JSON.stringify(openApiDocument(app));
+    return new Response(cached, { headers: { 'Content-Type': 'application/json' } });
+  });
 }
+
+/**
+ * `/docs`: Swagger UI over `/openapi.json`. Its CSS and JS are this Worker's static assets
+ * (public/vendor/swagger-ui-dist, copied from node_modules by the postinstall), never a CDN, and the
+ * spec validator badge (an external call) is off: the page works with no internet.
+ */
+export const docsPage = () =>
+  swaggerUI<AppEnv>({
+    url: '/openapi.json',
+    baseUrl: '/vendor',
+    title: 'Open edX enrollment service: API reference',
+    validatorUrl: 'none',
+    deepLinking: true,
+    filter: true,
+    persistAuthorization: true,
+    displayRequestDuration: true,
+    defaultModelsExpandDepth: 0,
+  });
