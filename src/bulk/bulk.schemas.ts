@@ -20,7 +20,17 @@ export const BulkEnrollRequestSchema = z
     reason: z.string().optional(),
     dry_run: Flag.openapi({ description: 'Compute every result without changing anything or queuing e-mail.' }),
   })
-  .openapi('BulkEnrollRequest');
+  .openapi('BulkEnrollRequest', {
+    // The seeded demo course; a dry run, so trying it changes nothing.
+    example: {
+      identifiers: 'alice, new.learner@example.com',
+      courses: 'course-v1:edX+DemoX+Demo_Course',
+      action: 'enroll',
+      auto_enroll: true,
+      email_students: false,
+      dry_run: true,
+    },
+  });
 
 const State = z.object({
   user: z.boolean(),
@@ -47,4 +57,30 @@ export const BulkEnrollResponseSchema = z
     ),
     dry_run: z.literal(true).optional(),
   })
-  .openapi('BulkEnrollResponse');
+  .openapi('BulkEnrollResponse', {
+    // What the request example answers on the seeded data: alice exists, the e-mail gets an allowance.
+    example: {
+      auto_enroll: true,
+      email_students: false,
+      action: 'enroll',
+      courses: {
+        'course-v1:edX+DemoX+Demo_Course': {
+          action: 'enroll',
+          auto_enroll: true,
+          results: [
+            {
+              identifier: 'alice',
+              before: { user: true, enrollment: false, allowed: false, auto_enroll: false },
+              after: { user: true, enrollment: true, allowed: false, auto_enroll: false },
+            },
+            {
+              identifier: 'new.learner@example.com',
+              before: { user: false, enrollment: false, allowed: false, auto_enroll: false },
+              after: { user: false, enrollment: false, allowed: true, auto_enroll: true },
+            },
+          ],
+        },
+      },
+      dry_run: true,
+    },
+  });

@@ -5,6 +5,45 @@ import { z } from '@hono/zod-openapi';
 
 const DateTime = z.string().nullable().openapi({ example: '2015-02-03T00:00:00Z', format: 'date-time' });
 
+// Examples are the seeded demo data (scripts/seed-local.sql), as the API answers for it.
+const DEMO_COURSE_ID = 'course-v1:edX+DemoX+Demo_Course';
+const DEMO_MODES = [
+  {
+    slug: 'audit',
+    name: 'Audit',
+    min_price: 0,
+    suggested_prices: '',
+    currency: 'usd',
+    expiration_datetime: null,
+    description: null,
+    sku: null,
+    bulk_sku: null,
+  },
+  {
+    slug: 'verified',
+    name: 'Verified Certificate',
+    min_price: 49,
+    suggested_prices: '',
+    currency: 'usd',
+    expiration_datetime: '2099-12-31T23:59:59Z',
+    description: null,
+    sku: 'DEMO-VERIFIED',
+    bulk_sku: 'DEMO-VERIFIED-BULK',
+  },
+];
+const DEMO_COURSE = {
+  course_id: DEMO_COURSE_ID,
+  course_name: 'Demonstration Course',
+  enrollment_start: '2014-10-15T20:18:00Z',
+  enrollment_end: null,
+  course_start: '2015-02-03T00:00:00Z',
+  course_end: null,
+  invite_only: false,
+  pacing_type: 'Instructor Paced',
+  course_modes: DEMO_MODES,
+};
+const BOB_ENROLLMENT = { created: '2026-01-05T09:00:00Z', mode: 'audit', is_active: true, user: 'bob' };
+
 export const ModeSchema = z
   .object({
     slug: z.string().openapi({ example: 'verified' }),
@@ -14,10 +53,10 @@ export const ModeSchema = z
     currency: z.string().openapi({ example: 'usd' }),
     expiration_datetime: DateTime.openapi({ description: 'Upgrade deadline; after it the mode is expired.' }),
     description: z.string().nullable(),
-    sku: z.string().nullable(),
-    bulk_sku: z.string().nullable(),
+    sku: z.string().nullable().openapi({ example: 'DEMO-VERIFIED' }),
+    bulk_sku: z.string().nullable().openapi({ example: 'DEMO-VERIFIED-BULK' }),
   })
-  .openapi('CourseMode');
+  .openapi('CourseMode', { example: DEMO_MODES[1] });
 
 export const CourseDetailsSchema = z
   .object({
@@ -31,7 +70,7 @@ export const CourseDetailsSchema = z
     pacing_type: z.enum(['Instructor Paced', 'Self Paced']),
     course_modes: z.array(ModeSchema),
   })
-  .openapi('CourseEnrollmentDetails');
+  .openapi('CourseEnrollmentDetails', { example: DEMO_COURSE });
 
 export const EnrollmentSchema = z
   .object({
@@ -41,7 +80,7 @@ export const EnrollmentSchema = z
     course_details: CourseDetailsSchema,
     user: z.string().openapi({ example: 'bob' }),
   })
-  .openapi('Enrollment');
+  .openapi('Enrollment', { example: { ...BOB_ENROLLMENT, course_details: DEMO_COURSE } });
 
 export const AdminEnrollmentSchema = z
   .object({
@@ -51,7 +90,7 @@ export const AdminEnrollmentSchema = z
     user: z.string(),
     course_id: z.string(),
   })
-  .openapi('AdminEnrollment');
+  .openapi('AdminEnrollment', { example: { ...BOB_ENROLLMENT, course_id: DEMO_COURSE_ID } });
 
 export const AdminEnrollmentPageSchema = z
   .object({
@@ -59,7 +98,9 @@ export const AdminEnrollmentPageSchema = z
     previous: z.string().nullable(),
     results: z.array(AdminEnrollmentSchema),
   })
-  .openapi('AdminEnrollmentPage');
+  .openapi('AdminEnrollmentPage', {
+    example: { next: null, previous: null, results: [{ ...BOB_ENROLLMENT, course_id: DEMO_COURSE_ID }] },
+  });
 
 export const AllowanceSchema = z
   .object({
@@ -69,14 +110,24 @@ export const AllowanceSchema = z
     created: DateTime,
     user: z.number().int().nullable().openapi({ description: 'Id of the account that consumed it.' }),
   })
-  .openapi('EnrollmentAllowance');
+  .openapi('EnrollmentAllowance', {
+    example: {
+      email: 'new@example.com',
+      course_id: DEMO_COURSE_ID,
+      auto_enroll: true,
+      created: '2026-01-05T09:00:00Z',
+      user: null,
+    },
+  });
 
 export const RolesSchema = z
   .object({
     roles: z.array(z.object({ org: z.string(), course_id: z.string(), role: z.enum(['staff', 'instructor']) })),
     is_staff: z.boolean(),
   })
-  .openapi('CourseRoles');
+  .openapi('CourseRoles', {
+    example: { roles: [{ org: 'edX', course_id: DEMO_COURSE_ID, role: 'staff' }], is_staff: false },
+  });
 
 /** Body of POST /enrollment (§8.1). Fields are checked one by one in the order of §8.2. */
 export const EnrollBodySchema = z
@@ -95,7 +146,7 @@ export const EnrollBodySchema = z
     force_enrollment: z.boolean().nullable().optional().openapi({ description: 'Global staff only.' }),
     reason: z.string().optional().openapi({ description: 'Stored in the audit record.' }),
   })
-  .openapi('EnrollRequest');
+  .openapi('EnrollRequest', { example: { course_details: { course_id: DEMO_COURSE_ID }, mode: 'audit' } });
 
 export const EnrollmentAttributeSchema = EnrollBodySchema.shape.enrollment_attributes.unwrap().unwrap().element;
 
@@ -105,15 +156,26 @@ export const AllowanceBodySchema = z
     course_id: z.string(),
     auto_enroll: z.boolean().optional(),
   })
-  .openapi('EnrollmentAllowanceRequest');
+  .openapi('EnrollmentAllowanceRequest', {
+    example: { email: 'new@example.com', course_id: DEMO_COURSE_ID, auto_enroll: true },
+  });
 
-export const UnenrollBodySchema = z.object({ username: z.string() }).openapi('UnenrollRequest');
+export const UnenrollBodySchema = z.object({ username: z.string() }).openapi('UnenrollRequest', {
+  example: { username: 'bob' },
+});
 
-export const MessageSchema = z.object({ message: z.string() }).openapi('MessageError');
-export const DetailSchema = z.object({ detail: z.string() }).openapi('DetailError');
+export const MessageSchema = z
+  .object({ message: z.string() })
+  .openapi('MessageError', { example: { message: "No course found for course ID 'course-v1:edX+NoSuchX+2025'" } });
+export const DetailSchema = z
+  .object({ detail: z.string() })
+  .openapi('DetailError', { example: { detail: 'Authentication credentials were not provided.' } });
+/** Upstream's DeveloperErrorViewMixin body (admin list E8). Not the provisioning `DeveloperError`. */
 export const DeveloperMessageSchema = z
   .object({
     developer_message: z.string().optional(),
     field_errors: z.record(z.string(), z.object({ developer_message: z.string() })).optional(),
   })
-  .openapi('DeveloperError');
+  .openapi('DeveloperMessageError', {
+    example: { developer_message: 'You do not have permission to perform this action.' },
+  });
