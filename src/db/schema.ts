@@ -1,7 +1,7 @@
 // Durable data (D1). Times are epoch milliseconds (integers) so comparisons and keyset paging stay
 // index-friendly; the wire format is produced by lib/datetime.ts.
 import { sql } from 'drizzle-orm';
-import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
 const bool = (name: string) => integer(name, { mode: 'boolean' });
 const millis = (name: string) => integer(name);
@@ -248,4 +248,218 @@ export const outbox = sqliteTable(
     created: millis('created').notNull(),
   },
   (t) => [index('outbox_to_idx').on(t.to, t.id), index('outbox_course_idx').on(t.courseId, t.id)],
+);
+
+// ---- Program enrollments (program-enrollments.md) and the learner records the overview reads ----
+
+/** LMS organizations (upstream `organizations` app) and the slug of their SAML identity provider (§1.2). */
+export const organizations = sqliteTable(
+  'organizations',
+  {
+    shortName: text('short_name').primaryKey(),
+    name: text('name').notNull(),
+    /** At most one SSO provider per organization, and a provider belongs to one organization. */
+    ssoProviderSlug: text('sso_provider_slug'),
+    createdAt: millis('created_at').notNull(),
+    updatedAt: millis('updated_at').notNull(),
+  },
+  (t) => [uniqueIndex('organizations_sso_provider_uq').on(t.ssoProviderSlug)],
+);
+
+/**
+ * SSO account links (upstream UserSocialAuth, uid `<slug>:<key>`): slug and key stored apart, so keys
+ * may contain `:` (§7). One key per (user, provider); a (provider, key) pair names one user.
+ */
+export const userExternalIds = sqliteTable(
+  'user_external_ids',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    providerSlug: text('provider_slug').notNull(),
+    externalUserKey: text('external_user_key').notNull(),
+    createdAt: millis('created_at').notNull(),
+    updatedAt: millis('updated_at').notNull(),
+  },
+  (t) => [
+    uniqueIndex('user_external_ids_provider_key_uq').on(t.providerSlug, t.externalUserKey),
+    uniqueIndex('user_external_ids_user_provider_uq').on(t.userId, t.providerSlug),
+  ],
+);
+
+/** Catalog program record (§1.1) as course discovery pushes it; JSON columns keep what was provisioned. */
+export const catalogPrograms = sqliteTable(
+  'catalog_programs',
+  {
+    /** Canonical: lower-case, hyphenated. */
+    uuid: text('uuid').primaryKey(),
+    title: text('title').notNull(),
+    type: text('type').notNull(),
+    marketingSlug: text('marketing_slug').notNull(),
+    /** `authoring_organizations[0].key`; null when there is none. */
+    owningOrg: text('owning_org'),
+    /** The first curriculum with `is_active: true`, or null. */
+    activeCurriculumUuid: text('active_curriculum_uuid'),
+    authoringOrganizations: text('authoring_organizations', { mode: 'json' }).$type<unknown[]>().notNull(),
+    courses: text('courses', { mode: 'json' }).$type<unknown[]>().notNull(),
+    curricula: text('curricula', { mode: 'json' }).$type<unknown[]>().notNull(),
+    createdAt: millis('created_at').notNull(),
+    updatedAt: millis('updated_at').notNull(),
+  },
+  (t) => [index('catalog_programs_owning_org_idx').on(t.owningOrg)],
+);
+
+/**
+ * Derived from a program's JSON on every PUT: every run of the program (§1.1 "all runs": active
+ * curriculum, top-level courses, child programs of the active curriculum, recursively), flagged when
+ * it is in the program's own active curriculum (what the course-level writes accept).
+ */
+export const catalogProgramRuns = sqliteTable(
+  'catalog_program_runs',
+  {
+    programUuid: text('program_uuid')
+      .notNull()
+      .references(() => catalogPrograms.uuid, { onDelete: 'cascade' }),
+    courseId: text('course_id').notNull(),
+    inActiveCurriculum: bool('in_active_curriculum').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.programUuid, t.courseId] }),
+    index('catalog_program_runs_course_idx').on(t.courseId),
+  ],
+);
+
+/** ProgramEnrollment (§2.1). `user_id` null = waiting for the learner's SSO link. */
+export const programEnrollments = sqliteTable(
+  'program_enrollments',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    /** No foreign key: an enrollment outlives its program's removal from the catalog (listings skip it). */
+    programUuid: text('program_uuid').notNull(),
+    curriculumUuid: text('curriculum_uuid').notNull(),
+    userId: integer('user_id').references(() => users.id, { onDelete: 'cascade' }),
+    externalUserKey: text('external_user_key'),
+    status: text('status').notNull(),
+    createdAt: millis('created_at').notNull(),
+    updatedAt: millis('updated_at').notNull(),
+  },
+  (t) => [
+    // The API never creates a second enrollment for (program, key), whatever the curriculum.
+    uniqueIndex('program_enrollments_program_key_uq').on(t.programUuid, t.externalUserKey),
+    uniqueIndex('program_enrollments_user_program_curriculum_uq').on(t.userId, t.programUuid, t.curriculumUuid),
+    // Keyset paging by id within a program.
+    index('program_enrollments_program_id_idx').on(t.programUuid, t.id),
+    // Realisation: waiting enrollments of a key (§7).
+    index('program_enrollments_key_idx').on(t.externalUserKey),
+  ],
+);
+
+/** ProgramCourseEnrollment (§2.2), one-to-one with a course enrollment once realised. */
+export const programCourseEnrollments = sqliteTable(
+  'program_course_enrollments',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    programEnrollmentId: integer('program_enrollment_id')
+      .notNull()
+      .references(() => programEnrollments.id, { onDelete: 'cascade' }),
+    /** Copy of the parent's program (never changes), so a run's list pages on one index. */
+    programUuid: text('program_uuid').notNull(),
+    courseKey: text('course_key').notNull(),
+    courseEnrollmentId: integer('course_enrollment_id').references(() => enrollments.id, { onDelete: 'set null' }),
+    status: text('status').notNull(),
+    createdAt: millis('created_at').notNull(),
+    updatedAt: millis('updated_at').notNull(),
+  },
+  (t) => [
+    uniqueIndex('program_course_enrollments_enrollment_course_uq').on(t.programEnrollmentId, t.courseKey),
+    uniqueIndex('program_course_enrollments_course_enrollment_uq').on(t.courseEnrollmentId),
+    // Keyset paging by id within (program, run).
+    index('program_course_enrollments_program_course_idx').on(t.programUuid, t.courseKey, t.id),
+  ],
+);
+
+/** Course-staff role granted to a waiting program-course enrollment, realised at linking (§11). */
+export const pendingCourseRoles = sqliteTable(
+  'pending_course_roles',
+  {
+    programCourseEnrollmentId: integer('program_course_enrollment_id')
+      .notNull()
+      .references(() => programCourseEnrollments.id, { onDelete: 'cascade' }),
+    role: text('role', { enum: ['staff'] }).notNull(),
+    createdAt: millis('created_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.programCourseEnrollmentId, t.role] })],
+);
+
+/** A learner's course grade (`percent` a fraction 0–1), or why it cannot be computed (`error`). */
+export const courseGrades = sqliteTable(
+  'course_grades',
+  {
+    courseId: text('course_id')
+      .notNull()
+      .references(() => courseRuns.id, { onDelete: 'cascade' }),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    percent: real('percent'),
+    letterGrade: text('letter_grade'),
+    passed: bool('passed'),
+    error: text('error'),
+    createdAt: millis('created_at').notNull(),
+    updatedAt: millis('updated_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.courseId, t.userId] })],
+);
+
+export const certificates = sqliteTable(
+  'certificates',
+  {
+    courseId: text('course_id')
+      .notNull()
+      .references(() => courseRuns.id, { onDelete: 'cascade' }),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    status: text('status').notNull(),
+    downloadUrl: text('download_url'),
+    /** When the certificate was created (drives the self-paced 30-day rule, §9). */
+    createdAt: millis('created_at').notNull(),
+    updatedAt: millis('updated_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.courseId, t.userId] })],
+);
+
+/** Last-visited block and course e-mail opt-out of a learner in a run (overview §9). */
+export const courseProgress = sqliteTable(
+  'course_progress',
+  {
+    courseId: text('course_id')
+      .notNull()
+      .references(() => courseRuns.id, { onDelete: 'cascade' }),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    resumeBlockUrl: text('resume_block_url'),
+    emailOptOut: bool('email_opt_out').notNull().default(false),
+    createdAt: millis('created_at').notNull(),
+    updatedAt: millis('updated_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.courseId, t.userId] })],
+);
+
+/** Subsection due dates of a run, in the order provisioned (overview §9). */
+export const courseDueDates = sqliteTable(
+  'course_due_dates',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    courseId: text('course_id')
+      .notNull()
+      .references(() => courseRuns.id, { onDelete: 'cascade' }),
+    position: integer('position').notNull(),
+    name: text('name').notNull(),
+    url: text('url').notNull(),
+    date: millis('date').notNull(),
+  },
+  (t) => [uniqueIndex('course_due_dates_course_position_uq').on(t.courseId, t.position)],
 );
