@@ -9,6 +9,7 @@ import { jsonResponse, renderError } from './middleware/errors';
 import { answerMethodNotAllowed } from './middleware/method-not-allowed';
 import { requestContext } from './middleware/request-context';
 import { docsPage, registerOpenApiDocument } from './openapi';
+import { programRoutes } from './programs/programs.routes';
 import { provisioningRoutes } from './provisioning/provisioning.routes';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -36,6 +37,7 @@ export function createApp() {
   app.route('/api/bulk_enroll/v1', bulkRoutes);
   app.route('/api/admin/v1', provisioningRoutes);
   app.route('/api/cohorts/v1', cohortRoutes);
+  app.route('/api/program_enrollments/v1', programRoutes);
   registerOpenApiDocument(app);
   app.get('/docs', docsPage());
   answerMethodNotAllowed(app);

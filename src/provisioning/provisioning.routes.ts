@@ -1,7 +1,10 @@
 import { createRouter } from '../openapi';
 import { auditRoutes } from './audit.routes';
 import { courseRoutes } from './courses.routes';
+import { learnerRecordRoutes } from './learner-records.routes';
+import { organizationRoutes } from './organizations.routes';
 import { outboxRoutes } from './outbox.routes';
+import { programCatalogRoutes } from './programs-catalog.routes';
 import { roleRoutes } from './roles.routes';
 import { userRoutes } from './users.routes';
 
@@ -17,3 +20,6 @@ provisioningRoutes.route('/', roleRoutes);
 provisioningRoutes.route('/', courseRoutes);
 provisioningRoutes.route('/', auditRoutes);
 provisioningRoutes.route('/', outboxRoutes);
+provisioningRoutes.route('/', organizationRoutes);
+provisioningRoutes.route('/', programCatalogRoutes);
+provisioningRoutes.route('/', learnerRecordRoutes);

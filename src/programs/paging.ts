@@ -1,0 +1,81 @@
+// Keyset (cursor) paging of the program lists (program-enrollments.md §3.4): rows ordered by id,
+// opaque cursors, absolute next/previous URLs with the query re-encoded in sorted order.
+
+/** `n`: rows after `id` (ascending); `p`: rows before it. */
+export interface IdCursor {
+  direction: 'n' | 'p';
+  id: number;
+}
+
+const toBase64Url = (text: string) => btoa(text).replaceAll('+', '-').replaceAll('/', '_').replace(/=+$/, '');
+
+export const encodeIdCursor = (cursor: IdCursor) => toBase64Url(`${cursor.direction}~${cursor.id}`);
+
+/** Null for anything this service did not issue. */
+export function decodeIdCursor(token: string): IdCursor | null {
+  if (!/^[A-Za-z0-9_-]{1,40}$/.test(token)) return null;
+  let text: string;
+  try {
+    text = atob(token.replaceAll('-', '+').replaceAll('_', '/'));
+  } catch {
+    return null;
+  }
+  const match = /^([np])~(\d{1,15})$/.exec(text);
+  return match ? { direction: match[1] as 'n' | 'p', id: Number(match[2]) } : null;
+}
+
+export interface PageSizeRule {
+  fallback: number;
+  max: number;
+  /** Values below 1: `clamp` counts them as 1, `fallback` ignores them (DRF's strict positive int). */
+  belowOne: 'clamp' | 'fallback';
+}
+
+/** Staff lists: default 100 (upstream), clamped to 1..1000 (§10.7; upstream has no bound). */
+export const STAFF_PAGE_SIZE: PageSizeRule = { fallback: 100, max: 1000, belowOne: 'clamp' };
+/** Learner dashboard (§11): default 10, at most 25, anything invalid → 10, as upstream. */
+export const DASHBOARD_PAGE_SIZE: PageSizeRule = { fallback: 10, max: 25, belowOne: 'fallback' };
+
+/** `?page_size=`: a whole number (sign allowed); anything else is the fallback. */
+export function parsePageSize(raw: string | undefined, rule: PageSizeRule): number {
+  if (raw === undefined || !/^\s*[+-]?\d{1,15}\s*$/.test(raw)) return rule.fallback;
+  const n = Number(raw);
+  if (n < 1) return rule.belowOne === 'clamp' ? 1 : rule.fallback;
+  return Math.min(n, rule.max);
+}
+
+export interface Page<T> {
+  rows: T[];
+  next: IdCursor | null;
+  previous: IdCursor | null;
+}
+
+/**
+ * Cuts a page from `rows` read with `limit + 1` (ascending after an `n` cursor or without one,
+ * descending before a `p` cursor) and works out the neighbours' cursors.
+ */
+export function cutPage<T extends { id: number }>(rows: readonly T[], limit: number, cursor: IdCursor | null): Page<T> {
+  const more = rows.length > limit;
+  const page = rows.slice(0, limit);
+  const backwards = cursor?.direction === 'p';
+  if (backwards) page.reverse();
+  const first = page[0];
+  const last = page[page.length - 1];
+  // Coming back from a later page there are always later rows; going forward, earlier ones.
+  const hasNext = backwards ? true : more;
+  const hasPrevious = cursor === null ? false : backwards ? more : true;
+  return {
+    rows: page,
+    next: hasNext && last ? { direction: 'n', id: last.id } : null,
+    previous: hasPrevious && first ? { direction: 'p', id: first.id } : null,
+  };
+}
+
+/** The request's own absolute URL with `cursor` set and the query re-encoded in sorted order (DRF). */
+export function pageUrl(requestUrl: string, cursor: IdCursor | null): string | null {
+  if (cursor === null) return null;
+  const url = new URL(requestUrl);
+  url.searchParams.set('cursor', encodeIdCursor(cursor));
+  url.searchParams.sort();
+  return url.toString();
+}
