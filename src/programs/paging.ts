@@ -20,8 +20,9 @@ export function decodeIdCursor(token: string): IdCursor | null {
   } catch {
     return null;
   }
-  const match = /^([np])~(\d{1,15})$/.exec(text);
-  return match ? { direction: match[1] as 'n' | 'p', id: Number(match[2]) } : null;
+  const match = /^([np])~(\d{1,16})$/.exec(text);
+  if (!match || !Number.isSafeInteger(Number(match[2]))) return null;
+  return { direction: match[1] as 'n' | 'p', id: Number(match[2]) };
 }
 
 export interface PageSizeRule {
