@@ -42,6 +42,11 @@ const TAGS = [
     name: 'Bulk enrollment',
     description: 'Instructor-dashboard style enroll/unenroll of many learners in several course runs (global staff).',
   },
+  {
+    name: 'Program enrollments',
+    description:
+      'Open edX program enrollments API v1 (`/api/program_enrollments/v1`): program and program-course enrollments, grades, overviews.',
+  },
   { name: 'Cohorts', description: 'A course run’s cohorts (course staff, global staff or the API key).' },
   {
     name: 'Provisioning: users',
@@ -50,6 +55,11 @@ const TAGS = [
   {
     name: 'Provisioning: courses',
     description: 'Studio and course discovery push course runs, modes, embargoes and course roles here.',
+  },
+  {
+    name: 'Provisioning: programs',
+    description:
+      'Organizations, SSO external ids, catalog programs, and the grades, certificates, progress and due dates the LMS reports.',
   },
   { name: 'Provisioning: audit', description: 'Read-only records for support and operations.' },
 ];
@@ -61,8 +71,9 @@ const AUTH_DOC = `**Authentication.** Each operation lists what it accepts:
   Locally, \`npm run token -- alice\` (learner) or \`npm run token -- staff --staff\` (global staff) prints one.
 - \`ApiKey\`: the shared server-to-server key in \`X-Edx-Api-Key\` (\`EDX_API_KEY\`; \`dev-only-api-key\` in \`.dev.vars\`).`;
 
-const INFO_DOC = `The Open edX Enrollment API v1, bulk enrollment, cohorts and the provisioning API, served by a
-Cloudflare Worker (D1 + KV). This document is generated from the zod schemas that validate each request.
+const INFO_DOC = `The Open edX Enrollment API v1, bulk enrollment, program enrollments, cohorts and the provisioning
+API, served by a Cloudflare Worker (D1 + KV). This document is generated from the zod schemas that validate each
+request.
 
 ${AUTH_DOC}
 
@@ -132,6 +143,16 @@ function tagsOf(app: OpenAPIHono<AppEnv>) {
 /** The OpenAPI 3.1 document of every route documented so far. */
 function openApiDocument(app: OpenAPIHono<AppEnv>) {
   completeRoutes(app);
+  try {
+    return generate(app);
+  } catch (error) {
+    // zod-to-openapi throws plain objects ({ message, data }): keep what they say in the 500's log line.
+    const detail = error instanceof Error ? error.message : JSON.stringify(error);
+    throw new Error(`OpenAPI document generation failed: ${detail}`, { cause: error });
+  }
+}
+
+function generate(app: OpenAPIHono<AppEnv>) {
   return app.getOpenAPI31Document({
     openapi: '3.1.0',
     info: {

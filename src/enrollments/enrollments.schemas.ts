@@ -167,9 +167,15 @@ export const UnenrollBodySchema = z.object({ username: z.string() }).openapi('Un
 export const MessageSchema = z
   .object({ message: z.string() })
   .openapi('MessageError', { example: { message: "No course found for course ID 'course-v1:edX+NoSuchX+2025'" } });
+// One schema for 401/403/404/429, so no single example: the values are listed instead.
 export const DetailSchema = z
-  .object({ detail: z.string() })
-  .openapi('DetailError', { example: { detail: 'Authentication credentials were not provided.' } });
+  .object({
+    detail: z.string().openapi({
+      description:
+        'DRF\'s message, e.g. "Authentication credentials were not provided." (401), "You do not have permission to perform this action." (403), "Not found." (404), "Request was throttled. Expected available in 42 seconds." (429).',
+    }),
+  })
+  .openapi('DetailError');
 /** Upstream's DeveloperErrorViewMixin body (admin list E8). Not the provisioning `DeveloperError`. */
 export const DeveloperMessageSchema = z
   .object({
