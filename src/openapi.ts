@@ -144,12 +144,33 @@ function tagsOf(app: OpenAPIHono<AppEnv>) {
 function openApiDocument(app: OpenAPIHono<AppEnv>) {
   completeRoutes(app);
   try {
-    return generate(app);
+    return withoutRegexFlags(generate(app));
   } catch (error) {
     // zod-to-openapi throws plain objects ({ message, data }): keep what they say in the 500's log line.
     const detail = error instanceof Error ? error.message : JSON.stringify(error);
     throw new Error(`OpenAPI document generation failed: ${detail}`, { cause: error });
   }
+}
+
+/**
+ * zod-to-openapi 9 writes a regex's `pattern` as `regex.toString()` minus the first and last `/`, so
+ * `/^[\p{L}]+$/u` becomes `^[\p{L}]+$/u`, which no client can match. JSON Schema patterns are
+ * unicode-aware ECMA-262 and take no flags: drop the `/flags` tail.
+ */
+function withoutRegexFlags<T>(node: T): T {
+  if (Array.isArray(node)) {
+    for (const item of node) withoutRegexFlags(item);
+  } else if (node && typeof node === 'object') {
+    const record = node as Record<string, unknown>;
+    for (const [key, value] of Object.entries(record)) {
+      if (key === 'pattern' && typeof value === 'string') {
+        record[key] = value.replace(/(?<!\\)\/[dgimsuvy]+$/, '');
+      } else {
+        withoutRegexFlags(value);
+      }
+    }
+  }
+  return node;
 }
 
 function generate(app: OpenAPIHono<AppEnv>) {

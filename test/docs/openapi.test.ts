@@ -118,6 +118,25 @@ describe('OpenAPI document', () => {
     }
   });
 
+  it('writes regex patterns as plain ECMA-262 (zod-to-openapi leaves `/u` on them)', async () => {
+    const patterns: string[] = [];
+    const walk = (node: unknown): void => {
+      if (Array.isArray(node)) node.forEach(walk);
+      else if (node && typeof node === 'object') {
+        for (const [key, value] of Object.entries(node)) {
+          if (key === 'pattern' && typeof value === 'string') patterns.push(value);
+          else walk(value);
+        }
+      }
+    };
+    walk(await fetchDocument());
+    expect(patterns).toContain('^[\\p{L}\\p{N}_.@+-]{1,150}$');
+    for (const pattern of patterns) {
+      expect(pattern).not.toMatch(/\/[dgimsuvy]+$/);
+      expect(() => new RegExp(pattern, 'u'), pattern).not.toThrow();
+    }
+  });
+
   it('carries the seeded demo data as examples', async () => {
     const { paths, components } = await fetchDocument();
     const schemas = components.schemas as Record<string, { example?: Record<string, unknown> }>;
