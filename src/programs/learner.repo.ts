@@ -36,17 +36,19 @@ const STAFF_ROLES = ['staff', 'instructor'] as const;
  * and the programs they are enrolled in with an active status (no type filter, catalog only).
  */
 export async function findAccessPrograms(db: Db, userId: number, type: string) {
-  const staffRuns = db
-    .select({ courseId: courseRoles.courseId })
-    .from(courseRoles)
-    .where(and(eq(courseRoles.userId, userId), inArray(courseRoles.role, STAFF_ROLES)));
+  // A function, not a shared builder: Drizzle builders are mutable (`.limit()` would leak into the subquery).
+  const staffRuns = () =>
+    db
+      .select({ courseId: courseRoles.courseId })
+      .from(courseRoles)
+      .where(and(eq(courseRoles.userId, userId), inArray(courseRoles.role, STAFF_ROLES)));
   const [roles, staffPrograms, learnerPrograms] = await db.batch([
-    staffRuns.limit(1),
+    staffRuns().limit(1),
     db
       .selectDistinct(programRef)
       .from(catalogPrograms)
       .innerJoin(catalogProgramRuns, eq(catalogProgramRuns.programUuid, catalogPrograms.uuid))
-      .where(and(inArray(catalogProgramRuns.courseId, staffRuns), eq(sql`lower(${catalogPrograms.type})`, type)))
+      .where(and(inArray(catalogProgramRuns.courseId, staffRuns()), eq(sql`lower(${catalogPrograms.type})`, type)))
       .orderBy(asc(catalogPrograms.uuid)),
     db
       .selectDistinct(programRef)

@@ -1,4 +1,5 @@
 import { createRoute, type z } from '@hono/zod-openapi';
+import { developerError } from '../lib/errors';
 import { createRouter, document, SECURITY } from '../openapi';
 import {
   CertificateBody,
@@ -69,7 +70,12 @@ for (const [segment, summary, input, resource] of learnerDocs) {
 }
 
 r.put(`${LEARNER}/due-dates`, serviceOnly(), async (c) => {
-  const [params, input] = allValid(check(CourseParams, c.req.param()), check(DueDatesBody, await readJson(c)));
+  const json = await readJson(c);
+  // The shared check() words a wrong root type as "must be a JSON object"; this body is an array.
+  if (!Array.isArray(json)) {
+    throw developerError(400, 'invalid_request', 'Request body must be a JSON array of {name, url, date}.');
+  }
+  const [params, input] = allValid(check(CourseParams, c.req.param()), check(DueDatesBody, json));
   return c.json(await putDueDates(c.var.deps, params.course_id, input));
 });
 document(

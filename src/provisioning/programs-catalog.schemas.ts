@@ -63,7 +63,7 @@ function curriculum(depth: number): z.ZodType {
     uuid,
     is_active: z.boolean(),
     courses,
-    programs: (depth > 0 ? z.array(childProgram(depth - 1)) : z.array(z.never()))
+    programs: (depth > 0 ? z.array(childProgram(depth - 1)) : z.array(z.object({})).max(0, 'Nested too deep.'))
       .max(20)
       .default([])
       .openapi({ description: 'Child programs, embedded (read for "all runs" of the parent).' }),

@@ -17,9 +17,9 @@ export const provisioningRoutes = createRouter();
 
 provisioningRoutes.route('/', userRoutes);
 provisioningRoutes.route('/', roleRoutes);
+provisioningRoutes.route('/', learnerRecordRoutes);
 provisioningRoutes.route('/', courseRoutes);
 provisioningRoutes.route('/', auditRoutes);
 provisioningRoutes.route('/', outboxRoutes);
 provisioningRoutes.route('/', organizationRoutes);
 provisioningRoutes.route('/', programCatalogRoutes);
-provisioningRoutes.route('/', learnerRecordRoutes);
