@@ -225,6 +225,74 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/admin/v1/courses/{course_id}/grades/{username}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** A learner’s course grade, or why it cannot be computed */
+        put: operations["putAdminV1CoursesByCourseIdGradesByUsername"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/v1/courses/{course_id}/certificates/{username}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** A learner’s certificate (`created` defaults to now) */
+        put: operations["putAdminV1CoursesByCourseIdCertificatesByUsername"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/v1/courses/{course_id}/progress/{username}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** A learner’s last-visited block and course e-mail opt-out */
+        put: operations["putAdminV1CoursesByCourseIdProgressByUsername"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/v1/courses/{course_id}/due-dates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Replace the subsection due dates of a run (`[]` clears them) */
+        put: operations["putAdminV1CoursesByCourseIdDueDates"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/admin/v1/courses/{course_id}/embargo": {
         parameters: {
             query?: never;
@@ -345,74 +413,6 @@ export interface paths {
          * @description The UUID is stored canonically (lower-case, hyphenated). The first authoring organization owns the program; the first curriculum with `is_active: true` is its active curriculum.
          */
         put: operations["putAdminV1ProgramsByProgramUuid"];
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/admin/v1/courses/{course_id}/grades/{username}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        /** A learner’s course grade, or why it cannot be computed */
-        put: operations["putAdminV1CoursesByCourseIdGradesByUsername"];
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/admin/v1/courses/{course_id}/certificates/{username}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        /** A learner’s certificate (`created` defaults to now) */
-        put: operations["putAdminV1CoursesByCourseIdCertificatesByUsername"];
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/admin/v1/courses/{course_id}/progress/{username}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        /** A learner’s last-visited block and course e-mail opt-out */
-        put: operations["putAdminV1CoursesByCourseIdProgressByUsername"];
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/admin/v1/courses/{course_id}/due-dates": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        /** Replace the subsection due dates of a run (`[]` clears them) */
-        put: operations["putAdminV1CoursesByCourseIdDueDates"];
         post?: never;
         delete?: never;
         options?: never;
@@ -1122,6 +1122,84 @@ export interface components {
             /** @enum {string} */
             role: "staff" | "instructor";
         };
+        CourseGrade: {
+            course_id: string;
+            username: string;
+            percent: number | null;
+            letter_grade: string | null;
+            passed: boolean | null;
+            error: string | null;
+        };
+        /**
+         * @example {
+         *       "percent": 0.75,
+         *       "letter_grade": "B",
+         *       "passed": true
+         *     }
+         */
+        CourseGradeInput: {
+            percent?: number;
+            letter_grade?: string | null;
+            passed?: boolean;
+            /** @description Alone: the grade cannot be computed ("" → "Unknown error"). */
+            error?: string;
+        };
+        Certificate: {
+            course_id: string;
+            username: string;
+            status: string;
+            download_url: string | null;
+            /** Format: date-time */
+            created: string | null;
+        };
+        CertificateInput: {
+            /** @enum {string} */
+            status: "downloadable" | "generating" | "notpassing" | "unavailable" | "error" | "deleted" | "deleting" | "regenerating" | "restricted" | "unverified" | "audit_passing" | "audit_notpassing" | "honor_passing" | "invalidated" | "requesting";
+            /**
+             * @default null
+             * @example https://lms.example.com/courses/course-v1:edX+ToyX+Toy_Course/jump_to/b1
+             */
+            download_url?: string | null;
+            /**
+             * Format: date-time
+             * @description When the certificate was created; default now.
+             * @example 2030-01-01T00:00:00Z
+             */
+            created?: string;
+        };
+        CourseProgress: {
+            course_id: string;
+            username: string;
+            resume_block_url: string | null;
+            email_opt_out: boolean;
+        };
+        CourseProgressInput: {
+            /**
+             * @default null
+             * @example https://lms.example.com/courses/course-v1:edX+ToyX+Toy_Course/jump_to/b1
+             */
+            resume_block_url?: string | null;
+            /** @default false */
+            email_opt_out?: boolean;
+        };
+        CourseDueDates: {
+            course_id: string;
+            due_dates: {
+                name: string;
+                url: string;
+                /** Format: date-time */
+                date: string | null;
+            }[];
+        };
+        DueDatesInput: {
+            name: string;
+            url: string;
+            /**
+             * Format: date-time
+             * @example 2030-01-01T00:00:00Z
+             */
+            date: string;
+        }[];
         Embargo: {
             course_id: string;
             blocked_countries: string[];
@@ -1430,8 +1508,11 @@ export interface components {
                                                 key: string;
                                             }[];
                                         }[];
-                                        /** @description Child programs, embedded (read for "all runs" of the parent). */
-                                        programs?: unknown[];
+                                        /**
+                                         * @description Child programs, embedded (read for "all runs" of the parent).
+                                         * @default []
+                                         */
+                                        programs?: Record<string, never>[];
                                     }[];
                                 }[];
                             }[];
@@ -1440,84 +1521,6 @@ export interface components {
                 }[];
             }[];
         };
-        CourseGrade: {
-            course_id: string;
-            username: string;
-            percent: number | null;
-            letter_grade: string | null;
-            passed: boolean | null;
-            error: string | null;
-        };
-        /**
-         * @example {
-         *       "percent": 0.75,
-         *       "letter_grade": "B",
-         *       "passed": true
-         *     }
-         */
-        CourseGradeInput: {
-            percent?: number;
-            letter_grade?: string | null;
-            passed?: boolean;
-            /** @description Alone: the grade cannot be computed ("" → "Unknown error"). */
-            error?: string;
-        };
-        Certificate: {
-            course_id: string;
-            username: string;
-            status: string;
-            download_url: string | null;
-            /** Format: date-time */
-            created: string | null;
-        };
-        CertificateInput: {
-            /** @enum {string} */
-            status: "downloadable" | "generating" | "notpassing" | "unavailable" | "error" | "deleted" | "deleting" | "regenerating" | "restricted" | "unverified" | "audit_passing" | "audit_notpassing" | "honor_passing" | "invalidated" | "requesting";
-            /**
-             * @default null
-             * @example https://lms.example.com/courses/course-v1:edX+ToyX+Toy_Course/jump_to/b1
-             */
-            download_url?: string | null;
-            /**
-             * Format: date-time
-             * @description When the certificate was created; default now.
-             * @example 2030-01-01T00:00:00Z
-             */
-            created?: string;
-        };
-        CourseProgress: {
-            course_id: string;
-            username: string;
-            resume_block_url: string | null;
-            email_opt_out: boolean;
-        };
-        CourseProgressInput: {
-            /**
-             * @default null
-             * @example https://lms.example.com/courses/course-v1:edX+ToyX+Toy_Course/jump_to/b1
-             */
-            resume_block_url?: string | null;
-            /** @default false */
-            email_opt_out?: boolean;
-        };
-        CourseDueDates: {
-            course_id: string;
-            due_dates: {
-                name: string;
-                url: string;
-                /** Format: date-time */
-                date: string | null;
-            }[];
-        };
-        DueDatesInput: {
-            name: string;
-            url: string;
-            /**
-             * Format: date-time
-             * @example 2030-01-01T00:00:00Z
-             */
-            date: string;
-        }[];
         CohortList: {
             cohorts: components["schemas"]["Cohort"][];
         };
@@ -3122,6 +3125,356 @@ export interface operations {
             };
         };
     };
+    putAdminV1CoursesByCourseIdGradesByUsername: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                course_id: string;
+                username: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CourseGradeInput"];
+            };
+        };
+        responses: {
+            /** @description Replaced */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CourseGrade"];
+                };
+            };
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CourseGrade"];
+                };
+            };
+            /** @description Invalid field(s), each named in `field_errors` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeveloperError"];
+                };
+            };
+            /** @description No credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeveloperError"];
+                };
+            };
+            /** @description Neither the API key nor global staff */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeveloperError"];
+                };
+            };
+            /** @description No such course run or user */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeveloperError"];
+                };
+            };
+            /** @description Body over 1 MiB (`payload_too_large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceError"];
+                };
+            };
+            /** @description `bad_configuration` (names the variable) or `internal_error` (with the request id). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceError"];
+                };
+            };
+        };
+    };
+    putAdminV1CoursesByCourseIdCertificatesByUsername: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                course_id: string;
+                username: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CertificateInput"];
+            };
+        };
+        responses: {
+            /** @description Replaced */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Certificate"];
+                };
+            };
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Certificate"];
+                };
+            };
+            /** @description Invalid field(s), each named in `field_errors` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeveloperError"];
+                };
+            };
+            /** @description No credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeveloperError"];
+                };
+            };
+            /** @description Neither the API key nor global staff */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeveloperError"];
+                };
+            };
+            /** @description No such course run or user */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeveloperError"];
+                };
+            };
+            /** @description Body over 1 MiB (`payload_too_large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceError"];
+                };
+            };
+            /** @description `bad_configuration` (names the variable) or `internal_error` (with the request id). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceError"];
+                };
+            };
+        };
+    };
+    putAdminV1CoursesByCourseIdProgressByUsername: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                course_id: string;
+                username: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CourseProgressInput"];
+            };
+        };
+        responses: {
+            /** @description Replaced */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CourseProgress"];
+                };
+            };
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CourseProgress"];
+                };
+            };
+            /** @description Invalid field(s), each named in `field_errors` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeveloperError"];
+                };
+            };
+            /** @description No credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeveloperError"];
+                };
+            };
+            /** @description Neither the API key nor global staff */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeveloperError"];
+                };
+            };
+            /** @description No such course run or user */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeveloperError"];
+                };
+            };
+            /** @description Body over 1 MiB (`payload_too_large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceError"];
+                };
+            };
+            /** @description `bad_configuration` (names the variable) or `internal_error` (with the request id). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceError"];
+                };
+            };
+        };
+    };
+    putAdminV1CoursesByCourseIdDueDates: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                course_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DueDatesInput"];
+            };
+        };
+        responses: {
+            /** @description Stored, in the order given */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CourseDueDates"];
+                };
+            };
+            /** @description Invalid field(s), each named in `field_errors` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeveloperError"];
+                };
+            };
+            /** @description No credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeveloperError"];
+                };
+            };
+            /** @description Neither the API key nor global staff */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeveloperError"];
+                };
+            };
+            /** @description No such course run */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeveloperError"];
+                };
+            };
+            /** @description Body over 1 MiB (`payload_too_large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceError"];
+                };
+            };
+            /** @description `bad_configuration` (names the variable) or `internal_error` (with the request id). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceError"];
+                };
+            };
+        };
+    };
     putAdminV1CoursesByCourseIdEmbargo: {
         parameters: {
             query?: never;
@@ -3784,356 +4137,6 @@ export interface operations {
             };
             /** @description Neither the API key nor global staff */
             403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["DeveloperError"];
-                };
-            };
-            /** @description Body over 1 MiB (`payload_too_large`). */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ServiceError"];
-                };
-            };
-            /** @description `bad_configuration` (names the variable) or `internal_error` (with the request id). */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ServiceError"];
-                };
-            };
-        };
-    };
-    putAdminV1CoursesByCourseIdGradesByUsername: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                course_id: string;
-                username: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["CourseGradeInput"];
-            };
-        };
-        responses: {
-            /** @description Replaced */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["CourseGrade"];
-                };
-            };
-            /** @description Created */
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["CourseGrade"];
-                };
-            };
-            /** @description Invalid field(s), each named in `field_errors` */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["DeveloperError"];
-                };
-            };
-            /** @description No credentials */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["DeveloperError"];
-                };
-            };
-            /** @description Neither the API key nor global staff */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["DeveloperError"];
-                };
-            };
-            /** @description No such course run or user */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["DeveloperError"];
-                };
-            };
-            /** @description Body over 1 MiB (`payload_too_large`). */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ServiceError"];
-                };
-            };
-            /** @description `bad_configuration` (names the variable) or `internal_error` (with the request id). */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ServiceError"];
-                };
-            };
-        };
-    };
-    putAdminV1CoursesByCourseIdCertificatesByUsername: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                course_id: string;
-                username: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["CertificateInput"];
-            };
-        };
-        responses: {
-            /** @description Replaced */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Certificate"];
-                };
-            };
-            /** @description Created */
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Certificate"];
-                };
-            };
-            /** @description Invalid field(s), each named in `field_errors` */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["DeveloperError"];
-                };
-            };
-            /** @description No credentials */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["DeveloperError"];
-                };
-            };
-            /** @description Neither the API key nor global staff */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["DeveloperError"];
-                };
-            };
-            /** @description No such course run or user */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["DeveloperError"];
-                };
-            };
-            /** @description Body over 1 MiB (`payload_too_large`). */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ServiceError"];
-                };
-            };
-            /** @description `bad_configuration` (names the variable) or `internal_error` (with the request id). */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ServiceError"];
-                };
-            };
-        };
-    };
-    putAdminV1CoursesByCourseIdProgressByUsername: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                course_id: string;
-                username: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["CourseProgressInput"];
-            };
-        };
-        responses: {
-            /** @description Replaced */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["CourseProgress"];
-                };
-            };
-            /** @description Created */
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["CourseProgress"];
-                };
-            };
-            /** @description Invalid field(s), each named in `field_errors` */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["DeveloperError"];
-                };
-            };
-            /** @description No credentials */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["DeveloperError"];
-                };
-            };
-            /** @description Neither the API key nor global staff */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["DeveloperError"];
-                };
-            };
-            /** @description No such course run or user */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["DeveloperError"];
-                };
-            };
-            /** @description Body over 1 MiB (`payload_too_large`). */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ServiceError"];
-                };
-            };
-            /** @description `bad_configuration` (names the variable) or `internal_error` (with the request id). */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ServiceError"];
-                };
-            };
-        };
-    };
-    putAdminV1CoursesByCourseIdDueDates: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                course_id: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["DueDatesInput"];
-            };
-        };
-        responses: {
-            /** @description Stored, in the order given */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["CourseDueDates"];
-                };
-            };
-            /** @description Invalid field(s), each named in `field_errors` */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["DeveloperError"];
-                };
-            };
-            /** @description No credentials */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["DeveloperError"];
-                };
-            };
-            /** @description Neither the API key nor global staff */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["DeveloperError"];
-                };
-            };
-            /** @description No such course run */
-            404: {
                 headers: {
                     [name: string]: unknown;
                 };
