@@ -1,3 +1,4 @@
+import { env } from 'cloudflare:test';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { newCourseId, provisionCourse, provisionUser } from '../helpers/provisioning-api';
 import { call, dbQueries } from '../helpers/request';
@@ -18,6 +19,7 @@ import {
   record,
   scenario,
   staffHeader,
+  userIdOf,
 } from './support';
 
 const CURRICULUM = 'aaaaaaaa-1111-2222-3333-444444444444';
@@ -229,30 +231,24 @@ describe('realised learners get masters course enrollments (§2.2)', () => {
     const [auditRun, verifiedRun] = runs as [string, string];
     const bob = await linked(org.slug, 'bob');
     await programWrite(uuid, [record('bob')]);
-    const bobHeaders = await (await import('../helpers/tokens')).jwtHeader(bob);
-    const enroll = (courseId: string, mode: string) =>
-      call('/api/enrollment/v1/enrollment', {
-        method: 'POST',
-        headers: { ...(staff as Record<string, string>) },
-        json: { user: bob, mode, course_details: { course_id: courseId } },
-      });
-    expect((await enroll(auditRun, 'audit')).status).toBe(200);
-    // Verified: the test course only offers audit, so force it through a forced staff enrollment.
-    expect(
-      (
-        await call('/api/enrollment/v1/enrollment', {
-          method: 'POST',
-          headers: bobHeaders,
-          json: { course_details: { course_id: verifiedRun } },
-        })
-      ).status,
-    ).toBe(200);
-    const { env } = await import('cloudflare:test');
-    await env.DB.prepare("update enrollments set mode = 'verified' where course_id = ?").bind(verifiedRun).run();
+    // Enrollments made outside the program (seeded in D1 directly).
+    const now = Date.now();
+    const insert = env.DB.prepare(
+      'insert into enrollments (user_id, course_id, mode, is_active, created_at, updated_at) values (?, ?, ?, 1, ?, ?)',
+    );
+    const bobId = await userIdOf(bob);
+    await env.DB.batch([
+      insert.bind(bobId, auditRun, 'audit', now, now),
+      insert.bind(bobId, verifiedRun, 'verified', now, now),
+    ]);
+    const before = await enrollmentOf(bob, auditRun);
     expect((await write('POST', uuid, auditRun, [active('bob')])).status).toBe(200);
     expect((await write('POST', uuid, verifiedRun, [active('bob')])).status).toBe(200);
-    expect(await enrollmentOf(bob, auditRun)).toMatchObject({ mode: 'masters', isActive: 1 });
+    expect(await enrollmentOf(bob, auditRun)).toMatchObject({ id: before?.id, mode: 'masters', isActive: 1 });
     expect(await enrollmentOf(bob, verifiedRun)).toMatchObject({ mode: 'verified', isActive: 1 });
+    // Only the audit → masters change is an enrollment change worth a record.
+    expect((await programAudit(auditRun)).map((a) => a.transition)).toEqual(['from enrolled to enrolled']);
+    expect(await programAudit(verifiedRun)).toEqual([]);
   });
 
   it('inactive creates a deactivated masters enrollment; status changes (de)activate it, mode untouched', async () => {
@@ -261,7 +257,6 @@ describe('realised learners get masters course enrollments (§2.2)', () => {
     await programWrite(uuid, [record('carol')]);
     await write('POST', uuid, run, [inactive('carol')]);
     expect(await enrollmentOf(carol, run)).toMatchObject({ mode: 'masters', isActive: 0 });
-    const { env } = await import('cloudflare:test');
     await env.DB.prepare("update enrollments set mode = 'professional' where course_id = ?").bind(run).run();
     expect((await write('PATCH', uuid, run, [active('carol')])).body).toEqual({ carol: 'active' });
     expect(await enrollmentOf(carol, run)).toMatchObject({ mode: 'professional', isActive: 1 });
@@ -429,5 +424,19 @@ describe('round trips of a 25-record program-course write', () => {
     console.log(
       `25-record program-course writes: POST ${dbQueries(post.headers)}, PUT ${dbQueries(put.headers)} D1 queries`,
     );
+  });
+});
+
+describe('concurrent identical program-course writes', () => {
+  it('10 parallel PUTs for a realised learner: one row, one linked masters enrollment', async () => {
+    const { org, run, uuid } = await enrolled([]);
+    const ida = await linked(org.slug, 'ida');
+    await programWrite(uuid, [record('ida')]);
+    const answers = await Promise.all(Array.from({ length: 10 }, () => write('PUT', uuid, run, [active('ida')])));
+    for (const a of answers) expect(a.status).toBe(200);
+    const rows = await courseRowsOf(uuid, run);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]?.courseEnrollmentId).toBe((await enrollmentOf(ida, run))?.id);
+    expect((await programAudit(run)).length).toBe(1);
   });
 });

@@ -389,3 +389,16 @@ describe('round trips of a 25-record write', () => {
     );
   });
 });
+
+describe('concurrent identical writes', () => {
+  it('10 parallel identical POSTs: one enrollment per key, one 201, the others conflict', async () => {
+    const { uuid } = await scenario(0);
+    const body = [record('race-a'), record('race-b')];
+    const answers = await Promise.all(Array.from({ length: 10 }, () => write('POST', uuid, body)));
+    const statuses = answers.map((a) => a.status).sort();
+    expect(statuses).toEqual([201, ...Array(9).fill(422)]);
+    for (const a of answers.filter((x) => x.status === 422))
+      expect(a.body).toEqual({ 'race-a': 'conflict', 'race-b': 'conflict' });
+    expect((await list(uuid)).body.results).toHaveLength(2);
+  });
+});

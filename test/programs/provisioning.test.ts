@@ -230,3 +230,19 @@ describe('OpenAPI document', () => {
     }
   });
 });
+
+describe('child programs', () => {
+  it('nest at most 3 levels below the program', async () => {
+    const child = (depth: number): Record<string, unknown> => ({
+      uuid: newUuid(),
+      curricula: [{ uuid: newUuid(), is_active: true, courses: [], programs: depth > 0 ? [child(depth - 1)] : [] }],
+    });
+    const body = (depth: number) => ({
+      ...programBody(),
+      curricula: [{ uuid: newUuid(), is_active: true, courses: [], programs: [child(depth)] }],
+    });
+    expect((await put(`/programs/${newUuid()}`, body(2))).status).toBe(201);
+    const tooDeep = await put(`/programs/${newUuid()}`, body(3));
+    expect(tooDeep.status).toBe(400);
+  });
+});
