@@ -1059,6 +1059,20 @@ export interface components {
             /** @description Compute every result without changing anything or queuing e-mail. */
             dry_run?: boolean | string;
         };
+        /**
+         * @example {
+         *       "id": 1,
+         *       "username": "alice",
+         *       "email": "alice@example.com",
+         *       "name": "Alice Learner",
+         *       "is_staff": false,
+         *       "is_superuser": false,
+         *       "is_active": true,
+         *       "country": null,
+         *       "language": "en",
+         *       "email_opt_in": {}
+         *     }
+         */
         ProvisionedUser: {
             id: number;
             username: string;
@@ -1078,6 +1092,17 @@ export interface components {
                 [key: string]: boolean;
             };
         };
+        /**
+         * @example {
+         *       "error_code": "invalid_request",
+         *       "developer_message": "Invalid fields: course_id.",
+         *       "field_errors": {
+         *         "course_id": {
+         *           "developer_message": "Not a valid course key."
+         *         }
+         *       }
+         *     }
+         */
         DeveloperError: {
             error_code: string;
             developer_message: string;
@@ -1087,6 +1112,17 @@ export interface components {
                 };
             };
         };
+        /**
+         * @example {
+         *       "email": "alice@example.com",
+         *       "name": "Alice Learner",
+         *       "is_staff": false,
+         *       "is_superuser": false,
+         *       "is_active": true,
+         *       "country": null,
+         *       "language": "en"
+         *     }
+         */
         ProvisionedUserInput: {
             email: string;
             /** @default false */
@@ -1105,6 +1141,14 @@ export interface components {
             /** @default null */
             language?: string | null;
         };
+        /**
+         * @example {
+         *       "username": "bob",
+         *       "original_username": "bob",
+         *       "original_email": "bob@example.com",
+         *       "created": "2026-01-05T09:00:00Z"
+         *     }
+         */
         UserRetirement: {
             username: string;
             original_username: string;
@@ -1112,12 +1156,24 @@ export interface components {
             created: string;
         };
         RetirementInput: Record<string, never>;
+        /**
+         * @example {
+         *       "course_id": "course-v1:edX+DemoX+Demo_Course",
+         *       "username": "carol",
+         *       "role": "staff"
+         *     }
+         */
         CourseRole: {
             course_id: string;
             username: string;
             /** @enum {string} */
             role: "staff" | "instructor";
         };
+        /**
+         * @example {
+         *       "role": "staff"
+         *     }
+         */
         CourseRoleInput: {
             /** @enum {string} */
             role: "staff" | "instructor";
@@ -1200,13 +1256,70 @@ export interface components {
              */
             date: string;
         }[];
+        /**
+         * @example {
+         *       "course_id": "course-v1:edX+EmbargoX+2025",
+         *       "blocked_countries": [
+         *         "CU",
+         *         "IR"
+         *       ]
+         *     }
+         */
         Embargo: {
             course_id: string;
             blocked_countries: string[];
         };
+        /**
+         * @example {
+         *       "blocked_countries": [
+         *         "CU",
+         *         "IR"
+         *       ]
+         *     }
+         */
         EmbargoInput: {
             blocked_countries: string[];
         };
+        /**
+         * @example {
+         *       "course_id": "course-v1:edX+DemoX+Demo_Course",
+         *       "course_name": "Demonstration Course",
+         *       "org": "edX",
+         *       "course_start": "2015-02-03T00:00:00Z",
+         *       "course_end": null,
+         *       "enrollment_start": "2014-10-15T20:18:00Z",
+         *       "enrollment_end": null,
+         *       "invite_only": false,
+         *       "max_student_enrollments_allowed": null,
+         *       "self_paced": false,
+         *       "bulk_email_enabled": true,
+         *       "modes": [
+         *         {
+         *           "slug": "audit",
+         *           "name": "Audit",
+         *           "min_price": 0,
+         *           "suggested_prices": "",
+         *           "currency": "usd",
+         *           "expiration_datetime": null,
+         *           "description": null,
+         *           "sku": null,
+         *           "bulk_sku": null
+         *         },
+         *         {
+         *           "slug": "verified",
+         *           "name": "Verified Certificate",
+         *           "min_price": 49,
+         *           "suggested_prices": "",
+         *           "currency": "usd",
+         *           "expiration_datetime": "2099-12-31T23:59:59Z",
+         *           "description": null,
+         *           "sku": "DEMO-VERIFIED",
+         *           "bulk_sku": "DEMO-VERIFIED-BULK"
+         *         }
+         *       ],
+         *       "blocked_countries": []
+         *     }
+         */
         ProvisionedCourse: {
             course_id: string;
             course_name: string;
@@ -1226,6 +1339,19 @@ export interface components {
             blocked_countries: string[];
             modes: components["schemas"]["ProvisionedMode"][];
         };
+        /**
+         * @example {
+         *       "slug": "verified",
+         *       "name": "Verified Certificate",
+         *       "min_price": 49,
+         *       "suggested_prices": "",
+         *       "currency": "usd",
+         *       "expiration_datetime": "2099-12-31T23:59:59Z",
+         *       "description": null,
+         *       "sku": "DEMO-VERIFIED",
+         *       "bulk_sku": "DEMO-VERIFIED-BULK"
+         *     }
+         */
         ProvisionedMode: {
             slug: string;
             name: string;
@@ -1238,6 +1364,44 @@ export interface components {
             sku: string | null;
             bulk_sku: string | null;
         };
+        /**
+         * @example {
+         *       "course_name": "Demonstration Course",
+         *       "org": "edX",
+         *       "course_start": "2015-02-03T00:00:00Z",
+         *       "course_end": null,
+         *       "enrollment_start": "2014-10-15T20:18:00Z",
+         *       "enrollment_end": null,
+         *       "invite_only": false,
+         *       "max_student_enrollments_allowed": null,
+         *       "self_paced": false,
+         *       "bulk_email_enabled": true,
+         *       "modes": [
+         *         {
+         *           "slug": "audit",
+         *           "name": "Audit",
+         *           "min_price": 0,
+         *           "suggested_prices": "",
+         *           "currency": "usd",
+         *           "expiration_datetime": null,
+         *           "description": null,
+         *           "sku": null,
+         *           "bulk_sku": null
+         *         },
+         *         {
+         *           "slug": "verified",
+         *           "name": "Verified Certificate",
+         *           "min_price": 49,
+         *           "suggested_prices": "",
+         *           "currency": "usd",
+         *           "expiration_datetime": "2099-12-31T23:59:59Z",
+         *           "description": null,
+         *           "sku": "DEMO-VERIFIED",
+         *           "bulk_sku": "DEMO-VERIFIED-BULK"
+         *         }
+         *       ]
+         *     }
+         */
         ProvisionedCourseInput: {
             course_name: string;
             org?: string;
@@ -1291,6 +1455,21 @@ export interface components {
                 bulk_sku?: string | null;
             }[];
         };
+        /**
+         * @example {
+         *       "results": [
+         *         {
+         *           "course_id": "course-v1:edX+DemoX+Demo_Course",
+         *           "enrolled_email": "bob@example.com",
+         *           "enrolled_by": "staff",
+         *           "time_stamp": "2026-01-05T09:00:00Z",
+         *           "state_transition": "from unenrolled to enrolled",
+         *           "reason": "Manual enrollment by support",
+         *           "role": null
+         *         }
+         *       ]
+         *     }
+         */
         ManualEnrollmentAuditList: {
             results: {
                 course_id: string;
@@ -1521,9 +1700,33 @@ export interface components {
                 }[];
             }[];
         };
+        /**
+         * @example {
+         *       "cohorts": [
+         *         {
+         *           "id": 1,
+         *           "name": "Group A",
+         *           "user_count": 0,
+         *           "assignment_type": "manual",
+         *           "user_partition_id": null,
+         *           "group_id": null
+         *         }
+         *       ]
+         *     }
+         */
         CohortList: {
             cohorts: components["schemas"]["Cohort"][];
         };
+        /**
+         * @example {
+         *       "id": 1,
+         *       "name": "Group A",
+         *       "user_count": 0,
+         *       "assignment_type": "manual",
+         *       "user_partition_id": null,
+         *       "group_id": null
+         *     }
+         */
         Cohort: {
             id: number;
             name: string;
@@ -1536,6 +1739,12 @@ export interface components {
             /** @description Always null: no content groups in this service */
             group_id: null;
         };
+        /**
+         * @example {
+         *       "developer_message": "\"name\" must be specified to create cohort.",
+         *       "error_code": "missing-cohort-name"
+         *     }
+         */
         DeveloperErrorViewMixinError: {
             developer_message: string;
             error_code?: string;
@@ -1545,6 +1754,12 @@ export interface components {
                 };
             };
         };
+        /**
+         * @example {
+         *       "name": "Group A",
+         *       "assignment_type": "manual"
+         *     }
+         */
         CohortInput: {
             name: string;
             /** @enum {string} */

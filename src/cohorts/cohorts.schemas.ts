@@ -14,7 +14,17 @@ export const CohortBody = z
       .refine((v) => v.trim() !== '', 'May not be blank.'),
     assignment_type: z.enum(['manual', 'random']),
   })
-  .openapi('CohortInput');
+  .openapi('CohortInput', { example: { name: 'Group A', assignment_type: 'manual' } });
+
+// The demo course (scripts/seed-local.sql) with one cohort created through POST.
+const GROUP_A = {
+  id: 1,
+  name: 'Group A',
+  user_count: 0,
+  assignment_type: 'manual',
+  user_partition_id: null,
+  group_id: null,
+};
 
 export const Cohort = z
   .object({
@@ -25,9 +35,11 @@ export const Cohort = z
     user_partition_id: z.null().openapi({ description: 'Always null: no content groups in this service' }),
     group_id: z.null().openapi({ description: 'Always null: no content groups in this service' }),
   })
-  .openapi('Cohort');
+  .openapi('Cohort', { example: GROUP_A });
 
-export const CohortList = z.object({ cohorts: z.array(Cohort) }).openapi('CohortList');
+export const CohortList = z
+  .object({ cohorts: z.array(Cohort) })
+  .openapi('CohortList', { example: { cohorts: [GROUP_A] } });
 
 /** Upstream DeveloperErrorViewMixin: `developer_message`, plus `error_code` where upstream sets one. */
 export const CohortError = z
@@ -36,4 +48,6 @@ export const CohortError = z
     error_code: z.string().optional(),
     field_errors: z.record(z.string(), z.object({ developer_message: z.string() })).optional(),
   })
-  .openapi('DeveloperErrorViewMixinError');
+  .openapi('DeveloperErrorViewMixinError', {
+    example: { developer_message: '"name" must be specified to create cohort.', error_code: 'missing-cohort-name' },
+  });

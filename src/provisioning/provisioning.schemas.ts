@@ -43,6 +43,55 @@ export const CourseParams = z.object({ course_id: courseId });
 export const CourseUserParams = z.object({ course_id: courseId, username });
 export const CourseRoleParams = z.object({ course_id: courseId, username, role });
 
+// Examples are the seeded demo data (scripts/seed-local.sql), as the API reads it back.
+const DEMO_COURSE_ID = 'course-v1:edX+DemoX+Demo_Course';
+const DEMO_MODES = [
+  {
+    slug: 'audit',
+    name: 'Audit',
+    min_price: 0,
+    suggested_prices: '',
+    currency: 'usd',
+    expiration_datetime: null,
+    description: null,
+    sku: null,
+    bulk_sku: null,
+  },
+  {
+    slug: 'verified',
+    name: 'Verified Certificate',
+    min_price: 49,
+    suggested_prices: '',
+    currency: 'usd',
+    expiration_datetime: '2099-12-31T23:59:59Z',
+    description: null,
+    sku: 'DEMO-VERIFIED',
+    bulk_sku: 'DEMO-VERIFIED-BULK',
+  },
+];
+const DEMO_COURSE = {
+  course_name: 'Demonstration Course',
+  org: 'edX',
+  course_start: '2015-02-03T00:00:00Z',
+  course_end: null,
+  enrollment_start: '2014-10-15T20:18:00Z',
+  enrollment_end: null,
+  invite_only: false,
+  max_student_enrollments_allowed: null,
+  self_paced: false,
+  bulk_email_enabled: true,
+  modes: DEMO_MODES,
+};
+const ALICE = {
+  email: 'alice@example.com',
+  name: 'Alice Learner',
+  is_staff: false,
+  is_superuser: false,
+  is_active: true,
+  country: null,
+  language: 'en',
+};
+
 // --- request bodies (optional fields get their stored default: a PUT replaces the whole resource) ---
 
 export const UserBody = z
@@ -58,7 +107,7 @@ export const UserBody = z
     country: countryCode.nullable().default(null),
     language: z.string().regex(LANGUAGE, 'Not a language code (e.g. "en", "pt-br").').nullable().default(null),
   })
-  .openapi('ProvisionedUserInput');
+  .openapi('ProvisionedUserInput', { example: ALICE });
 
 /** Upstream has a handful of modes per run; the cap keeps a course PUT one bounded D1 batch. */
 export const MAX_MODES = 50;
@@ -108,9 +157,9 @@ export const CourseBody = z
         });
       }),
   })
-  .openapi('ProvisionedCourseInput');
+  .openapi('ProvisionedCourseInput', { example: DEMO_COURSE });
 
-export const RoleBody = z.object({ role }).openapi('CourseRoleInput');
+export const RoleBody = z.object({ role }).openapi('CourseRoleInput', { example: { role: 'staff' } });
 
 export const EmbargoBody = z
   .object({
@@ -120,7 +169,7 @@ export const EmbargoBody = z
       .max(300)
       .transform((codes) => [...new Set(codes)]),
   })
-  .openapi('EmbargoInput');
+  .openapi('EmbargoInput', { example: { blocked_countries: ['CU', 'IR'] } });
 
 export const RetirementBody = z.object({}).openapi('RetirementInput');
 
@@ -158,7 +207,7 @@ export const UserResource = z
     language: z.string().nullable(),
     email_opt_in: z.record(z.string(), z.boolean()).openapi({ example: { edX: true } }),
   })
-  .openapi('ProvisionedUser');
+  .openapi('ProvisionedUser', { example: { id: 1, username: 'alice', ...ALICE, email_opt_in: {} } });
 
 export const ModeResource = z
   .object({
@@ -172,7 +221,7 @@ export const ModeResource = z
     sku: z.string().nullable(),
     bulk_sku: z.string().nullable(),
   })
-  .openapi('ProvisionedMode');
+  .openapi('ProvisionedMode', { example: DEMO_MODES[1] });
 
 export const CourseResource = z
   .object({
@@ -190,17 +239,26 @@ export const CourseResource = z
     blocked_countries: z.array(z.string()),
     modes: z.array(ModeResource),
   })
-  .openapi('ProvisionedCourse');
+  .openapi('ProvisionedCourse', { example: { course_id: DEMO_COURSE_ID, ...DEMO_COURSE, blocked_countries: [] } });
 
-export const RoleResource = z.object({ course_id: z.string(), username: z.string(), role }).openapi('CourseRole');
+export const RoleResource = z
+  .object({ course_id: z.string(), username: z.string(), role })
+  .openapi('CourseRole', { example: { course_id: DEMO_COURSE_ID, username: 'carol', role: 'staff' } });
 
 export const EmbargoResource = z
   .object({ course_id: z.string(), blocked_countries: z.array(z.string()) })
-  .openapi('Embargo');
+  .openapi('Embargo', { example: { course_id: 'course-v1:edX+EmbargoX+2025', blocked_countries: ['CU', 'IR'] } });
 
 export const RetirementResource = z
   .object({ username: z.string(), original_username: z.string(), original_email: z.string(), created: z.string() })
-  .openapi('UserRetirement');
+  .openapi('UserRetirement', {
+    example: {
+      username: 'bob',
+      original_username: 'bob',
+      original_email: 'bob@example.com',
+      created: '2026-01-05T09:00:00Z',
+    },
+  });
 
 export const AuditList = z
   .object({
@@ -216,7 +274,21 @@ export const AuditList = z
       }),
     ),
   })
-  .openapi('ManualEnrollmentAuditList');
+  .openapi('ManualEnrollmentAuditList', {
+    example: {
+      results: [
+        {
+          course_id: DEMO_COURSE_ID,
+          enrolled_email: 'bob@example.com',
+          enrolled_by: 'staff',
+          time_stamp: '2026-01-05T09:00:00Z',
+          state_transition: 'from unenrolled to enrolled',
+          reason: 'Manual enrollment by support',
+          role: null,
+        },
+      ],
+    },
+  });
 
 export const OutboxList = z
   .object({
@@ -239,4 +311,10 @@ export const DeveloperError = z
     developer_message: z.string(),
     field_errors: z.record(z.string(), z.object({ developer_message: z.string() })).optional(),
   })
-  .openapi('DeveloperError');
+  .openapi('DeveloperError', {
+    example: {
+      error_code: 'invalid_request',
+      developer_message: 'Invalid fields: course_id.',
+      field_errors: { course_id: { developer_message: 'Not a valid course key.' } },
+    },
+  });
