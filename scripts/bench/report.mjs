@@ -1,0 +1,127 @@
+// Targets of issue 5, the printed table and the JSON rows.
+
+/** Scenario names in the issue's order (also the JSON order). */
+export const SCENARIOS = [
+  'bare',
+  'bare_kv',
+  'bare_d1',
+  'health',
+  'course_details_hit',
+  'course_details_hit_throttled',
+  'course_details_miss',
+  'enrollment_get',
+  'enrollment_post',
+  'admin_list_first_page',
+  'admin_list_last_page',
+  'bulk_enroll_1000',
+  'program_write_25',
+];
+
+const atLeast = (field, min, label) => ({
+  label: `${label} ≥ ${min.toFixed(2)}`,
+  test: (row) => row[field] >= min,
+  shown: (row) => `${label} ${row[field].toFixed(3)}`,
+});
+const queriesAtMost = (max) => ({
+  label: max === 0 ? 'D1 = 0' : `D1 ≤ ${max}`,
+  test: (row) => row.d1_queries !== null && row.d1_queries <= max,
+  shown: (row) => `D1 ${row.d1_queries ?? '?'}`,
+});
+
+const TARGETS = {
+  health: [atLeast('ratio_to_bare', 0.9, '×bare')],
+  course_details_hit: [atLeast('ratio_to_bare', 0.9, '×bare'), queriesAtMost(0)],
+  course_details_hit_throttled: [atLeast('ratio_to_bare', 0.5, '×bare')],
+  course_details_miss: [atLeast('ratio_to_bare_d1', 0.8, '×bare_d1')],
+  enrollment_get: [atLeast('ratio_to_bare_d1', 0.8, '×bare_d1'), queriesAtMost(2)],
+  enrollment_post: [queriesAtMost(3)],
+  admin_list_last_page: [
+    {
+      label: 'p50 ≤ 1.5 × first page',
+      test: (row, rows) => row.p50_ms <= 1.5 * rows.admin_list_first_page.p50_ms,
+      shown: (row, rows) => `p50 ${(row.p50_ms / rows.admin_list_first_page.p50_ms).toFixed(2)} × first page`,
+    },
+  ],
+  bulk_enroll_1000: [queriesAtMost(60)],
+  program_write_25: [queriesAtMost(8)],
+};
+
+const round = (value, digits) => (value === null || !Number.isFinite(value) ? null : Number(value.toFixed(digits)));
+
+/** JSON rows (the issue's exact shape); a skipped scenario has null figures. */
+export function toRows(measured) {
+  const bare = measured.bare?.rps;
+  const bareD1 = measured.bare_d1?.rps;
+  return SCENARIOS.map((name) => {
+    const m = measured[name];
+    if (!m) {
+      return {
+        name,
+        rps: null,
+        p50_ms: null,
+        p99_ms: null,
+        ratio_to_bare: null,
+        ratio_to_bare_d1: null,
+        d1_queries: null,
+        non2xx: null,
+      };
+    }
+    return {
+      name,
+      rps: round(m.rps, 1),
+      p50_ms: round(m.p50, 2),
+      p99_ms: round(m.p99, 2),
+      ratio_to_bare: bare ? round(m.rps / bare, 3) : null,
+      ratio_to_bare_d1: bareD1 ? round(m.rps / bareD1, 3) : null,
+      d1_queries: m.d1,
+      non2xx: m.non2xx,
+    };
+  });
+}
+
+/** PASS/MISS per row: every target of the scenario, and non2xx = 0 for every measured scenario. */
+export function verdicts(rows, skipped) {
+  const byName = Object.fromEntries(rows.map((r) => [r.name, r]));
+  const out = {};
+  for (const row of rows) {
+    if (skipped[row.name]) {
+      out[row.name] = { target: (TARGETS[row.name] ?? []).map((t) => t.label).join(', '), result: 'SKIP' };
+      continue;
+    }
+    const targets = TARGETS[row.name] ?? [];
+    const failed = [];
+    for (const t of targets) {
+      const ok = row.rps !== null && t.test(row, byName);
+      if (!ok) failed.push(row.rps === null ? `${t.label}: not measured` : t.shown(row, byName));
+    }
+    if (row.non2xx !== 0) failed.push(`non2xx ${row.non2xx}`);
+    const label = targets.map((t) => t.label).join(', ');
+    out[row.name] = {
+      target: label || '—',
+      result: failed.length ? `MISS (${failed.join('; ')})` : targets.length ? 'PASS' : 'ok',
+    };
+  }
+  return out;
+}
+
+const fmt = (value, digits) => (value === null ? '—' : value.toFixed(digits));
+
+/** A Markdown table (readable in a terminal, pasteable into the README). */
+export function table(rows, verdictsByName) {
+  const header = ['scenario', 'req/s', 'p50 ms', 'p99 ms', '×bare', '×bare_d1', 'D1 q', 'non2xx', 'target', 'result'];
+  const body = rows.map((r) => [
+    r.name,
+    fmt(r.rps, 0),
+    fmt(r.p50_ms, 1),
+    fmt(r.p99_ms, 1),
+    fmt(r.ratio_to_bare, 2),
+    fmt(r.ratio_to_bare_d1, 2),
+    r.d1_queries === null ? '—' : String(r.d1_queries),
+    r.non2xx === null ? '—' : String(r.non2xx),
+    verdictsByName[r.name].target,
+    verdictsByName[r.name].result,
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...body.map((line) => line[i].length)));
+  const line = (cells) => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
+  return [line(header), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...body.map(line)].join('\n');
+}
