@@ -17,11 +17,16 @@ const USERNAME = /^[\p{L}\p{N}_.@+-]{1,150}$/u;
 const encoder = new TextEncoder();
 
 // Imported keys live for the isolate: importing a key per request would cost more than verifying.
-let cachedSecret: { source: string; key: Uint8Array } | null = null;
+let cachedSecret: { source: string; key: Promise<CryptoKey> } | null = null;
 let cachedJwks: { source: JsonWebKey[]; keys: ReturnType<typeof createLocalJWKSet> } | null = null;
 
-function secretKey(secret: string): Uint8Array {
-  if (cachedSecret?.source !== secret) cachedSecret = { source: secret, key: encoder.encode(secret) };
+function secretKey(secret: string): Promise<CryptoKey> {
+  if (cachedSecret?.source !== secret) {
+    const key = crypto.subtle.importKey('raw', encoder.encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, [
+      'verify',
+    ]);
+    cachedSecret = { source: secret, key };
+  }
   return cachedSecret.key;
 }
 
@@ -52,7 +57,10 @@ export async function verifyJwt(token: string, config: Config): Promise<JwtClaim
   let payload: JWTPayload;
   try {
     if (alg === 'HS256' && config.JWT_SECRET_KEY) {
-      ({ payload } = await jwtVerify(token, secretKey(config.JWT_SECRET_KEY), { ...options, algorithms: ['HS256'] }));
+      ({ payload } = await jwtVerify(token, await secretKey(config.JWT_SECRET_KEY), {
+        ...options,
+        algorithms: ['HS256'],
+      }));
     } else if (alg && ASYMMETRIC_ALGORITHMS.includes(alg) && config.JWT_PUBLIC_SIGNING_JWK_SET) {
       ({ payload } = await jwtVerify(token, jwkSet(config.JWT_PUBLIC_SIGNING_JWK_SET.keys), {
         ...options,

@@ -15,6 +15,7 @@ import {
   userOrgPreferences,
   users,
 } from '../db/schema';
+import type { StoredMode } from './course-modes';
 
 export type CourseRow = typeof courseRuns.$inferSelect;
 export type ModeRow = typeof courseModes.$inferSelect;
@@ -30,28 +31,48 @@ export function userIdOf(selector: UserSelector): SQL {
     : sql`(select ${users.id} from ${users} where ${users.email} = ${selector.email} order by ${users.id} limit 1)`;
 }
 
-const courseQuery = (db: Db, courseId: string) => db.select().from(courseRuns).where(eq(courseRuns.id, courseId));
 const modesQuery = (db: Db, courseId: string) =>
   db.select().from(courseModes).where(eq(courseModes.courseId, courseId)).orderBy(asc(courseModes.position));
 
-/** A course run and its modes: one round trip. */
+/**
+ * A course's modes in provisioning order, as one JSON column: a course and its modes then come back
+ * in ONE statement (cheaper than a batch of two on the hot miss path). The course is referenced as
+ * "course_runs"."id" by hand: Drizzle would print a bare `id`, which binds inside the subquery.
+ */
+const modesJson = sql<string>`(select json_group_array(json_object(
+    'slug', m.slug, 'name', m.name, 'minPrice', m.min_price, 'suggestedPrices', m.suggested_prices,
+    'currency', m.currency, 'expirationAt', m.expiration_at, 'description', m.description,
+    'sku', m.sku, 'bulkSku', m.bulk_sku))
+  from (select * from ${courseModes} m0 where m0.course_id = "course_runs"."id" order by m0.position) m)`.as(
+  'modes_json',
+);
+
+const parseModes = (json: string): StoredMode[] => JSON.parse(json) as StoredMode[];
+
+/** A course run and its modes: one statement. */
 export async function findCourseWithModes(db: Db, courseId: string) {
-  const [course, modes] = await db.batch([courseQuery(db, courseId), modesQuery(db, courseId)]);
-  return { course: course[0] ?? null, modes };
+  const row = await db
+    .select({ course: courseRuns, modes: modesJson })
+    .from(courseRuns)
+    .where(eq(courseRuns.id, courseId))
+    .get();
+  return { course: row?.course ?? null, modes: row ? parseModes(row.modes) : [] };
 }
 
-/** One enrollment of a user (any state) with its course and modes: one round trip. */
+/** One enrollment of a user (any state) with its course and modes: one statement. */
 export async function findEnrollmentWithCourse(db: Db, username: string, courseId: string) {
-  const [rows, course, modes] = await db.batch([
-    db
-      .select({ enrollment: enrollments, username: users.username })
-      .from(enrollments)
-      .innerJoin(users, eq(users.id, enrollments.userId))
-      .where(and(eq(users.username, username), eq(enrollments.courseId, courseId))),
-    courseQuery(db, courseId),
-    modesQuery(db, courseId),
-  ]);
-  return { enrollment: rows[0]?.enrollment ?? null, course: course[0] ?? null, modes };
+  const row = await db
+    .select({ enrollment: enrollments, course: courseRuns, modes: modesJson })
+    .from(enrollments)
+    .innerJoin(users, eq(users.id, enrollments.userId))
+    .innerJoin(courseRuns, eq(courseRuns.id, enrollments.courseId))
+    .where(and(eq(users.username, username), eq(enrollments.courseId, courseId)))
+    .get();
+  return {
+    enrollment: row?.enrollment ?? null,
+    course: row?.course ?? null,
+    modes: row ? parseModes(row.modes) : [],
+  };
 }
 
 /**
