@@ -1,4 +1,5 @@
 import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { attachAuditToEnrollments } from '../db/audit-links';
 import type { Db } from '../db/client';
 import { insertFromSelect } from '../db/insert-select';
 import {
@@ -80,20 +81,13 @@ export function realiseAllowanceStatements(db: Db, username: string, now: number
       set: { isActive: true, mode: sql`excluded.mode`, updatedAt: now },
       setWhere: sql`${enrollments.isActive} = 0`,
     }),
-    // Columns qualified by hand: Drizzle prints them bare, and inside the subquery they would bind to `e`.
-    db
-      .update(enrollmentAudit)
-      .set({
-        enrollmentId: sql`(select e.id from ${enrollments} e
-          where e.user_id = "enrollment_audit"."user_id" and e.course_id = "enrollment_audit"."course_id")`,
-      })
-      .where(
-        and(
-          eq(enrollmentAudit.source, 'allowance'),
-          isNull(enrollmentAudit.enrollmentId),
-          eq(enrollmentAudit.userId, sql`(select u.id from ${users} u where u.username = ${username})`),
-        ),
+    attachAuditToEnrollments(
+      db,
+      and(
+        eq(enrollmentAudit.source, 'allowance'),
+        eq(enrollmentAudit.userId, sql`(select u.id from ${users} u where u.username = ${username})`),
       ),
+    ),
     // Pre-assigned cohorts of the courses now enrolled through an allowance (§6, §8).
     insertFromSelect(
       db,

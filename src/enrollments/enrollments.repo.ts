@@ -1,4 +1,5 @@
 import { and, asc, eq, inArray, type SQL, sql } from 'drizzle-orm';
+import { attachAuditToEnrollments } from '../db/audit-links';
 import type { Db } from '../db/client';
 import { insertFromSelect } from '../db/insert-select';
 import {
@@ -265,16 +266,7 @@ const enrollmentIdOf = (userId: number, courseId: string) =>
 
 /** Points audit rows written before their enrollment existed at it (same batch, after the write). */
 export const linkAuditToEnrollment = (db: Db, userId: number, courseId: string) =>
-  db
-    .update(enrollmentAudit)
-    .set({ enrollmentId: enrollmentIdOf(userId, courseId) })
-    .where(
-      and(
-        eq(enrollmentAudit.courseId, courseId),
-        eq(enrollmentAudit.userId, userId),
-        sql`${enrollmentAudit.enrollmentId} is null`,
-      ),
-    );
+  attachAuditToEnrollments(db, and(eq(enrollmentAudit.courseId, courseId), eq(enrollmentAudit.userId, userId)));
 
 export const readEnrollment = (db: Db, userId: number, courseId: string) =>
   db

@@ -1,5 +1,6 @@
 import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { BatchItem } from 'drizzle-orm/batch';
+import { attachAuditToEnrollments } from '../db/audit-links';
 import type { Db } from '../db/client';
 import { insertFromSelect } from '../db/insert-select';
 import { jsonField, jsonRows } from '../db/json-rows';
@@ -78,19 +79,13 @@ export function courseLinkStatements(db: Db, links: readonly CourseLink[], actor
       setWhere: sql`${enrollments.isActive} != excluded.is_active or ${enrollments.mode} != excluded.mode`,
     }),
     // Point the audit rows written above at their (possibly new) enrollment.
-    db
-      .update(enrollmentAudit)
-      .set({
-        enrollmentId: sql`(select e.id from ${enrollments} e
-          where e.user_id = "enrollment_audit"."user_id" and e.course_id = "enrollment_audit"."course_id")`,
-      })
-      .where(
-        and(
-          eq(enrollmentAudit.source, SOURCE),
-          isNull(enrollmentAudit.enrollmentId),
-          sql`("enrollment_audit"."user_id", "enrollment_audit"."course_id") in ${userCoursePairs(links)}`,
-        ),
+    attachAuditToEnrollments(
+      db,
+      and(
+        eq(enrollmentAudit.source, SOURCE),
+        sql`("enrollment_audit"."user_id", "enrollment_audit"."course_id") in ${userCoursePairs(links)}`,
       ),
+    ),
     // One-to-one: an enrollment held by another (inactive) program-course enrollment is taken over.
     db
       .update(programCourseEnrollments)

@@ -1,4 +1,5 @@
 import type { Deps } from '../context';
+import { toModeView } from '../enrollments/course-modes';
 import { invalidateCourseDetails } from '../kv/course-details-cache';
 import { parseCourseKey } from '../lib/course-key';
 import { formatDateTime } from '../lib/datetime';
@@ -39,18 +40,8 @@ export interface ModeInput {
   bulk_sku: string | null;
 }
 
-/** Mode fields in enrollment-api.md §3.1 order. */
-const toModeResource = (mode: ModeRow) => ({
-  slug: mode.slug,
-  name: mode.name,
-  min_price: mode.minPrice,
-  suggested_prices: mode.suggestedPrices,
-  currency: mode.currency,
-  expiration_datetime: formatDateTime(mode.expirationAt),
-  description: mode.description,
-  sku: mode.sku,
-  bulk_sku: mode.bulkSku,
-});
+/** Mode fields in enrollment-api.md §3.1 order, as the Enrollment API shows them. */
+const toModeResource = (mode: ModeRow) => toModeView(mode);
 
 export const toCourseResource = (course: CourseRow, modes: ModeRow[]) => ({
   course_id: course.id,
