@@ -42,6 +42,8 @@ document(
     method: 'get',
     path: '/course/{course_id}',
     summary: 'Course enrollment details (public, cached)',
+    // Anonymous; an API key is optional and only lifts the throttle.
+    security: [{}, ...SECURITY.apiKey],
     tags: ['Enrollment API'],
     request: { params: CourseIdParam, query: z.object({ include_expired: z.string().optional() }) },
     responses: {
