@@ -1,7 +1,10 @@
 // Renders test/hardening/authz-matrix.json (the table test/hardening/authz-matrix.test.ts runs) into
-// README.md between the authz-matrix markers. `npm run docs:matrix` writes it; `--check` only
-// verifies the README is up to date (exit 1 otherwise).
+// README.md between the authz-matrix markers, formatted as `biome check` wants it (Biome formats
+// Markdown tables). `npm run docs:matrix` writes it; `--check` only verifies the README is up to date
+// (exit 1 otherwise).
+import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 export const TABLE_FILE = 'test/hardening/authz-matrix.json';
@@ -29,10 +32,17 @@ export function spliceReadme(readme, markdown) {
   return `${readme.slice(0, start + START.length)}\n\n${markdown}\n\n${readme.slice(end)}`;
 }
 
+/** The README as Biome formats it (the same formatter `npm run lint` checks). */
+export const formatMarkdown = (text) =>
+  execFileSync(join('node_modules', '.bin', 'biome'), ['format', '--stdin-file-path=README.md'], {
+    input: text,
+    encoding: 'utf8',
+  });
+
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const table = JSON.parse(readFileSync(TABLE_FILE, 'utf8'));
   const readme = readFileSync('README.md', 'utf8');
-  const updated = spliceReadme(readme, renderMatrix(table));
+  const updated = formatMarkdown(spliceReadme(readme, renderMatrix(table)));
   if (process.argv.includes('--check')) {
     if (updated !== readme) {
       console.error('README.md: the authorization matrix is out of date; run `npm run docs:matrix`.');
