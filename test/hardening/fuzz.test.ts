@@ -155,9 +155,11 @@ describe('fuzz: every documented route', () => {
 
       const arbitrary = fc.oneof(...operations.map((op) => caseFor(document, world, op, principals, secrets)));
       let state: DbState = await dbState();
-      // The Worker logs one JSON line per request: keep 10,000 of them out of the test output.
-      const log = console.log;
+      // The Worker logs one JSON line per request (and warnings): keep them out of the test output.
+      const { log, warn, error } = console;
       console.log = () => {};
+      console.warn = () => {};
+      console.error = () => {};
       try {
         await fc.assert(
           fc.asyncProperty(arbitrary, async (c) => {
@@ -184,7 +186,7 @@ describe('fuzz: every documented route', () => {
               return;
             }
             sent += 1;
-            if (sent % 2000 === 0) console.warn(`fuzz: ${sent}/${runs}`);
+            if (sent % 2000 === 0) warn(`fuzz: ${sent}/${runs}`);
             const bucket = `${c.operation} ${Math.floor(status / 100)}xx`;
             statuses.set(bucket, (statuses.get(bucket) ?? 0) + 1);
 
@@ -217,7 +219,7 @@ describe('fuzz: every documented route', () => {
           { numRuns: runs, seed, endOnFailure: true },
         );
       } finally {
-        console.log = log;
+        Object.assign(console, { log, warn, error });
       }
 
       const summary = [...statuses.entries()].sort(([a], [b]) => a.localeCompare(b));

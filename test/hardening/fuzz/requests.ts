@@ -146,12 +146,22 @@ function ofType(
   }
 }
 
+/** Any value as form-field text (fast-check objects may have no prototype, so no String()). */
+const asText = (value: unknown): string => {
+  if (typeof value === 'string') return value;
+  try {
+    return JSON.stringify(value) ?? 'null';
+  } catch {
+    return '';
+  }
+};
+
 const flatFields = (value: unknown): [string, string][] => {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) return [['value', String(value)]];
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return [['value', asText(value)]];
   return Object.entries(value).flatMap(([key, v]) =>
     Array.isArray(v)
-      ? v.map((item) => [key, typeof item === 'string' ? item : JSON.stringify(item)] as [string, string])
-      : [[key, typeof v === 'string' ? v : JSON.stringify(v ?? null)] as [string, string]],
+      ? v.map((item) => [key, asText(item)] as [string, string])
+      : [[key, asText(v)] as [string, string]],
   );
 };
 
