@@ -17,6 +17,8 @@ export interface WindowState {
   pending: number;
   lastSyncAt: number;
   syncing: boolean;
+  /** A fold is already scheduled for when the sync interval has passed. */
+  deferred: boolean;
 }
 
 const SYNC_INTERVAL_MS = 1000;
@@ -83,20 +85,33 @@ export async function hit(
     const synced = await readCount(deps.kv, kvKey(bucket, windowStart));
     state = states.get(bucket);
     if (!state || state.windowStart !== windowStart) {
-      state = { windowStart, synced, pending: 0, lastSyncAt: now, syncing: false };
+      state = { windowStart, synced, pending: 0, lastSyncAt: now, syncing: false, deferred: false };
       states.set(bucket, state);
     }
   }
   const resetSeconds = Math.max(1, Math.ceil((windowStart + windowMs - now) / 1000));
   const used = state.synced + state.pending;
-  if (used >= limit) return { allowed: false, limit, remaining: 0, resetSeconds };
-  state.pending += 1;
-  if (!state.syncing && now - state.lastSyncAt >= SYNC_INTERVAL_MS) {
-    deps.background(sync(deps, bucket, state, windowSeconds * 2));
-  } else if (!state.syncing && state.pending === 1 && state.synced === 0) {
-    // First request of the window here: make it visible to other isolates soon.
-    deps.background(sync(deps, bucket, state, windowSeconds * 2));
+  const allowed = used < limit;
+  if (allowed) state.pending += 1;
+  // Fold this isolate's count into KV at most once a second — also when this request is refused,
+  // and, when it is too early, once the second has passed (within the request's waitUntil), so a
+  // burst is published even if no further request reaches this isolate.
+  if (!state.syncing && state.pending > 0) {
+    const firstOfWindow = state.pending === 1 && state.synced === 0;
+    const wait = state.lastSyncAt + SYNC_INTERVAL_MS - now;
+    if (wait <= 0 || firstOfWindow) deps.background(sync(deps, bucket, state, windowSeconds * 2));
+    else if (!state.deferred) {
+      state.deferred = true;
+      const folding = state;
+      deps.background(
+        new Promise((resolve) => setTimeout(resolve, wait)).then(() => {
+          folding.deferred = false;
+          if (!folding.syncing && folding.pending > 0) return sync(deps, bucket, folding, windowSeconds * 2);
+        }),
+      );
+    }
   }
+  if (!allowed) return { allowed: false, limit, remaining: 0, resetSeconds };
   return { allowed: true, limit, remaining: Math.max(0, limit - used - 1), resetSeconds };
 }
 
