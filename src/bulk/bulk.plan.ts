@@ -59,14 +59,20 @@ export interface PlannedMessage {
 
 export interface CoursePlan {
   results: Result[];
-  /** Users to make actively enrolled (in the default mode: none of them was active before). */
+  /** Users to be actively enrolled at the end (rows not active at write time get the default mode). */
   activate: number[];
+  /** Users to be unenrolled at the end (no-op for rows not active at write time). */
   deactivate: number[];
   allowanceUpserts: { email: string; autoEnroll: boolean }[];
   allowanceDeletes: string[];
   memberships: { userId: number; cohortId: number }[];
   preassignments: { email: string; cohortId: number }[];
-  audits: { email: string; userId: number | null; transition: string }[];
+  /**
+   * `derive`: the first record of an e-mail in the course takes its "from" state from the database
+   * at write time (inside the batch), so it stays true when a concurrent request changed the
+   * learner after this request read; later occurrences follow from it.
+   */
+  audits: { email: string; userId: number | null; transition: string; derive: 'enroll' | 'unenroll' | null }[];
   messages: PlannedMessage[];
   /** The course's state after this pass (a course listed twice continues from it). */
   nextState: CourseState;
@@ -82,6 +88,7 @@ export function planCourse(input: PlanInput, state: CourseState): CoursePlan {
   const messages: PlannedMessage[] = [];
   const touchedUsers = new Set<number>();
   const touchedEmails = new Set<string>();
+  const audited = new Set<string>();
 
   const stateOf = (email: string, user: KnownUser | null): State => {
     const allowance = allowances.get(email);
@@ -107,6 +114,7 @@ export function planCourse(input: PlanInput, state: CourseState): CoursePlan {
     }
     const before = stateOf(email, user);
     let transition = 'N/A';
+    let derive: 'enroll' | 'unenroll' | null = null;
     if (input.action === 'enroll') {
       if (user?.isActive) {
         transition = before.enrollment
@@ -114,10 +122,10 @@ export function planCourse(input: PlanInput, state: CourseState): CoursePlan {
           : before.allowed
             ? 'from allowed to enroll to enrolled'
             : 'from unenrolled to enrolled';
-        if (!before.enrollment) {
-          enrollments.set(user.id, { mode: state.defaultMode, isActive: true });
-          touchedUsers.add(user.id);
-        }
+        derive = 'enroll';
+        if (!before.enrollment) enrollments.set(user.id, { mode: state.defaultMode, isActive: true });
+        // Written whatever was read: the write itself only changes a row that is not active then.
+        touchedUsers.add(user.id);
         message('enrolled_enroll', email, user);
       } else if (!input.retiredEmails.has(email)) {
         transition = 'from unenrolled to allowed to enroll';
@@ -132,15 +140,18 @@ export function planCourse(input: PlanInput, state: CourseState): CoursePlan {
         : before.allowed
           ? 'from allowed to enroll to unenrolled'
           : 'from unenrolled to unenrolled';
-      if (before.enrollment && user) {
+      derive = 'unenroll';
+      // Deactivation and withdrawal are written whatever was read (no-ops when nothing is there),
+      // so a concurrent enroll committed after this request read cannot survive it unrecorded.
+      if (user) {
         const current = enrollments.get(user.id);
         if (current) enrollments.set(user.id, { ...current, isActive: false });
         touchedUsers.add(user.id);
-        message('enrolled_unenroll', email, user);
       }
+      touchedEmails.add(email);
+      if (before.enrollment) message('enrolled_unenroll', email, user);
       if (before.allowed) {
         allowances.delete(email);
-        touchedEmails.add(email);
         message('allowed_unenroll', email, user);
       }
     }
@@ -152,24 +163,23 @@ export function planCourse(input: PlanInput, state: CourseState): CoursePlan {
       else preassigned.set(email, state.cohort.id);
       after.cohort = state.cohort.name;
     }
-    audits.push({ email, userId: user?.id ?? null, transition });
+    audits.push({ email, userId: user?.id ?? null, transition, derive: audited.has(email) ? null : derive });
+    audited.add(email);
     results.push({ identifier, before, after });
   }
 
   const activate: number[] = [];
   const deactivate: number[] = [];
   for (const userId of touchedUsers) {
-    const was = state.enrollments.get(userId)?.isActive === true;
-    const is = enrollments.get(userId)?.isActive === true;
-    if (is && !was) activate.push(userId);
-    if (was && !is) deactivate.push(userId);
+    if (enrollments.get(userId)?.isActive === true) activate.push(userId);
+    else deactivate.push(userId);
   }
   const allowanceUpserts: CoursePlan['allowanceUpserts'] = [];
   const allowanceDeletes: string[] = [];
   for (const email of touchedEmails) {
     const now = allowances.get(email);
     if (now) allowanceUpserts.push({ email, autoEnroll: now.autoEnroll });
-    else if (state.allowances.has(email)) allowanceDeletes.push(email);
+    else allowanceDeletes.push(email);
   }
   const cohortId = state.cohort?.id;
   const memberships =

@@ -1,4 +1,5 @@
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import { attachAuditToEnrollments } from '../db/audit-links';
 import type { Db } from '../db/client';
 import { insertFromSelect } from '../db/insert-select';
 import { inJsonList } from '../db/json-list';
@@ -103,6 +104,7 @@ export interface CourseWrites {
     email: string;
     userId: number | null;
     transition: string;
+    derive: 'enroll' | 'unenroll' | null;
     enrolledBy: string | null;
     reason: string | null;
   }[];
@@ -149,7 +151,13 @@ export function courseWriteStatements(db: Db, w: CourseWrites) {
       db
         .update(enrollments)
         .set({ isActive: false, updatedAt: w.now })
-        .where(and(eq(enrollments.courseId, w.courseId), inJson(enrollments.userId, deactivate))),
+        .where(
+          and(
+            eq(enrollments.courseId, w.courseId),
+            eq(enrollments.isActive, true),
+            inJson(enrollments.userId, deactivate),
+          ),
+        ),
     );
   }
   for (const upserts of pieces(w.allowanceUpserts)) {
@@ -205,33 +213,6 @@ export function courseWriteStatements(db: Db, w: CourseWrites) {
       }),
     );
   }
-  // After the enrollment writes, so `enrollment_id` finds rows created in this batch.
-  for (const audits of pieces(w.audits)) {
-    statements.push(
-      insertFromSelect(
-        db,
-        enrollmentAudit,
-        {
-          id: null,
-          courseId: w.courseId,
-          enrolledEmail: field('$.email'),
-          enrolledBy: field('$.enrolledBy'),
-          timeStamp: w.now,
-          stateTransition: field('$.transition'),
-          reason: field('$.reason'),
-          role: null,
-          enrollmentId: sql`(select e.id from ${enrollments} e where e.user_id = json_extract(j.value, '$.userId') and e.course_id = ${w.courseId})`,
-          userId: field('$.userId'),
-          source: 'bulk_enroll',
-          requestedMode: null,
-          requestedIsActive: null,
-          actualMode: null,
-          actualIsActive: null,
-        },
-        fromJson(audits),
-      ),
-    );
-  }
   for (const messages of pieces(w.messages)) {
     statements.push(
       insertFromSelect(
@@ -251,5 +232,53 @@ export function courseWriteStatements(db: Db, w: CourseWrites) {
       ),
     );
   }
-  return statements;
+  return [...auditStatements(db, w), ...statements, attachAuditToEnrollments(db, auditedHere(w))];
 }
+
+/** The audit records of this course's identifiers, for the batch before its writes. */
+function auditStatements(db: Db, w: CourseWrites) {
+  const userId = sql`json_extract(j.value, '$.userId')`;
+  const active = sql`exists (select 1 from ${enrollments} e
+    where e.user_id = ${userId} and e.course_id = ${w.courseId} and e.is_active = 1)`;
+  const allowed = sql`exists (select 1 from ${enrollmentAllowances} a
+    where a.email = json_extract(j.value, '$.email') and a.course_id = ${w.courseId}
+      and (${userId} is null or a.user_id is null or a.user_id = ${userId}))`;
+  // Read inside the batch, before this course's writes: the state each record starts from.
+  const transition = sql`case json_extract(j.value, '$.derive')
+    when 'enroll' then case when ${active} then 'from enrolled to enrolled'
+      when ${allowed} then 'from allowed to enroll to enrolled' else 'from unenrolled to enrolled' end
+    when 'unenroll' then case when ${active} then 'from enrolled to unenrolled'
+      when ${allowed} then 'from allowed to enroll to unenrolled' else 'from unenrolled to unenrolled' end
+    else json_extract(j.value, '$.transition') end`;
+  return pieces(w.audits).map((audits) =>
+    insertFromSelect(
+      db,
+      enrollmentAudit,
+      {
+        id: null,
+        courseId: w.courseId,
+        enrolledEmail: field('$.email'),
+        enrolledBy: field('$.enrolledBy'),
+        timeStamp: w.now,
+        stateTransition: transition,
+        reason: field('$.reason'),
+        role: null,
+        enrollmentId: null,
+        userId: field('$.userId'),
+        source: 'bulk_enroll',
+        requestedMode: null,
+        requestedIsActive: null,
+        actualMode: null,
+        actualIsActive: null,
+      },
+      fromJson(audits),
+    ),
+  );
+}
+
+const auditedHere = (w: CourseWrites) =>
+  and(
+    eq(enrollmentAudit.source, 'bulk_enroll'),
+    eq(enrollmentAudit.courseId, w.courseId),
+    eq(enrollmentAudit.timeStamp, w.now),
+  );

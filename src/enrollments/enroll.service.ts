@@ -287,7 +287,9 @@ async function enrollSteps(
     ...(optIn !== null ? [setOrgEmailOptIn(db, user.id, ctx.course?.org ?? key.org, optIn, now)] : []),
   ];
   const results = await db.batch([
-    recordEnrollmentChange(db, change, auditFacts(principal, user, courseId, body, mode, isActive, next, now)),
+    recordEnrollmentChange(db, change, auditFacts(principal, user, courseId, body, mode, isActive, next, now), {
+      always: principal.apiKey,
+    }),
     writeEnrollment(db, change),
     linkAuditToEnrollment(db, user.id, courseId),
     ...sideEffects,

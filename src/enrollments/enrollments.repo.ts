@@ -213,9 +213,15 @@ const flag = (value: boolean | null) => (value === null ? null : value ? 1 : 0);
  * Audit row for an enrollment change, written only if the stored row really differs from the
  * target state, with the "from" state read inside the same transaction. Run it just before
  * `writeEnrollment` in one batch: concurrent identical requests then leave exactly one record,
- * and every record matches the state it replaced.
+ * and every record matches the state it replaced. `always`: a trusted service's call is recorded
+ * even when it changed nothing ("from enrolled to enrolled"), §8.6.
  */
-export const recordEnrollmentChange = (db: Db, change: EnrollmentChange, facts: AuditFacts) =>
+export const recordEnrollmentChange = (
+  db: Db,
+  change: EnrollmentChange,
+  facts: AuditFacts,
+  { always = false }: { always?: boolean } = {},
+) =>
   insertFromSelect(
     db,
     enrollmentAudit,
@@ -240,7 +246,7 @@ export const recordEnrollmentChange = (db: Db, change: EnrollmentChange, facts: 
     },
     sql`from (select 1) as one
       left join ${enrollments} e on e.user_id = ${change.userId} and e.course_id = ${change.courseId}
-      where e.id is null or e.is_active != ${flag(change.isActive)} or e.mode != ${change.mode}`,
+      where ${always ? 1 : 0} = 1 or e.id is null or e.is_active != ${flag(change.isActive)} or e.mode != ${change.mode}`,
   );
 
 /** Creates or updates the (user, course) row; a row already in the target state is left alone. */

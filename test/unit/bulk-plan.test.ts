@@ -71,16 +71,21 @@ describe('planCourse: enroll (§5.3, §5.5)', () => {
       { identifier: u.username, before: st(true, false, false), after: st(true, true, false) },
     ]);
     expect(p.activate).toEqual([1]);
-    expect(p.audits).toEqual([{ email: u.email, userId: 1, transition: 'from unenrolled to enrolled' }]);
+    // The first record of an e-mail re-reads its "from" state inside the write batch (concurrency).
+    expect(p.audits).toEqual([
+      { email: u.email, userId: 1, transition: 'from unenrolled to enrolled', derive: 'enroll' },
+    ]);
     expect(p.allowanceUpserts).toEqual([]);
     expect(p.deactivate).toEqual([]);
   });
 
-  it('an active user already enrolled: nothing to write, `from enrolled to enrolled`', () => {
+  it('an active user already enrolled: kept as is, `from enrolled to enrolled`', () => {
     const u = user(1);
     const p = plan([u.email], { users: [u], enrollments: [[1, { mode: 'verified', isActive: true }]] });
     expect(p.results).toEqual([{ identifier: u.email, before: st(true, true, false), after: st(true, true, false) }]);
-    expect(p.activate).toEqual([]);
+    // Listed for activation whatever was read: the write changes only a row not active at write
+    // time, so an unenroll committed in between is undone, and an active row keeps its mode.
+    expect(p.activate).toEqual([1]);
     expect(p.audits[0]?.transition).toBe('from enrolled to enrolled');
     expect(p.nextState.enrollments.get(1)).toEqual({ mode: 'verified', isActive: true });
   });
@@ -137,7 +142,7 @@ describe('planCourse: enroll (§5.3, §5.5)', () => {
       ]);
       expect(p.allowanceUpserts).toEqual([{ email: 'new@example.com', autoEnroll }]);
       expect(p.audits).toEqual([
-        { email: 'new@example.com', userId: null, transition: 'from unenrolled to allowed to enroll' },
+        { email: 'new@example.com', userId: null, transition: 'from unenrolled to allowed to enroll', derive: null },
       ]);
     }
   });
@@ -156,7 +161,9 @@ describe('planCourse: enroll (§5.3, §5.5)', () => {
     ]);
     expect(p.activate).toEqual([]);
     expect(p.allowanceUpserts).toEqual([{ email: u.email, autoEnroll: true }]);
-    expect(p.audits).toEqual([{ email: u.email, userId: 1, transition: 'from unenrolled to allowed to enroll' }]);
+    expect(p.audits).toEqual([
+      { email: u.email, userId: 1, transition: 'from unenrolled to allowed to enroll', derive: null },
+    ]);
     expect(p.messages.map((m) => [m.kind, m.to])).toEqual([['allowed_enroll', u.email]]);
   });
 
@@ -165,7 +172,7 @@ describe('planCourse: enroll (§5.3, §5.5)', () => {
     expect(p.results).toEqual([
       { identifier: 'gone@example.com', before: st(false, false, false), after: st(false, false, false) },
     ]);
-    expect(p.audits).toEqual([{ email: 'gone@example.com', userId: null, transition: 'N/A' }]);
+    expect(p.audits).toEqual([{ email: 'gone@example.com', userId: null, transition: 'N/A', derive: null }]);
     expect(p.allowanceUpserts).toEqual([]);
     expect(p.messages).toEqual([]);
   });
@@ -257,7 +264,7 @@ describe('planCourse: unenroll (§5.4, §5.5)', () => {
     expect(p.messages.map((m) => m.kind)).toEqual(['enrolled_unenroll', 'allowed_unenroll']);
   });
 
-  it('neither: a normal all-false result, `from unenrolled to unenrolled`, nothing written', () => {
+  it('neither: a normal all-false result, `from unenrolled to unenrolled`, only no-op writes', () => {
     const u = user(1);
     const p = plan(
       [u.username, 'new@example.com'],
@@ -272,8 +279,11 @@ describe('planCourse: unenroll (§5.4, §5.5)', () => {
       'from unenrolled to unenrolled',
       'from unenrolled to unenrolled',
     ]);
-    expect(p.deactivate).toEqual([]);
-    expect(p.allowanceDeletes).toEqual([]);
+    // Written whatever was read (they touch only active rows / existing allowances at write time),
+    // so an enroll committed after this request read is undone and recorded.
+    expect(p.deactivate).toEqual([1]);
+    expect(p.allowanceDeletes).toEqual([u.email, 'new@example.com']);
+    expect(p.audits.map((a) => a.derive)).toEqual(['unenroll', 'unenroll']);
     expect(p.messages).toEqual([]);
   });
 
@@ -301,6 +311,8 @@ describe('planCourse: duplicates see their predecessor (§3, §5)', () => {
     ]);
     expect(p.activate).toEqual([1]);
     expect(p.audits.map((a) => a.transition)).toEqual(['from unenrolled to enrolled', 'from enrolled to enrolled']);
+    // Only the first record re-reads the database; the second follows from it.
+    expect(p.audits.map((a) => a.derive)).toEqual(['enroll', null]);
     expect(p.messages).toHaveLength(2);
   });
 
@@ -335,7 +347,7 @@ describe('planCourse: duplicates see their predecessor (§3, §5)', () => {
       { identifier: u.username, before: st(true, true, false), after: st(true, true, false) },
       { identifier: 'n@example.com', before: st(false, false, true), after: st(false, false, true) },
     ]);
-    expect(second.activate).toEqual([]);
+    expect(second.activate).toEqual([1]); // a no-op write: the row is active by then
   });
 
   it('property: every result is one identifier in order; audits for valid ones; a repeat sees the last after', () => {
