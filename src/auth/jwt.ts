@@ -46,7 +46,34 @@ function stringList(value: unknown): string[] {
  * `exp`, `iss` and `aud` always checked. Any other algorithm (including `none`) is refused, so an
  * HS256 token cannot be verified with a public key (key confusion).
  */
+/**
+ * Tokens this isolate verified recently (the exact token text → its claims), kept until the token
+ * expires or at most VERIFIED_TTL_MS: a steady caller skips the signature check. Bounded in size;
+ * emptied when the verification keys change.
+ */
+const VERIFIED_TTL_MS = 60_000;
+const MAX_VERIFIED = 10_000;
+const verified = new Map<string, { claims: JwtClaims; until: number }>();
+let verifiedWith: Config['JWT_SECRET_KEY'] | Config['JWT_PUBLIC_SIGNING_JWK_SET'] | undefined;
+let verifiedFor = '';
+
 export async function verifyJwt(token: string, config: Config): Promise<JwtClaims> {
+  const keys = config.JWT_PUBLIC_SIGNING_JWK_SET ?? config.JWT_SECRET_KEY;
+  if (keys !== verifiedWith || config.JWT_ISSUER + config.JWT_AUDIENCE !== verifiedFor) {
+    verified.clear();
+    verifiedWith = keys;
+    verifiedFor = config.JWT_ISSUER + config.JWT_AUDIENCE;
+  }
+  const now = Date.now();
+  const known = verified.get(token);
+  if (known && known.until > now) return known.claims;
+  const { claims, expiresAt } = await verifySignedJwt(token, config);
+  if (verified.size >= MAX_VERIFIED) verified.clear();
+  verified.set(token, { claims, until: Math.min(expiresAt, now + VERIFIED_TTL_MS) });
+  return claims;
+}
+
+async function verifySignedJwt(token: string, config: Config): Promise<{ claims: JwtClaims; expiresAt: number }> {
   let alg: string | undefined;
   try {
     alg = decodeProtectedHeader(token).alg;
@@ -79,11 +106,14 @@ export async function verifyJwt(token: string, config: Config): Promise<JwtClaim
     throw new JwtError('Invalid payload: preferred_username is required.');
   }
   return {
-    username,
-    email: typeof payload.email === 'string' ? payload.email : '',
-    administrator: payload.administrator === true,
-    isRestricted: payload.is_restricted === true,
-    scopes: stringList(payload.scopes),
-    filters: stringList(payload.filters),
+    claims: {
+      username,
+      email: typeof payload.email === 'string' ? payload.email : '',
+      administrator: payload.administrator === true,
+      isRestricted: payload.is_restricted === true,
+      scopes: stringList(payload.scopes),
+      filters: stringList(payload.filters),
+    },
+    expiresAt: (payload.exp as number) * 1000,
   };
 }
