@@ -1,36 +1,11 @@
 import { z } from '@hono/zod-openapi';
+import { DEMO_COURSE_ID, DEMO_MODES } from '../lib/demo-examples';
 
 // Wire shapes of enrollment-api.md §3, written once: handlers build these objects and the
 // OpenAPI document describes them from the same schemas.
 
 const DateTime = z.string().nullable().openapi({ example: '2015-02-03T00:00:00Z', format: 'date-time' });
 
-// Examples are the seeded demo data (scripts/seed-local.sql), as the API answers for it.
-const DEMO_COURSE_ID = 'course-v1:edX+DemoX+Demo_Course';
-const DEMO_MODES = [
-  {
-    slug: 'audit',
-    name: 'Audit',
-    min_price: 0,
-    suggested_prices: '',
-    currency: 'usd',
-    expiration_datetime: null,
-    description: null,
-    sku: null,
-    bulk_sku: null,
-  },
-  {
-    slug: 'verified',
-    name: 'Verified Certificate',
-    min_price: 49,
-    suggested_prices: '',
-    currency: 'usd',
-    expiration_datetime: '2099-12-31T23:59:59Z',
-    description: null,
-    sku: 'DEMO-VERIFIED',
-    bulk_sku: 'DEMO-VERIFIED-BULK',
-  },
-];
 const DEMO_COURSE = {
   course_id: DEMO_COURSE_ID,
   course_name: 'Demonstration Course',

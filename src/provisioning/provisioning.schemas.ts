@@ -1,6 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { isCourseKey } from '../lib/course-key';
 import { parseDateTime } from '../lib/datetime';
+import { DEMO_COURSE_ID, DEMO_MODES } from '../lib/demo-examples';
 import { isCountryCode } from './countries';
 
 /** Wire shapes of `/api/admin/v1` (service-contract.md §Provisioning API): validated and documented. */
@@ -44,31 +45,6 @@ export const CourseUserParams = z.object({ course_id: courseId, username });
 export const CourseRoleParams = z.object({ course_id: courseId, username, role });
 
 // Examples are the seeded demo data (scripts/seed-local.sql), as the API reads it back.
-const DEMO_COURSE_ID = 'course-v1:edX+DemoX+Demo_Course';
-const DEMO_MODES = [
-  {
-    slug: 'audit',
-    name: 'Audit',
-    min_price: 0,
-    suggested_prices: '',
-    currency: 'usd',
-    expiration_datetime: null,
-    description: null,
-    sku: null,
-    bulk_sku: null,
-  },
-  {
-    slug: 'verified',
-    name: 'Verified Certificate',
-    min_price: 49,
-    suggested_prices: '',
-    currency: 'usd',
-    expiration_datetime: '2099-12-31T23:59:59Z',
-    description: null,
-    sku: 'DEMO-VERIFIED',
-    bulk_sku: 'DEMO-VERIFIED-BULK',
-  },
-];
 const DEMO_COURSE = {
   course_name: 'Demonstration Course',
   org: 'edX',
