@@ -65,7 +65,9 @@ function expectThrottled(res: Awaited<ReturnType<typeof send>>, limit: number) {
   expect(res.headers.get('RateLimit-Reset')).toBe(String(retryAfter));
 }
 
-describe('throttle over HTTP', () => {
+// Each request waits for its execution context, which now includes the throttle's deferred KV fold
+// (up to 1 s after a burst): a time budget, not an assertion.
+describe('throttle over HTTP', { timeout: 30_000 }, () => {
   it(`E6 roles: a user gets ${USER_LIMIT} requests a minute, then 429 with Retry-After and RateLimit-*`, async () => {
     const scenario = throttledEnv();
     await awayFromWindowEdge();
