@@ -5,6 +5,7 @@ import { cohortRoutes } from './cohorts/cohorts.routes';
 import type { AppEnv } from './context';
 import { enrollmentAdminRoutes } from './enrollments/admin.routes';
 import { enrollmentRoutes } from './enrollments/enrollments.routes';
+import { SplitRouter } from './lib/split-router';
 import { jsonResponse, renderError } from './middleware/errors';
 import { answerMethodNotAllowed } from './middleware/method-not-allowed';
 import { requestContext } from './middleware/request-context';
@@ -16,7 +17,12 @@ export const MAX_BODY_BYTES = 1024 * 1024;
 
 export function createApp() {
   // strict: false — every path also matches with a trailing slash, as upstream's URL patterns do.
-  const app = new OpenAPIHono<AppEnv>({ strict: false });
+  // The program API's `/programs/enrollments` beside `/programs/{program_uuid}/…` needs the trie
+  // router; everything else keeps the one-regex matcher (lib/split-router.ts).
+  const app = new OpenAPIHono<AppEnv>({
+    strict: false,
+    router: new SplitRouter(['/api/program_enrollments/v1/programs']),
+  });
 
   app.use('*', requestContext());
   app.use(
