@@ -26,7 +26,7 @@ import {
   seedCatalog,
   seedService,
 } from './bench/seed.mjs';
-import { bundleWorker, readWranglerToml, startWorker } from './bench/servers.mjs';
+import { bundleWorker, readWranglerToml, runtimeOutput, startWorker } from './bench/servers.mjs';
 
 function intEnv(name, fallback, min) {
   const raw = process.env[name];
@@ -390,9 +390,8 @@ async function main() {
     console.log('\nPROBLEMS (non-2xx answers, transport errors or unexpected sample responses):');
     for (const p of problems) console.log(`  - ${p}`);
     for (const w of workers) {
-      const interesting = w.tail.lines.filter((l) => l.trim());
-      if (interesting.length)
-        console.log(`  ${w.name} runtime output (tail):\n    ${interesting.slice(-15).join('\n    ')}`);
+      const interesting = await runtimeOutput(w.logFile);
+      if (interesting.length) console.log(`  ${w.name} runtime output (tail):\n    ${interesting.join('\n    ')}`);
     }
   }
   return problems.length ? 1 : 0;
@@ -404,8 +403,8 @@ try {
 } catch (error) {
   console.error(`[bench] failed: ${error?.stack ?? error}`);
   for (const w of workers) {
-    if (w.tail.lines.length)
-      console.error(`${w.name} runtime output (tail):\n  ${w.tail.lines.slice(-15).join('\n  ')}`);
+    const interesting = await runtimeOutput(w.logFile);
+    if (interesting.length) console.error(`${w.name} runtime output (tail):\n  ${interesting.join('\n  ')}`);
   }
 } finally {
   await cleanup();

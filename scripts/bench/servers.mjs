@@ -1,10 +1,12 @@
 // Bundling and serving for `npm run bench`: `wrangler deploy --dry-run --outdir` builds each Worker,
 // then each runs on its own direct Miniflare instance (no `wrangler dev` proxy) on 127.0.0.1.
 import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { createReadStream, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { Miniflare, NoOpLog } from 'miniflare';
+import workerdBinary from 'workerd';
 
 const require = createRequire(import.meta.url);
 const WRANGLER = join(dirname(require.resolve('wrangler/package.json')), 'bin', 'wrangler.js');
@@ -47,37 +49,52 @@ export function readWranglerToml(path) {
   return settings;
 }
 
-/** Keeps the last lines a runtime wrote (shown when a scenario fails); everything else is dropped. */
-class Tail {
-  constructor(size) {
-    this.size = size;
-    this.lines = [];
+/**
+ * The runtime writes straight to a file: the service logs one JSON line per request, and piping
+ * that through this process (which also drives the load, on the same two cores) would charge the
+ * service for the bench's own reading. Miniflare starts whatever MINIFLARE_WORKERD_PATH names, so a
+ * two-line wrapper redirects the real workerd's stdout and stderr.
+ */
+function runtimeWritingTo(stateDir) {
+  mkdirSync(stateDir, { recursive: true });
+  const logFile = join(stateDir, 'runtime.log');
+  const wrapper = join(stateDir, 'workerd.sh');
+  writeFileSync(wrapper, `#!/bin/sh\nexec '${workerdBinary.default}' "$@" >>'${logFile}' 2>&1\n`, { mode: 0o755 });
+  return { wrapper, logFile };
+}
+
+/** The last `max` lines of a runtime's output that are not routine access-log lines (5xx ones are kept). */
+export async function runtimeOutput(logFile, max = 15) {
+  const kept = [];
+  try {
+    const lines = createInterface({ input: createReadStream(logFile), crlfDelay: Number.POSITIVE_INFINITY });
+    for await (const line of lines) {
+      if (!line.trim() || (line.startsWith('{"requestId"') && !line.includes('"status":5'))) continue;
+      kept.push(line);
+      if (kept.length > max) kept.shift();
+    }
+  } catch {
+    // no output yet
   }
-  attach(stream) {
-    let partial = '';
-    stream.on('data', (chunk) => {
-      // Cheap path: the bench process also drives the load, so per-request access-log lines are
-      // dropped without decoding unless the chunk may hold a 5xx or an error.
-      if (partial === '' && chunk.indexOf('"status":5') < 0 && chunk.indexOf('rror') < 0) return;
-      const parts = (partial + chunk.toString('utf8')).split('\n');
-      partial = parts.pop() ?? '';
-      for (const line of parts) {
-        // Per-request JSON access-log lines are noise here; keep errors and anything unusual.
-        if (line.startsWith('{"requestId"') && !line.includes('"status":5')) continue;
-        this.lines.push(line);
-        if (this.lines.length > this.size) this.lines.shift();
-      }
-    });
-  }
+  return kept;
 }
 
 /**
  * Starts one Worker on a direct Miniflare instance: own persisted D1/KV under `stateDir`,
- * `cf: false`, a free port on 127.0.0.1. The runtime's stdout/stderr are drained (the service logs
- * one JSON line per request) and only their tail is kept for diagnostics.
+ * `cf: false`, a free port on 127.0.0.1, the runtime's output in `<stateDir>/runtime.log`.
  */
-export async function startWorker({ name, scriptPath, compatibilityDate, compatibilityFlags, bindings, stateDir }) {
-  const tail = new Tail(40);
+export async function startWorker({
+  name,
+  scriptPath,
+  compatibilityDate,
+  compatibilityFlags,
+  bindings,
+  stateDir,
+  inspectorPort,
+}) {
+  const { wrapper, logFile } = runtimeWritingTo(stateDir);
+  const previous = process.env.MINIFLARE_WORKERD_PATH;
+  process.env.MINIFLARE_WORKERD_PATH = wrapper;
   const mf = new Miniflare({
     name,
     modules: true,
@@ -95,10 +112,10 @@ export async function startWorker({ name, scriptPath, compatibilityDate, compati
     cf: false,
     host: '127.0.0.1',
     port: 0,
+    inspectorPort,
     log: new NoOpLog(),
-    handleRuntimeStdio(stdout, stderr) {
-      tail.attach(stdout);
-      tail.attach(stderr);
+    handleRuntimeStdio() {
+      // nothing arrives here: the wrapper sends the runtime's output to logFile
     },
   });
   let url;
@@ -107,8 +124,18 @@ export async function startWorker({ name, scriptPath, compatibilityDate, compati
   } catch (error) {
     await new Promise((resolve) => setTimeout(resolve, 200));
     await mf.dispose().catch(() => {});
-    throw new Error(`${name}: ${error.message}\n  ${tail.lines.slice(-15).join('\n  ')}`);
+    throw new Error(`${name}: ${error.message}\n  ${(await runtimeOutput(logFile)).join('\n  ')}`);
+  } finally {
+    if (previous === undefined) delete process.env.MINIFLARE_WORKERD_PATH;
+    else process.env.MINIFLARE_WORKERD_PATH = previous;
   }
   if (url.hostname !== '127.0.0.1') throw new Error(`${name}: Miniflare listens on ${url.host}, not 127.0.0.1`);
-  return { name, mf, origin: url.origin, tail, db: await mf.getD1Database('DB'), kv: await mf.getKVNamespace('CACHE') };
+  return {
+    name,
+    mf,
+    origin: url.origin,
+    logFile,
+    db: await mf.getD1Database('DB'),
+    kv: await mf.getKVNamespace('CACHE'),
+  };
 }

@@ -1,0 +1,173 @@
+// `npm run bench:profile`: where a request's time goes, for the benchmark's read paths.
+// Runs the bare Worker and the service on direct Miniflare (as `npm run bench` does), then per path:
+//   1. CPU per request of the runtime (workerd's utime+stime over a fixed load, no profiler attached)
+//      — far steadier than req/s on a shared 2-core machine, and what the req/s ratios come down to;
+//   2. optionally (PROFILE_CPU=1) a V8 CPU profile over the inspector, top functions by self time.
+// Env: PROFILE_SECONDS (5), PROFILE_ROUNDS (1), PROFILE_PATHS (comma-separated names below), PROFILE_CPU (0).
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SignJWT } from 'jose';
+import WebSocket from 'ws';
+import { runLoad } from './bench/load.mjs';
+import { applyMigrations, courseId, emailOf, LEARNER, seedBare, seedService } from './bench/seed.mjs';
+import { bundleWorker, readWranglerToml, startWorker } from './bench/servers.mjs';
+
+const seconds = Number(process.env.PROFILE_SECONDS ?? 5);
+const profileCpu = process.env.PROFILE_CPU === '1';
+const state = mkdtempSync(join(tmpdir(), 'edx-profile-'));
+const TICK_MS = 1000 / 100; // USER_HZ
+
+/** utime+stime (ms) of every workerd process (Miniflare's runtime children). */
+function workerdCpuMs() {
+  let ticks = 0;
+  for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      if (!name.startsWith('workerd')) continue;
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      // process went away
+    }
+  }
+  return ticks * TICK_MS;
+}
+
+async function inspector(port) {
+  const targets = await (await fetch(`http://127.0.0.1:${port}/json/list`)).json();
+  const target = targets.find((t) => /service|bare/.test(t.id)) ?? targets[0];
+  const ws = new WebSocket(target.webSocketDebuggerUrl);
+  await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
+  let id = 0;
+  const pending = new Map();
+  ws.on('message', (data) => {
+    const message = JSON.parse(data.toString());
+    if (message.id && pending.has(message.id)) {
+      pending.get(message.id)(message);
+      pending.delete(message.id);
+    }
+  });
+  const send = (method, params = {}) =>
+    new Promise((resolve) => {
+      id += 1;
+      pending.set(id, resolve);
+      ws.send(JSON.stringify({ id, method, params }));
+    });
+  return { send, close: () => ws.close() };
+}
+
+function topFunctions(profile, limit = 25) {
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const self = new Map();
+  const parents = new Map();
+  for (const n of profile.nodes) for (const child of n.children ?? []) parents.set(child, n);
+  const dt = profile.timeDeltas;
+  let total = 0;
+  profile.samples.forEach((nodeId, i) => {
+    const node = byId.get(nodeId);
+    const f = node.callFrame;
+    const name = (n) =>
+      `${n.callFrame.functionName || '(anonymous)'} ${n.callFrame.url.split('/').pop()}:${n.callFrame.lineNumber + 1}`;
+    let key = name(node);
+    if (!f.url) {
+      const parent = parents.get(node.id);
+      if (parent) key += ` ← ${name(parent)}`;
+    }
+    self.set(key, (self.get(key) ?? 0) + (dt[i] ?? 0));
+    total += dt[i] ?? 0;
+  });
+  return [...self.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, limit)
+    .map(([key, us]) => `${((100 * us) / total).toFixed(1).padStart(5)}%  ${key}`);
+}
+
+async function main() {
+  const serviceScript = bundleWorker('wrangler.toml', join(state, 'build-service'));
+  const bareScript = bundleWorker(join('bench', 'wrangler.bare.toml'), join(state, 'build-bare'));
+  const config = readWranglerToml('wrangler.toml');
+  const bareConfig = readWranglerToml(join('bench', 'wrangler.bare.toml'));
+  const secrets = { JWT_SECRET_KEY: randomBytes(32).toString('hex'), EDX_API_KEY: randomBytes(16).toString('hex') };
+  const vars = { ...config.vars, ...secrets, RATE_LIMIT_ENABLED: 'false' };
+  const workers = [];
+  try {
+    const bare = await startWorker({
+      name: 'bare',
+      scriptPath: bareScript,
+      bindings: {},
+      ...bareConfig,
+      stateDir: join(state, 'bare'),
+      inspectorPort: profileCpu ? 9330 : undefined,
+    });
+    workers.push(bare);
+    const service = await startWorker({
+      name: 'service',
+      scriptPath: serviceScript,
+      bindings: vars,
+      compatibilityDate: config.compatibilityDate,
+      compatibilityFlags: config.compatibilityFlags,
+      stateDir: join(state, 'service'),
+      inspectorPort: profileCpu ? 9329 : undefined,
+    });
+    workers.push(service);
+    await seedBare(bare.db, bare.kv);
+    await applyMigrations(service.db);
+    await seedService(service.db, 10_000, () => {});
+    const token = await new SignJWT({ preferred_username: LEARNER, email: emailOf(LEARNER) })
+      .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+      .setIssuer(vars.JWT_ISSUER)
+      .setAudience(vars.JWT_AUDIENCE)
+      .setIssuedAt()
+      .setExpirationTime('2h')
+      .sign(new TextEncoder().encode(secrets.JWT_SECRET_KEY));
+    const paths = {
+      bare: [bare.origin, '/bare'],
+      bare_d1: [bare.origin, '/bare/d1'],
+      health: [service.origin, '/health'],
+      course_details_hit: [service.origin, `/api/enrollment/v1/course/${courseId(0)}`],
+      enrollment_get: [
+        service.origin,
+        `/api/enrollment/v1/enrollment/${LEARNER},${courseId(0)}`,
+        { authorization: `JWT ${token}` },
+      ],
+    };
+    const wanted = (process.env.PROFILE_PATHS ?? Object.keys(paths).join(',')).split(',');
+    const debugService = profileCpu ? await inspector(9329) : null;
+    const debugBare = profileCpu ? await inspector(9330) : null;
+    const rounds = Number(process.env.PROFILE_ROUNDS ?? 1);
+    for (let round = 0; round < rounds; round += 1)
+      for (const name of wanted) {
+        const [origin, path, headers = {}] = paths[name];
+        const scenario = { origin, next: () => ({ method: 'GET', path, headers }) };
+        if (round === 0) await runLoad(scenario, { seconds: 2, connections: 16, label: `warm ${name}` });
+        const cpuBefore = workerdCpuMs();
+        const nodeBefore = process.cpuUsage();
+        const result = await runLoad(scenario, { seconds, connections: 16, label: name });
+        const workerdMs = workerdCpuMs() - cpuBefore;
+        const node = process.cpuUsage(nodeBefore);
+        const perRequest = (ms) => ((1000 * ms) / result.completed).toFixed(0).padStart(4);
+        console.log(
+          `${name.padEnd(20)} ${result.rps.toFixed(0).padStart(5)} req/s  workerd ${perRequest(workerdMs)} µs/req  node ${perRequest((node.user + node.system) / 1000)} µs/req  non2xx ${result.non2xx}`,
+        );
+        const debug = origin === service.origin ? debugService : debugBare;
+        if (debug) {
+          await debug.send('Profiler.enable');
+          await debug.send('Profiler.setSamplingInterval', { interval: 50 });
+          await debug.send('Profiler.start');
+          await runLoad(scenario, { seconds, connections: 16, label: `${name} profiled` });
+          const { result: stopped } = await debug.send('Profiler.stop');
+          console.log(topFunctions(stopped.profile).join('\n'));
+        }
+      }
+    debugService?.close();
+    debugBare?.close();
+  } finally {
+    await Promise.allSettled(workers.map((w) => w.mf.dispose()));
+    rmSync(state, { recursive: true, force: true });
+  }
+}
+
+await main();
