@@ -53,7 +53,7 @@ export const authenticate = ({
   optional = false,
 }: AuthOptions = {}): MiddlewareHandler<AppEnv> =>
   async function authenticate(c, next) {
-    const deps = c.var.deps;
+    const deps = c.get('deps');
     const principal: Principal = { ...ANONYMOUS };
     const authorization = c.req.header('Authorization');
     const match = authorization ? JWT_HEADER.exec(authorization.trim()) : null;
@@ -85,7 +85,7 @@ export const requirePermission = (
   style: ErrorStyle = 'detail',
 ): MiddlewareHandler<AppEnv> =>
   async function requirePermission(c, next) {
-    if (!allowed(c.var.principal, c.var.deps.config)) throw authError(style, 403, AUTH_MESSAGES.forbidden);
+    if (!allowed(c.get('principal'), c.get('deps').config)) throw authError(style, 403, AUTH_MESSAGES.forbidden);
     await next();
   };
 
@@ -95,7 +95,7 @@ export const requirePermission = (
  */
 export const apiKeyOnly = (): MiddlewareHandler<AppEnv> =>
   async function apiKeyOnly(c, next) {
-    const apiKey = await hasValidApiKey(c.req.header('X-Edx-Api-Key'), c.var.deps.config.EDX_API_KEY);
+    const apiKey = await hasValidApiKey(c.req.header('X-Edx-Api-Key'), c.get('deps').config.EDX_API_KEY);
     c.set('principal', { ...ANONYMOUS, apiKey });
     await next();
   };

@@ -57,6 +57,6 @@ bulkRoutes.post(
   throttle(),
   async (c) => {
     const request = validateBulkRequest(await readBulkFields(c));
-    return c.json(await bulkEnroll(c.var.deps, c.var.principal, request));
+    return c.json(await bulkEnroll(c.get('deps'), c.get('principal'), request));
   },
 );

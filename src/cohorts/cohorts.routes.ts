@@ -14,7 +14,7 @@ export const cohortRoutes = createRouter();
 
 const courseStaffOrPrivileged = createMiddleware<AppEnv>(async function cohortPermission(c, next) {
   const courseId = c.req.param('course_id') ?? '';
-  if (!(await mayManageCohorts(c.var.deps, c.var.principal, courseId))) {
+  if (!(await mayManageCohorts(c.get('deps'), c.get('principal'), courseId))) {
     throw authError('developer', 403, AUTH_MESSAGES.forbidden);
   }
   await next();
@@ -29,7 +29,7 @@ const errors = {
 };
 const tags = ['Cohorts'];
 
-cohortRoutes.get(PATH, access(), async (c) => c.json(await getCohorts(c.var.deps, c.req.param('course_id'))));
+cohortRoutes.get(PATH, access(), async (c) => c.json(await getCohorts(c.get('deps'), c.req.param('course_id'))));
 document(
   cohortRoutes,
   createRoute({
@@ -59,7 +59,7 @@ cohortRoutes.post(PATH, access(), async (c) => {
   const body = check(CohortBody, (await readJson(c)) ?? {});
   if (!body.ok) throw invalidCohortBody(body.errors, body.bodyError);
   const { name, assignment_type } = body.data;
-  return c.json(await createCohort(c.var.deps, c.req.param('course_id'), name, assignment_type));
+  return c.json(await createCohort(c.get('deps'), c.req.param('course_id'), name, assignment_type));
 });
 document(
   cohortRoutes,

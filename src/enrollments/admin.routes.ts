@@ -55,7 +55,7 @@ document(
   }),
 );
 r.get('/roles', authenticate(), requirePermission(notRestricted), throttle(), async (c) =>
-  c.json(await getRoles(c.var.deps, c.var.principal, c.req.query('course_id') ?? null)),
+  c.json(await getRoles(c.get('deps'), c.get('principal'), c.req.query('course_id') ?? null)),
 );
 
 // E7 — retirement: deactivate all of a user's enrollments (§10). JWT only, not throttled.
@@ -82,7 +82,7 @@ r.post(
   authenticate({ jwtOnly: true }),
   requirePermission((p, config) => mayRetire(p, config.RETIREMENT_SERVICE_WORKER_USERNAME)),
   async (c) => {
-    const orgs = await unenrollRetiredUser(c.var.deps, c.var.principal, await readObjectBody(c));
+    const orgs = await unenrollRetiredUser(c.get('deps'), c.get('principal'), await readObjectBody(c));
     return orgs ? c.json(orgs) : c.body(null, 204);
   },
 );
@@ -122,7 +122,7 @@ r.get(
   requirePermission(isGlobalStaff, 'developer'),
   throttle({ style: 'developer' }),
   async (c) => {
-    const page = await listAllEnrollments(c.var.deps, c.req.query());
+    const page = await listAllEnrollments(c.get('deps'), c.req.query());
     const link = (cursor: string | null) => {
       if (cursor === null) return null;
       const url = new URL(c.req.url);
@@ -164,12 +164,12 @@ allowanceDoc('post', 'Allow an e-mail to enroll (CourseEnrollmentAllowed)', allo
 allowanceDoc('delete', 'Withdraw an allowance', allowanceBody);
 
 r.get('/enrollment_allowed', ...allowanceGuards, async (c) =>
-  c.json(await listAllowances(c.var.deps, c.var.principal, c.req.query('email'))),
+  c.json(await listAllowances(c.get('deps'), c.get('principal'), c.req.query('email'))),
 );
 r.post('/enrollment_allowed', ...allowanceGuards, async (c) =>
-  c.json(await createAllowance(c.var.deps, await readObjectBody(c)), 201),
+  c.json(await createAllowance(c.get('deps'), await readObjectBody(c)), 201),
 );
 r.delete('/enrollment_allowed', ...allowanceGuards, async (c) => {
-  await removeAllowance(c.var.deps, await readObjectBody(c));
+  await removeAllowance(c.get('deps'), await readObjectBody(c));
   return c.body(null, 204);
 });

@@ -55,8 +55,8 @@ document(
 );
 r.get('/course/:course_id{.+}', apiKeyOnly(), throttle({ identity: 'ip' }), async (c) => {
   const includeExpired = parseIncludeExpired(c.req.query('include_expired'));
-  const result = await getCourseDetails(c.var.deps, c.req.param('course_id'), includeExpired);
-  c.var.serverTiming.push(`cache;desc="${result.cache}"`);
+  const result = await getCourseDetails(c.get('deps'), c.req.param('course_id'), includeExpired);
+  c.get('serverTiming').push(`cache;desc="${result.cache}"`);
   return new Response(result.json, { status: 200, headers: { 'Content-Type': 'application/json' } });
 });
 
@@ -74,8 +74,8 @@ document(
   }),
 );
 r.get('/enrollment', authenticate(), requirePermission(notRestricted), throttle(), async (c) => {
-  const user = c.req.query('user') ?? callerUsername(c.var.principal);
-  return c.json(await listEnrollments(c.var.deps, c.var.principal, user));
+  const user = c.req.query('user') ?? callerUsername(c.get('principal'));
+  return c.json(await listEnrollments(c.get('deps'), c.get('principal'), user));
 });
 
 // E5 — enroll, reactivate, change mode, deactivate (§8).
@@ -99,7 +99,7 @@ document(
 );
 r.post('/enrollment', authenticate(), requirePermission(notRestricted), throttle(), async (c) => {
   const body = await readObjectBody(c);
-  return c.json(await enroll(c.var.deps, c.var.principal, { body, requestCountry: requestCountry(c) }));
+  return c.json(await enroll(c.get('deps'), c.get('principal'), { body, requestCountry: requestCountry(c) }));
 });
 
 // E2/E3 — one enrollment (§6): `{username},{course_id}` or just `{course_id}` for the caller.
@@ -135,16 +135,16 @@ r.get(
   authenticate(),
   requirePermission(notRestricted),
   async (c, next) => {
-    const { username, named } = enrollmentTarget(c.req.param('target'), c.var.principal);
+    const { username, named } = enrollmentTarget(c.req.param('target'), c.get('principal'));
     if (named && !USERNAME.test(username)) throw notFoundDetail();
     // Checked before the throttle: a refused request is not counted (§13).
-    if (!mayReadEnrollmentOf(c.var.principal, username)) throw notFoundDetail();
+    if (!mayReadEnrollmentOf(c.get('principal'), username)) throw notFoundDetail();
     await next();
   },
   throttle(),
   async (c) => {
-    const { username, courseId } = enrollmentTarget(c.req.param('target'), c.var.principal);
-    const enrollment = await getEnrollment(c.var.deps, username, courseId);
+    const { username, courseId } = enrollmentTarget(c.req.param('target'), c.get('principal'));
+    const enrollment = await getEnrollment(c.get('deps'), username, courseId);
     // No enrollment: 200 with an empty body (D3), still typed as JSON.
     return enrollment ? c.json(enrollment) : emptyJsonResponse();
   },

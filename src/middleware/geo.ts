@@ -13,6 +13,6 @@ export function requestCountry(c: Context<AppEnv>): string | null {
   const cf = typeof fromCf === 'string' && COUNTRY.test(fromCf) ? fromCf.toUpperCase() : null;
   const header = c.req.header('CF-IPCountry');
   const fromHeader = header && COUNTRY.test(header) ? header.toUpperCase() : null;
-  if (c.var.deps.config.TRUST_COUNTRY_HEADER) return fromHeader ?? cf;
+  if (c.get('deps').config.TRUST_COUNTRY_HEADER) return fromHeader ?? cf;
   return cf ?? fromHeader;
 }

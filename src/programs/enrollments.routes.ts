@@ -35,12 +35,12 @@ const access = {
 
 // §4 — program enrollments.
 r.get(`${PROGRAM}/enrollments`, staffOrApp(), async (c) =>
-  c.json(await listProgramEnrollments(c.var.deps, c.req.param('program_uuid'), c.req.query(), c.req.url)),
+  c.json(await listProgramEnrollments(c.get('deps'), c.req.param('program_uuid'), c.req.query(), c.req.url)),
 );
 r.on(['POST', 'PATCH', 'PUT'], `${PROGRAM}/enrollments`, staffOrApp(), async (c) => {
   const body = await readWriteBody(c);
   const { status, results } = await writeProgramEnrollments(
-    c.var.deps,
+    c.get('deps'),
     c.req.param('program_uuid'),
     writeMethod(c),
     body,
@@ -115,7 +115,7 @@ for (const method of WRITE_METHODS) {
 r.get(`${COURSE}/enrollments`, staffOrApp(), async (c) =>
   c.json(
     await listCourseEnrollments(
-      c.var.deps,
+      c.get('deps'),
       c.req.param('program_uuid'),
       c.req.param('course_id'),
       c.req.query(),
@@ -126,8 +126,8 @@ r.get(`${COURSE}/enrollments`, staffOrApp(), async (c) =>
 r.on(['POST', 'PATCH', 'PUT'], `${COURSE}/enrollments`, staffOrApp(), async (c) => {
   const body = await readWriteBody(c);
   const { status, results } = await writeCourseEnrollments(
-    c.var.deps,
-    c.var.principal,
+    c.get('deps'),
+    c.get('principal'),
     c.req.param('program_uuid'),
     c.req.param('course_id'),
     writeMethod(c),
@@ -191,7 +191,7 @@ for (const method of WRITE_METHODS) {
 // §8.1 — grades of the run's realised program learners.
 r.get(`${COURSE}/grades`, staffOrApp(), async (c) => {
   const { status, body } = await listGrades(
-    c.var.deps,
+    c.get('deps'),
     c.req.param('program_uuid'),
     c.req.param('course_id'),
     c.req.query(),

@@ -28,7 +28,7 @@ const access = {
 
 // §5 — the read-only access list, under both upstream paths.
 for (const path of ['/programs/enrollments', '/programs/readonly_access']) {
-  r.get(path, signedIn(), async (c) => c.json(await readOnlyAccess(c.var.deps, c.var.principal, c.req.query('type'))));
+  r.get(path, signedIn(), async (c) => c.json(await readOnlyAccess(c.get('deps'), c.get('principal'), c.req.query('type'))));
   document(
     r,
     createRoute({
@@ -47,7 +47,7 @@ for (const path of ['/programs/enrollments', '/programs/readonly_access']) {
 
 // §9 — the overview of the caller's course runs in a program.
 r.get(`/programs/${PROGRAM}/overview`, signedIn(), async (c) =>
-  c.json(await programOverview(c.var.deps, c.var.principal, c.req.param('program_uuid'))),
+  c.json(await programOverview(c.get('deps'), c.get('principal'), c.req.param('program_uuid'))),
 );
 document(
   r,
@@ -71,8 +71,8 @@ document(
 r.get(`/users/:username/programs/${PROGRAM}/courses`, signedIn(), async (c) =>
   c.json(
     await learnerProgramCourses(
-      c.var.deps,
-      c.var.principal,
+      c.get('deps'),
+      c.get('principal'),
       c.req.param('username'),
       c.req.param('program_uuid'),
       c.req.query(),

@@ -11,7 +11,7 @@ export const programResetRoutes = createRouter();
 
 // Upstream's view has no developer-error mixin: 401/403 are DRF's `{"detail"}`.
 programResetRoutes.post('/integration-reset', staffOrApp('detail'), async (c) =>
-  c.json(await integrationReset(c.var.deps, () => readObjectBody(c))),
+  c.json(await integrationReset(c.get('deps'), () => readObjectBody(c))),
 );
 document(
   programResetRoutes,

@@ -8,7 +8,7 @@ export const auditRoutes = createRouter();
 
 auditRoutes.get('/audit/manual-enrollments', serviceOnly(), async (c) => {
   const [query] = allValid(check(AuditQuery, c.req.query()));
-  return c.json(await listManualEnrollments(c.var.deps, query));
+  return c.json(await listManualEnrollments(c.get('deps'), query));
 });
 document(
   auditRoutes,

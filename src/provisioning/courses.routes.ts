@@ -27,7 +27,7 @@ const json = (schema: typeof CourseBody | typeof EmbargoBody) => ({
 
 courseRoutes.put(`/courses/${COURSE_ID_PARAM}/embargo`, serviceOnly(), async (c) => {
   const [params, body] = allValid(check(CourseParams, c.req.param()), check(EmbargoBody, await readJson(c)));
-  return c.json(await putEmbargo(c.var.deps, params.course_id, body.blocked_countries));
+  return c.json(await putEmbargo(c.get('deps'), params.course_id, body.blocked_countries));
 });
 document(
   courseRoutes,
@@ -44,7 +44,7 @@ document(
 
 courseRoutes.put(`/courses/${COURSE_ID_PARAM}`, serviceOnly(), async (c) => {
   const [params, body] = allValid(check(CourseParams, c.req.param()), check(CourseBody, await readJson(c)));
-  const { created, course } = await putCourse(c.var.deps, params.course_id, body);
+  const { created, course } = await putCourse(c.get('deps'), params.course_id, body);
   return c.json(course, created ? 201 : 200);
 });
 document(
@@ -62,7 +62,7 @@ document(
 
 courseRoutes.get(`/courses/${COURSE_ID_PARAM}`, serviceOnly(), async (c) => {
   const [params] = allValid(check(CourseParams, c.req.param()));
-  return c.json(await getCourse(c.var.deps, params.course_id));
+  return c.json(await getCourse(c.get('deps'), params.course_id));
 });
 document(
   courseRoutes,
@@ -79,7 +79,7 @@ document(
 
 courseRoutes.delete(`/courses/${COURSE_ID_PARAM}`, serviceOnly(), async (c) => {
   const [params] = allValid(check(CourseParams, c.req.param()));
-  await deleteCourse(c.var.deps, params.course_id);
+  await deleteCourse(c.get('deps'), params.course_id);
   return c.body(null, 204);
 });
 document(

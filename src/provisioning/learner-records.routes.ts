@@ -30,17 +30,17 @@ const LEARNER = `/courses/${COURSE_ID_PARAM}`;
 
 r.put(`${LEARNER}/grades/:username`, serviceOnly(), async (c) => {
   const [params, input] = allValid(check(CourseUserParams, c.req.param()), check(GradeBody, await readJson(c)));
-  const { created, grade } = await putGrade(c.var.deps, params.course_id, params.username, input);
+  const { created, grade } = await putGrade(c.get('deps'), params.course_id, params.username, input);
   return c.json(grade, created ? 201 : 200);
 });
 r.put(`${LEARNER}/certificates/:username`, serviceOnly(), async (c) => {
   const [params, input] = allValid(check(CourseUserParams, c.req.param()), check(CertificateBody, await readJson(c)));
-  const { created, certificate } = await putCertificate(c.var.deps, params.course_id, params.username, input);
+  const { created, certificate } = await putCertificate(c.get('deps'), params.course_id, params.username, input);
   return c.json(certificate, created ? 201 : 200);
 });
 r.put(`${LEARNER}/progress/:username`, serviceOnly(), async (c) => {
   const [params, input] = allValid(check(CourseUserParams, c.req.param()), check(ProgressBody, await readJson(c)));
-  const { created, progress } = await putProgress(c.var.deps, params.course_id, params.username, input);
+  const { created, progress } = await putProgress(c.get('deps'), params.course_id, params.username, input);
   return c.json(progress, created ? 201 : 200);
 });
 
@@ -76,7 +76,7 @@ r.put(`${LEARNER}/due-dates`, serviceOnly(), async (c) => {
     throw developerError(400, 'invalid_request', 'Request body must be a JSON array of {name, url, date}.');
   }
   const [params, input] = allValid(check(CourseParams, c.req.param()), check(DueDatesBody, json));
-  return c.json(await putDueDates(c.var.deps, params.course_id, input));
+  return c.json(await putDueDates(c.get('deps'), params.course_id, input));
 });
 document(
   r,

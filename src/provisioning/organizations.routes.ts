@@ -24,7 +24,7 @@ const tags = ['Provisioning: programs'];
 
 organizationRoutes.put('/organizations/:short_name', serviceOnly(), async (c) => {
   const [params, body] = allValid(check(OrganizationParams, c.req.param()), check(OrganizationBody, await readJson(c)));
-  const { created, organization } = await putOrganization(c.var.deps, params.short_name, body);
+  const { created, organization } = await putOrganization(c.get('deps'), params.short_name, body);
   return c.json(organization, created ? 201 : 200);
 });
 document(
@@ -51,8 +51,8 @@ document(
 organizationRoutes.put('/users/:username/external-ids/:provider_slug', serviceOnly(), async (c) => {
   const [params, body] = allValid(check(ExternalIdParams, c.req.param()), check(ExternalIdBody, await readJson(c)));
   const { created, resource } = await putExternalId(
-    c.var.deps,
-    c.var.principal,
+    c.get('deps'),
+    c.get('principal'),
     params.username,
     params.provider_slug,
     body.external_user_key,

@@ -8,7 +8,7 @@ export const outboxRoutes = createRouter();
 
 outboxRoutes.get('/outbox', serviceOnly(), async (c) => {
   const [query] = allValid(check(OutboxQuery, c.req.query()));
-  return c.json(await listQueuedMessages(c.var.deps, query));
+  return c.json(await listQueuedMessages(c.get('deps'), query));
 });
 document(
   outboxRoutes,

@@ -10,7 +10,7 @@ export const programCatalogRoutes = createRouter();
 
 programCatalogRoutes.put('/programs/:program_uuid', serviceOnly(), async (c) => {
   const [params, body] = allValid(check(ProgramParams, c.req.param()), check(ProgramBody, await readJson(c)));
-  const { created, program } = await putProgram(c.var.deps, params.program_uuid, body);
+  const { created, program } = await putProgram(c.get('deps'), params.program_uuid, body);
   return c.json(program, created ? 201 : 200);
 });
 document(

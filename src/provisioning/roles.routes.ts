@@ -15,7 +15,7 @@ const tags = ['Provisioning: courses'];
 
 roleRoutes.put(`/courses/${COURSE_ID_PARAM}/roles/:username`, serviceOnly(), async (c) => {
   const [params, body] = allValid(check(CourseUserParams, c.req.param()), check(RoleBody, await readJson(c)));
-  const { created, role } = await grantCourseRole(c.var.deps, params.course_id, params.username, body.role);
+  const { created, role } = await grantCourseRole(c.get('deps'), params.course_id, params.username, body.role);
   return c.json(role, created ? 201 : 200);
 });
 document(
@@ -41,7 +41,7 @@ document(
 
 roleRoutes.delete(`/courses/${COURSE_ID_PARAM}/roles/:username/:role`, serviceOnly(), async (c) => {
   const [params] = allValid(check(CourseRoleParams, c.req.param()));
-  await revokeCourseRole(c.var.deps, params.course_id, params.username, params.role);
+  await revokeCourseRole(c.get('deps'), params.course_id, params.username, params.role);
   return c.body(null, 204);
 });
 document(

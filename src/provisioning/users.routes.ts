@@ -22,7 +22,7 @@ const tags = ['Provisioning: users'];
 
 userRoutes.put('/users/:username', serviceOnly(), async (c) => {
   const [params, body] = allValid(check(UserParams, c.req.param()), check(UserBody, await readJson(c)));
-  const { created, user } = await putUser(c.var.deps, params.username, body);
+  const { created, user } = await putUser(c.get('deps'), params.username, body);
   return c.json(user, created ? 201 : 200);
 });
 document(
@@ -44,7 +44,7 @@ document(
 
 userRoutes.get('/users/:username', serviceOnly(), async (c) => {
   const [params] = allValid(check(UserParams, c.req.param()));
-  return c.json(await getUser(c.var.deps, params.username));
+  return c.json(await getUser(c.get('deps'), params.username));
 });
 document(
   userRoutes,
@@ -66,7 +66,7 @@ document(
 userRoutes.put('/users/:username/retirement', serviceOnly(), async (c) => {
   // The body carries nothing; an empty one is taken as `{}`.
   const [params] = allValid(check(UserParams, c.req.param()), check(RetirementBody, (await readJson(c)) ?? {}));
-  const { created, retirement } = await retireUser(c.var.deps, params.username);
+  const { created, retirement } = await retireUser(c.get('deps'), params.username);
   return c.json(retirement, created ? 201 : 200);
 });
 document(

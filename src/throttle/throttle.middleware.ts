@@ -22,8 +22,8 @@ const throttledMessage = (seconds: number) =>
  */
 export const throttle = ({ style = 'detail', identity = 'user' }: ThrottleOptions = {}): MiddlewareHandler<AppEnv> =>
   async function throttle(c, next) {
-    const { config } = c.var.deps;
-    const principal = c.var.principal;
+    const { config } = c.get('deps');
+    const principal = c.get('principal');
     if (!config.RATE_LIMIT_ENABLED || principal.apiKey) return next();
 
     let bucket: string;
@@ -36,7 +36,7 @@ export const throttle = ({ style = 'detail', identity = 'user' }: ThrottleOption
       bucket = `${staff ? 'staff' : 'user'}:${principal.user.id}`;
     }
     const decision = await hit(
-      c.var.deps,
+      c.get('deps'),
       `${bucket}:${rate.limit}/${rate.windowSeconds}`,
       rate.limit,
       rate.windowSeconds,
