@@ -1,6 +1,6 @@
 import { and, asc, eq, inArray, type SQL, sql } from 'drizzle-orm';
 import { attachAuditToEnrollments } from '../db/audit-links';
-import type { Db } from '../db/client';
+import { type Db, preparedOn } from '../db/client';
 import { insertFromSelect } from '../db/insert-select';
 import {
   cohortMemberships,
@@ -50,25 +50,50 @@ const modesJson = sql<string>`(select json_group_array(json_object(
 
 const parseModes = (json: string): StoredMode[] => JSON.parse(json) as StoredMode[];
 
-/** A course run and its modes: one statement. */
-export async function findCourseWithModes(db: Db, courseId: string) {
-  const row = await db
-    .select({ course: courseRuns, modes: modesJson })
+/** The columns course details show (`StoredCourse`): a narrower row is cheaper to ship and map. */
+const courseDetailColumns = {
+  id: courseRuns.id,
+  courseName: courseRuns.courseName,
+  org: courseRuns.org,
+  courseStart: courseRuns.courseStart,
+  courseEnd: courseRuns.courseEnd,
+  enrollmentStart: courseRuns.enrollmentStart,
+  enrollmentEnd: courseRuns.enrollmentEnd,
+  inviteOnly: courseRuns.inviteOnly,
+  selfPaced: courseRuns.selfPaced,
+};
+
+/** A course run and its modes: one statement, built once per isolate. */
+const courseWithModes = preparedOn((db) =>
+  db
+    .select({ course: courseDetailColumns, modes: modesJson })
     .from(courseRuns)
-    .where(eq(courseRuns.id, courseId))
-    .get();
+    .where(eq(courseRuns.id, sql.placeholder('courseId')))
+    .prepare(),
+);
+
+export async function findCourseWithModes(db: Db, courseId: string) {
+  const row = await courseWithModes(db).get({ courseId });
   return { course: row?.course ?? null, modes: row ? parseModes(row.modes) : [] };
 }
 
-/** One enrollment of a user (any state) with its course and modes: one statement. */
-export async function findEnrollmentWithCourse(db: Db, username: string, courseId: string) {
-  const row = await db
-    .select({ enrollment: enrollments, course: courseRuns, modes: modesJson })
+/** One enrollment of a user (any state) with its course and modes: one statement, built once per isolate. */
+const enrollmentWithCourse = preparedOn((db) =>
+  db
+    .select({
+      enrollment: { createdAt: enrollments.createdAt, mode: enrollments.mode, isActive: enrollments.isActive },
+      course: courseDetailColumns,
+      modes: modesJson,
+    })
     .from(enrollments)
     .innerJoin(users, eq(users.id, enrollments.userId))
     .innerJoin(courseRuns, eq(courseRuns.id, enrollments.courseId))
-    .where(and(eq(users.username, username), eq(enrollments.courseId, courseId)))
-    .get();
+    .where(and(eq(users.username, sql.placeholder('username')), eq(enrollments.courseId, sql.placeholder('courseId'))))
+    .prepare(),
+);
+
+export async function findEnrollmentWithCourse(db: Db, username: string, courseId: string) {
+  const row = await enrollmentWithCourse(db).get({ username, courseId });
   return {
     enrollment: row?.enrollment ?? null,
     course: row?.course ?? null,

@@ -5,9 +5,8 @@ import { groupBy } from '../lib/collections';
 import { parseCourseKey } from '../lib/course-key';
 import { formatDateTime } from '../lib/datetime';
 import { messageError } from '../lib/errors';
-import { type CourseDetailsView, courseDetailsView, type StoredMode } from './course-modes';
+import { type CourseDetailsView, courseDetailsView, type StoredCourse, type StoredMode } from './course-modes';
 import {
-  type CourseRow,
   type EnrollmentRow,
   findActiveEnrollmentsOfUser,
   findCourseWithModes,
@@ -21,7 +20,7 @@ export type EnrollmentView = import('@hono/zod-openapi').z.infer<typeof Enrollme
 export function enrollmentView(
   enrollment: Pick<EnrollmentRow, 'createdAt' | 'mode' | 'isActive'>,
   username: string,
-  course: CourseRow,
+  course: StoredCourse,
   modes: readonly StoredMode[],
   now: number,
 ): EnrollmentView {

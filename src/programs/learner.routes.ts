@@ -28,7 +28,9 @@ const access = {
 
 // §5 — the read-only access list, under both upstream paths.
 for (const path of ['/programs/enrollments', '/programs/readonly_access']) {
-  r.get(path, signedIn(), async (c) => c.json(await readOnlyAccess(c.get('deps'), c.get('principal'), c.req.query('type'))));
+  r.get(path, signedIn(), async (c) =>
+    c.json(await readOnlyAccess(c.get('deps'), c.get('principal'), c.req.query('type'))),
+  );
   document(
     r,
     createRoute({
