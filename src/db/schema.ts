@@ -81,7 +81,11 @@ export const courseModes = sqliteTable(
     sku: text('sku'),
     bulkSku: text('bulk_sku'),
   },
-  (t) => [uniqueIndex('course_modes_course_slug_uq').on(t.courseId, t.slug)],
+  (t) => [
+    uniqueIndex('course_modes_course_slug_uq').on(t.courseId, t.slug),
+    // Modes are always read in provisioning order: no sort step on the hot course-details reads.
+    index('course_modes_course_position_idx').on(t.courseId, t.position),
+  ],
 );
 
 export const enrollments = sqliteTable(

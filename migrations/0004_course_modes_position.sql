@@ -1,0 +1,1 @@
+CREATE INDEX `course_modes_course_position_idx` ON `course_modes` (`course_id`,`position`);
