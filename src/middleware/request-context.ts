@@ -1,7 +1,7 @@
 import type { MiddlewareHandler } from 'hono';
 import { loadConfig } from '../config';
 import type { AppEnv } from '../context';
-import { countingDbCallsIn, dbFor, newDbMetrics } from '../db/client';
+import { createDb, type Db, newDbMetrics } from '../db/client';
 import { renderError } from './errors';
 
 const VALID_REQUEST_ID = /^[A-Za-z0-9._:@-]{1,200}$/;
@@ -21,16 +21,21 @@ export const requestContext = (): MiddlewareHandler<AppEnv> =>
     const ctx = c.executionCtx;
     try {
       const config = loadConfig(c.env); // fails fast, and by name, on a bad configuration
+      let db: Db | undefined;
       c.set('deps', {
         config,
-        db: dbFor(c.env.DB),
+        // Built on first use: paths that never reach D1 (cache hits, health) skip it entirely.
+        get db() {
+          db ??= createDb(c.env.DB, metrics);
+          return db;
+        },
         kv: c.env.CACHE,
         metrics,
         now: () => Date.now(),
         background: (work) =>
           ctx.waitUntil(work.catch((error) => console.error(JSON.stringify({ requestId, error: String(error) })))),
       });
-      await countingDbCallsIn(metrics, next);
+      await next();
     } catch (error) {
       c.res = renderError(c, error);
     }
