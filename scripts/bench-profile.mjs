@@ -3,7 +3,8 @@
 //   1. CPU per request of the runtime (workerd's utime+stime over a fixed load, no profiler attached)
 //      — far steadier than req/s on a shared 2-core machine, and what the req/s ratios come down to;
 //   2. optionally (PROFILE_CPU=1) a V8 CPU profile over the inspector, top functions by self time.
-// Env: PROFILE_SECONDS (5), PROFILE_ROUNDS (1), PROFILE_PATHS (comma-separated names below), PROFILE_CPU (0).
+// Env: PROFILE_SECONDS (5), PROFILE_ROUNDS (1), PROFILE_PATHS (comma-separated names below), PROFILE_CPU (0),
+// PROFILE_TARGET (`d1`: profile the D1 simulator's isolate instead of the Worker's).
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -38,7 +39,9 @@ function workerdCpuMs() {
 
 async function inspector(port) {
   const targets = await (await fetch(`http://127.0.0.1:${port}/json/list`)).json();
-  const target = targets.find((t) => /service|bare/.test(t.id)) ?? targets[0];
+  // PROFILE_TARGET=d1 profiles the D1 simulator's isolate (a Durable Object) instead of the Worker.
+  const wanted = process.env.PROFILE_TARGET === 'd1' ? /^d1:db:.+-db$/ : /^core:user:/;
+  const target = targets.find((t) => wanted.test(t.id)) ?? targets[0];
   const ws = new WebSocket(target.webSocketDebuggerUrl);
   await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
   let id = 0;
@@ -59,7 +62,7 @@ async function inspector(port) {
   return { send, close: () => ws.close() };
 }
 
-function topFunctions(profile, limit = 25) {
+function topFunctions(profile, requests, limit = 25) {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const self = new Map();
   const parents = new Map();
@@ -79,10 +82,34 @@ function topFunctions(profile, limit = 25) {
     self.set(key, (self.get(key) ?? 0) + (dt[i] ?? 0));
     total += dt[i] ?? 0;
   });
-  return [...self.entries()]
-    .sort((a, b) => b[1] - a[1])
-    .slice(0, limit)
-    .map(([key, us]) => `${((100 * us) / total).toFixed(1).padStart(5)}%  ${key}`);
+  // Inclusive time of the Worker's own functions (a sample counts once per function on its stack).
+  const inclusive = new Map();
+  profile.samples.forEach((nodeId, i) => {
+    const seen = new Set();
+    for (let node = byId.get(nodeId); node; node = parents.get(node.id)) {
+      const f = node.callFrame;
+      if (!f.url || f.url.includes('cloudflare-internal') || f.url.includes('node-internal')) continue;
+      const key = `${f.functionName || '(anonymous)'} ${f.url.split('/').pop()}:${f.lineNumber + 1}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      inclusive.set(key, (inclusive.get(key) ?? 0) + (dt[i] ?? 0));
+    }
+  });
+  const idle = [...self.entries()].filter(([k]) => k.startsWith('(idle)')).reduce((a, [, us]) => a + us, 0);
+  const line = ([key, us]) =>
+    `${((100 * us) / total).toFixed(1).padStart(5)}% ${(us / requests).toFixed(1).padStart(6)} µs/req  ${key}`;
+  const top = (map) =>
+    [...map.entries()]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, limit)
+      .map(line);
+  return [
+    `sampled busy time in this isolate (wall clock, profiler on): ${((total - idle) / requests).toFixed(0)} µs per request`,
+    'self time:',
+    ...top(self),
+    'inclusive (Worker code):',
+    ...top(inclusive),
+  ];
 }
 
 async function main() {
@@ -157,9 +184,9 @@ async function main() {
           await debug.send('Profiler.enable');
           await debug.send('Profiler.setSamplingInterval', { interval: 50 });
           await debug.send('Profiler.start');
-          await runLoad(scenario, { seconds, connections: 16, label: `${name} profiled` });
+          const profiled = await runLoad(scenario, { seconds, connections: 16, label: `${name} profiled` });
           const { result: stopped } = await debug.send('Profiler.stop');
-          console.log(topFunctions(stopped.profile).join('\n'));
+          console.log(topFunctions(stopped.profile, profiled.completed).join('\n'));
         }
       }
     debugService?.close();
