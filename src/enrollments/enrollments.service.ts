@@ -1,6 +1,6 @@
 import { callerUsername, isPrivileged, type Principal } from '../auth/principal';
 import type { Deps } from '../context';
-import { cacheCourseDetails, readCachedCourseDetails } from '../kv/course-details-cache';
+import { cacheCourseDetails, isolateCopyOfCourseDetails, readCachedCourseDetails } from '../kv/course-details-cache';
 import { groupBy } from '../lib/collections';
 import { parseCourseKey } from '../lib/course-key';
 import { formatDateTime } from '../lib/datetime';
@@ -42,6 +42,10 @@ export async function getCourseDetails(
   courseId: string,
   includeExpired: boolean,
 ): Promise<{ json: string; cache: 'hit' | 'miss' }> {
+  // Only valid course keys are ever cached (the key is the id as given), so a copy in this isolate
+  // answers before the key is even parsed.
+  const local = isolateCopyOfCourseDetails(deps, courseId, includeExpired);
+  if (local !== null) return { json: local, cache: 'hit' };
   const notFound = () => messageError(400, `No course found for course ID '${courseId}'`);
   const key = parseCourseKey(courseId);
   if (!key) throw notFound();

@@ -30,12 +30,20 @@ function remember(key: string, json: string, now: number): void {
 export const courseDetailsKey = (courseId: string, includeExpired: boolean) =>
   `enrollment.course.details.${courseId}.${includeExpired ? 'True' : 'False'}`;
 
+/** This isolate's copy, if still fresh: no await, no KV (the hot path of a cache hit). */
+export function isolateCopyOfCourseDetails(deps: Deps, courseId: string, includeExpired: boolean): string | null {
+  if (deps.config.ENROLLMENT_COURSE_DETAILS_CACHE_TIMEOUT === 0) return null;
+  const local = isolateCopies.get(courseDetailsKey(courseId, includeExpired));
+  return local && local.expiresAt > deps.now() ? local.json : null;
+}
+
+/** The isolate's copy, else KV's (remembered in the isolate). */
 export async function readCachedCourseDetails(deps: Deps, courseId: string, includeExpired: boolean) {
   if (deps.config.ENROLLMENT_COURSE_DETAILS_CACHE_TIMEOUT === 0) return null;
+  const local = isolateCopyOfCourseDetails(deps, courseId, includeExpired);
+  if (local !== null) return local;
   const key = courseDetailsKey(courseId, includeExpired);
   const now = deps.now();
-  const local = isolateCopies.get(key);
-  if (local && local.expiresAt > now) return local.json;
   try {
     const json = await deps.kv.get(key);
     if (json !== null) remember(key, json, now);
