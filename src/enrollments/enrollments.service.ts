@@ -1,6 +1,6 @@
 import { callerUsername, isPrivileged, type Principal } from '../auth/principal';
 import type { Deps } from '../context';
-import { cacheCourseDetails, isolateCopyOfCourseDetails, readCachedCourseDetails } from '../kv/course-details-cache';
+import { cacheCourseDetails, isolateCopyOfCourseDetails, readKvCourseDetails } from '../kv/course-details-cache';
 import { groupBy } from '../lib/collections';
 import { parseCourseKey } from '../lib/course-key';
 import { formatDateTime } from '../lib/datetime';
@@ -49,7 +49,7 @@ export async function getCourseDetails(
   const notFound = () => messageError(400, `No course found for course ID '${courseId}'`);
   const key = parseCourseKey(courseId);
   if (!key) throw notFound();
-  const cached = await readCachedCourseDetails(deps, key.id, includeExpired);
+  const cached = await readKvCourseDetails(deps, key.id, includeExpired);
   if (cached !== null) return { json: cached, cache: 'hit' };
   const { course, modes } = await findCourseWithModes(deps.db, key.id);
   if (!course) throw notFound();

@@ -37,11 +37,9 @@ export function isolateCopyOfCourseDetails(deps: Deps, courseId: string, include
   return local && local.expiresAt > deps.now() ? local.json : null;
 }
 
-/** The isolate's copy, else KV's (remembered in the isolate). */
-export async function readCachedCourseDetails(deps: Deps, courseId: string, includeExpired: boolean) {
+/** KV's copy, remembered in the isolate (ask `isolateCopyOfCourseDetails` first). */
+export async function readKvCourseDetails(deps: Deps, courseId: string, includeExpired: boolean) {
   if (deps.config.ENROLLMENT_COURSE_DETAILS_CACHE_TIMEOUT === 0) return null;
-  const local = isolateCopyOfCourseDetails(deps, courseId, includeExpired);
-  if (local !== null) return local;
   const key = courseDetailsKey(courseId, includeExpired);
   const now = deps.now();
   try {
