@@ -246,3 +246,15 @@ describe('child programs', () => {
     expect(tooDeep.status).toBe(400);
   });
 });
+
+describe('a path that reads both as a legacy course id and as a learner record', () => {
+  it('PUT /courses/A/certificates/B is the certificate route, never a course named A/certificates/B', async () => {
+    const org = unique('Amb').replace(/[^A-Za-z0-9]/g, '');
+    const user = await provisionUser();
+    const res = await put(`/courses/${org}/certificates/${user}`, { status: 'downloadable' });
+    // The certificate route's answer: `A` is no course key (a course upsert would ask for its fields).
+    expect(res.status).toBe(400);
+    expect(Object.keys(res.body.field_errors)).toEqual(['course_id']);
+    expect(await rowsOf('select id from course_runs where id = ?', `${org}/certificates/${user}`)).toBe('[]');
+  });
+});
