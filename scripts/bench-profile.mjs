@@ -5,15 +5,13 @@
 //   2. optionally (PROFILE_CPU=1) a V8 CPU profile over the inspector, top functions by self time.
 // Env: PROFILE_SECONDS (5), PROFILE_ROUNDS (1), PROFILE_PATHS (comma-separated names below), PROFILE_CPU (0),
 // PROFILE_TARGET (`d1`: profile the D1 simulator's isolate instead of the Worker's).
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SignJWT } from 'jose';
 import WebSocket from 'ws';
 import { runLoad } from './bench/load.mjs';
 import { applyMigrations, courseId, emailOf, LEARNER, seedBare, seedService } from './bench/seed.mjs';
-import { bundleWorker, readWranglerToml, startWorker } from './bench/servers.mjs';
+import { buildWorkers, signToken, startWorker } from './bench/servers.mjs';
 
 const seconds = Number(process.env.PROFILE_SECONDS ?? 5);
 const profileCpu = process.env.PROFILE_CPU === '1';
@@ -113,12 +111,7 @@ function topFunctions(profile, requests, limit = 25) {
 }
 
 async function main() {
-  const serviceScript = bundleWorker('wrangler.toml', join(state, 'build-service'));
-  const bareScript = bundleWorker(join('bench', 'wrangler.bare.toml'), join(state, 'build-bare'));
-  const config = readWranglerToml('wrangler.toml');
-  const bareConfig = readWranglerToml(join('bench', 'wrangler.bare.toml'));
-  const secrets = { JWT_SECRET_KEY: randomBytes(32).toString('hex'), EDX_API_KEY: randomBytes(16).toString('hex') };
-  const vars = { ...config.vars, ...secrets, RATE_LIMIT_ENABLED: 'false' };
+  const { serviceScript, bareScript, config, bareConfig, vars } = buildWorkers(state);
   const workers = [];
   try {
     const bare = await startWorker({
@@ -143,13 +136,7 @@ async function main() {
     await seedBare(bare.db, bare.kv);
     await applyMigrations(service.db);
     await seedService(service.db, 10_000, () => {});
-    const token = await new SignJWT({ preferred_username: LEARNER, email: emailOf(LEARNER) })
-      .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
-      .setIssuer(vars.JWT_ISSUER)
-      .setAudience(vars.JWT_AUDIENCE)
-      .setIssuedAt()
-      .setExpirationTime('2h')
-      .sign(new TextEncoder().encode(secrets.JWT_SECRET_KEY));
+    const token = await signToken(vars, LEARNER, emailOf(LEARNER));
     const paths = {
       bare: [bare.origin, '/bare'],
       bare_d1: [bare.origin, '/bare/d1'],

@@ -7,12 +7,10 @@
 // BENCH_WARMUP (s, default min(2, duration)), BENCH_OUT (bench/results.json),
 // BENCH_TIMEOUT_MINUTES (overall limit; default from the scale and duration), BENCH_ONLY (names).
 import { execFileSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { cpus, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { SignJWT } from 'jose';
 import { runLoad } from './bench/load.mjs';
 import { SCENARIOS, table, toRows, verdicts } from './bench/report.mjs';
 import { buildScenarios } from './bench/scenarios.mjs';
@@ -26,7 +24,7 @@ import {
   seedCatalog,
   seedService,
 } from './bench/seed.mjs';
-import { bundleWorker, readWranglerToml, runtimeOutput, startWorker } from './bench/servers.mjs';
+import { buildWorkers, runtimeOutput, signToken, startWorker } from './bench/servers.mjs';
 
 function intEnv(name, fallback, min) {
   const raw = process.env[name];
@@ -187,13 +185,7 @@ async function main() {
   log(`state in ${state} (removed at the end); limit ${timeoutMinutes} min`);
 
   log('bundling the service and the bare Worker (wrangler deploy --dry-run)');
-  const serviceScript = bundleWorker('wrangler.toml', join(state, 'build-service'));
-  const bareScript = bundleWorker(join('bench', 'wrangler.bare.toml'), join(state, 'build-bare'));
-  const config = readWranglerToml('wrangler.toml');
-  const bareConfig = readWranglerToml(join('bench', 'wrangler.bare.toml'));
-
-  const secrets = { JWT_SECRET_KEY: randomBytes(32).toString('hex'), EDX_API_KEY: randomBytes(16).toString('hex') };
-  const vars = { ...config.vars, ...secrets, RATE_LIMIT_ENABLED: 'false' };
+  const { serviceScript, bareScript, config, bareConfig, vars } = buildWorkers(state);
   const common = { compatibilityDate: config.compatibilityDate, compatibilityFlags: config.compatibilityFlags };
   const start = async (name, scriptPath, bindings, settings = common) => {
     const worker = await startWorker({ name, scriptPath, bindings, ...settings, stateDir: join(state, name) });
@@ -224,14 +216,7 @@ async function main() {
   const { learners } = await seedService(service.db, enrollments, (m) => log(`  ${m}`));
   const lastCursor = await lastPageCursor(service.db, 100);
 
-  const sign = (username, administrator) =>
-    new SignJWT({ preferred_username: username, email: emailOf(username), administrator })
-      .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
-      .setIssuer(vars.JWT_ISSUER)
-      .setAudience(vars.JWT_AUDIENCE)
-      .setIssuedAt()
-      .setExpirationTime('2h')
-      .sign(new TextEncoder().encode(secrets.JWT_SECRET_KEY));
+  const sign = (username, administrator) => signToken(vars, username, emailOf(username), administrator);
   const scenarios = buildScenarios({
     bare: bare.origin,
     service: service.origin,
@@ -241,7 +226,7 @@ async function main() {
     learnerToken: await sign(LEARNER, false),
     learners,
     lastCursor,
-    apiKey: secrets.EDX_API_KEY,
+    apiKey: vars.EDX_API_KEY,
   });
 
   const skipped = {};

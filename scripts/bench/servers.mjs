@@ -1,10 +1,12 @@
 // Bundling and serving for `npm run bench`: `wrangler deploy --dry-run --outdir` builds each Worker,
 // then each runs on its own direct Miniflare instance (no `wrangler dev` proxy) on 127.0.0.1.
 import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { createReadStream, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { SignJWT } from 'jose';
 import { Miniflare, NoOpLog } from 'miniflare';
 import workerdBinary from 'workerd';
 
@@ -48,6 +50,37 @@ export function readWranglerToml(path) {
   if (!settings.compatibilityDate) throw new Error(`${path}: no compatibility_date`);
   return settings;
 }
+
+/**
+ * Both bundles (in `outdir`), their wrangler.toml settings, and the service's bindings: the
+ * `[vars]`, random `JWT_SECRET_KEY` / `EDX_API_KEY`, throttling off.
+ */
+export function buildWorkers(outdir) {
+  const config = readWranglerToml('wrangler.toml');
+  const vars = {
+    ...config.vars,
+    JWT_SECRET_KEY: randomBytes(32).toString('hex'),
+    EDX_API_KEY: randomBytes(16).toString('hex'),
+    RATE_LIMIT_ENABLED: 'false',
+  };
+  return {
+    serviceScript: bundleWorker('wrangler.toml', join(outdir, 'build-service')),
+    bareScript: bundleWorker(join('bench', 'wrangler.bare.toml'), join(outdir, 'build-bare')),
+    config,
+    bareConfig: readWranglerToml(join('bench', 'wrangler.bare.toml')),
+    vars,
+  };
+}
+
+/** An HS256 JWT the service accepts (issuer, audience and key from its `vars`), valid for 2 h. */
+export const signToken = (vars, username, email, administrator = false) =>
+  new SignJWT({ preferred_username: username, email, administrator })
+    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+    .setIssuer(vars.JWT_ISSUER)
+    .setAudience(vars.JWT_AUDIENCE)
+    .setIssuedAt()
+    .setExpirationTime('2h')
+    .sign(new TextEncoder().encode(vars.JWT_SECRET_KEY));
 
 /**
  * The runtime writes straight to a file: the service logs one JSON line per request, and piping
