@@ -1,10 +1,42 @@
 import type { MiddlewareHandler } from 'hono';
-import { loadConfig } from '../config';
-import type { AppEnv } from '../context';
-import { createDb, type Db, newDbMetrics } from '../db/client';
+import { type Config, loadConfig } from '../config';
+import type { AppEnv, Deps } from '../context';
+import { createDb, type Db, type DbMetrics, newDbMetrics } from '../db/client';
 import { renderError } from './errors';
 
 const VALID_REQUEST_ID = /^[A-Za-z0-9._:@-]{1,200}$/;
+
+/** Per-request dependencies; methods on the prototype, so a request allocates one small object. */
+class RequestDeps implements Deps {
+  readonly metrics: DbMetrics = newDbMetrics();
+  #db: Db | undefined;
+
+  constructor(
+    readonly config: Config,
+    private readonly env: Env,
+    private readonly ctx: { waitUntil(work: Promise<unknown>): void },
+    private readonly requestId: string,
+  ) {}
+
+  /** Built on first use: paths that never reach D1 (cache hits, health) skip it entirely. */
+  get db(): Db {
+    this.#db ??= createDb(this.env.DB, this.metrics);
+    return this.#db;
+  }
+
+  get kv(): KVNamespace {
+    return this.env.CACHE;
+  }
+
+  now(): number {
+    return Date.now();
+  }
+
+  background(work: Promise<unknown>): void {
+    const requestId = this.requestId;
+    this.ctx.waitUntil(work.catch((error) => console.error(JSON.stringify({ requestId, error: String(error) }))));
+  }
+}
 
 /**
  * First middleware of every request: request id, per-request dependencies (config parsed and
@@ -15,39 +47,27 @@ export const requestContext = (): MiddlewareHandler<AppEnv> =>
     const started = performance.now();
     const incoming = c.req.header('X-Request-Id');
     const requestId = incoming && VALID_REQUEST_ID.test(incoming) ? incoming : crypto.randomUUID();
+    const timings: string[] = [];
     c.set('requestId', requestId);
-    c.set('serverTiming', []);
-    const metrics = newDbMetrics();
-    const ctx = c.executionCtx;
+    c.set('serverTiming', timings);
+    let metrics: DbMetrics | undefined;
     try {
-      const config = loadConfig(c.env); // fails fast, and by name, on a bad configuration
-      let db: Db | undefined;
-      c.set('deps', {
-        config,
-        // Built on first use: paths that never reach D1 (cache hits, health) skip it entirely.
-        get db() {
-          db ??= createDb(c.env.DB, metrics);
-          return db;
-        },
-        kv: c.env.CACHE,
-        metrics,
-        now: () => Date.now(),
-        background: (work) =>
-          ctx.waitUntil(work.catch((error) => console.error(JSON.stringify({ requestId, error: String(error) })))),
-      });
+      // loadConfig fails fast, and by name, on a bad configuration.
+      const deps = new RequestDeps(loadConfig(c.env), c.env, c.executionCtx, requestId);
+      metrics = deps.metrics;
+      c.set('deps', deps);
       await next();
     } catch (error) {
       c.res = renderError(c, error);
     }
 
-    const timing = [
-      `db;desc="${metrics.queries} queries";dur=${metrics.durationMs.toFixed(1)}`,
-      `db-statements;desc="${metrics.statements} statements"`,
-      ...c.get('serverTiming'),
-      `total;dur=${(performance.now() - started).toFixed(1)}`,
-    ];
-    c.res.headers.set('Server-Timing', timing.join(', '));
-    c.res.headers.set('X-Request-Id', requestId);
+    const queries = metrics?.queries ?? 0;
+    let timing = `db;desc="${queries} queries";dur=${(metrics?.durationMs ?? 0).toFixed(1)}, db-statements;desc="${metrics?.statements ?? 0} statements"`;
+    for (const entry of timings) timing += `, ${entry}`;
+    const durationMs = performance.now() - started;
+    const headers = c.res.headers;
+    headers.set('Server-Timing', `${timing}, total;dur=${durationMs.toFixed(1)}`);
+    headers.set('X-Request-Id', requestId);
     const principal = c.get('principal');
     console.log(
       JSON.stringify({
@@ -57,8 +77,8 @@ export const requestContext = (): MiddlewareHandler<AppEnv> =>
         path: c.req.path,
         status: c.res.status,
         principal: principal ? (principal.user?.username ?? (principal.apiKey ? 'api-key' : 'anonymous')) : 'anonymous',
-        durationMs: Math.round((performance.now() - started) * 10) / 10,
-        dbQueries: metrics.queries,
+        durationMs: Math.round(durationMs * 10) / 10,
+        dbQueries: queries,
       }),
     );
   };
