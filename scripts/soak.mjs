@@ -118,18 +118,11 @@ async function stopServer() {
   } catch {}
 }
 
+/** `wrangler d1 execute` against the soak's own local D1. */
+const d1Execute = (...args) => wrangler(['d1', 'execute', 'DB', '--local', '--persist-to', state, ...args]);
+
 async function query(sql) {
-  const { stdout } = await wrangler([
-    'd1',
-    'execute',
-    'DB',
-    '--local',
-    '--persist-to',
-    state,
-    '--json',
-    '--command',
-    sql,
-  ]);
+  const { stdout } = await d1Execute('--json', '--command', sql);
   return JSON.parse(stdout).map((r) => r.results);
 }
 
@@ -215,16 +208,7 @@ async function main() {
   await run(WRANGLER, ['deploy', '--dry-run', '--outdir', join(dir, 'dist')], { cwd: ROOT, env: ENV });
   log('applying migrations and the demo seed to the temporary D1');
   await wrangler(['d1', 'migrations', 'apply', 'DB', '--local', '--persist-to', state]);
-  await wrangler([
-    'd1',
-    'execute',
-    'DB',
-    '--local',
-    '--persist-to',
-    state,
-    '--file',
-    join(ROOT, 'scripts', 'seed-local.sql'),
-  ]);
+  await d1Execute('--file', join(ROOT, 'scripts', 'seed-local.sql'));
   const base = await startServer();
   log(`wrangler dev on ${base}`);
 
