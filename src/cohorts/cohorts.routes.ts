@@ -4,8 +4,9 @@ import { createMiddleware } from 'hono/factory';
 import { authError, authenticate } from '../auth/auth.middleware';
 import type { AppEnv } from '../context';
 import { AUTH_MESSAGES } from '../lib/errors';
+import { COURSE_ID_PARAM, jsonContent } from '../lib/http';
 import { createRouter, document, SECURITY } from '../openapi';
-import { COURSE_ID_PARAM, check, jsonContent, REQUIRED_MESSAGE, readJson } from '../provisioning/request';
+import { check, REQUIRED_MESSAGE, readJson } from '../provisioning/request';
 import { Cohort, CohortBody, CohortError, CohortList, CohortParams } from './cohorts.schemas';
 import { cohortError, createCohort, getCohorts, mayManageCohorts } from './cohorts.service';
 

@@ -1,6 +1,6 @@
 import { createRoute, type z } from '@hono/zod-openapi';
+import { COURSE_ID_PARAM, jsonContent } from '../lib/http';
 import { createRouter, document, SECURITY } from '../openapi';
-import { COURSE_ID_PARAM, jsonContent } from '../provisioning/request';
 import { listCourseEnrollments, writeCourseEnrollments } from './course-enrollments.service';
 import { listGrades } from './grades.service';
 import { listProgramEnrollments, writeProgramEnrollments } from './program-enrollments.service';

@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
+import { jsonContent } from '../lib/http';
 import { createRouter, document, SECURITY } from '../openapi';
-import { jsonContent } from '../provisioning/request';
 import { readOnlyAccess } from './access.service';
 import { learnerProgramCourses, programOverview } from './overview.service';
 import {

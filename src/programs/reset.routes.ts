@@ -1,7 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
+import { jsonContent } from '../lib/http';
 import { readObjectBody } from '../middleware/body';
 import { createRouter, document, SECURITY } from '../openapi';
-import { jsonContent } from '../provisioning/request';
 import { DetailMessage, ResetBody } from './programs.schemas';
 import { staffOrApp } from './request';
 import { integrationReset } from './reset.service';
