@@ -1,0 +1,7 @@
+import { integer } from 'drizzle-orm/sqlite-core';
+
+// Column helpers shared by the schema files. Times are epoch milliseconds (integers) so comparisons
+// and keyset paging stay index-friendly; the wire format is produced by lib/datetime.ts.
+
+export const bool = (name: string) => integer(name, { mode: 'boolean' });
+export const millis = (name: string) => integer(name);
