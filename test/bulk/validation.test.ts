@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { MAX_BULK_PAIRS } from '../../src/bulk/bulk.request';
-import { BULK, bulk, bulkSnapshot, NOT_FOUND, newEmail, staffHeader } from '../helpers/bulk-fixtures';
+import {
+  auditRowsForEmail,
+  BULK,
+  bulk,
+  bulkSnapshot,
+  NOT_FOUND,
+  newEmail,
+  staffHeader,
+} from '../helpers/bulk-fixtures';
 import {
   addToCohort,
   createAllowance,
@@ -331,22 +339,56 @@ describe('size bound (413)', () => {
   });
 });
 
-describe('no input yields a 5xx (service contract §Errors)', () => {
-  it('a 100 KB reason for 50 identifiers → 200, or a 4xx that changes nothing', async () => {
+describe('reason: at most 1000 characters (400 beyond, before anything changes)', () => {
+  const TOO_LONG = { reason: ['Ensure this field has no more than 1000 characters.'] };
+
+  it('a 100 KB reason for 50 identifiers → 400 naming the field, nothing changes', async () => {
     const a = await createCourse();
     const emails = Array.from({ length: 50 }, () => newEmail('reason'));
     const scope = { courseIds: [a.id], userIds: [], emails };
-    const before = await bulkSnapshot(scope);
-    const res = await bulk({
-      identifiers: emails.join(','),
-      courses: a.id,
-      action: 'enroll',
-      reason: 'r'.repeat(100_000),
-    });
-    expect.soft(res.status, res.text.slice(0, 300)).toBeLessThan(500);
-    if (res.status !== 200) expect(await bulkSnapshot(scope)).toBe(before);
+    await rejects(
+      scope,
+      { identifiers: emails.join(','), courses: a.id, action: 'enroll', reason: 'r'.repeat(100_000) },
+      400,
+      TOO_LONG,
+    );
   });
 
+  it('1001 characters → 400; exactly 1000 are accepted and stored in every audit record', async () => {
+    const { scope, a, identifiers } = await world();
+    await rejects(scope, { identifiers, courses: a.id, action: 'enroll', reason: 'x'.repeat(1001) }, 400, TOO_LONG);
+    const email = newEmail('reason');
+    const reason = 'y'.repeat(1000);
+    const res = await bulk({ identifiers: email, courses: a.id, action: 'enroll', reason });
+    expect(res.status, res.text).toBe(200);
+    expect((await auditRowsForEmail(email)).map((row) => row.reason)).toEqual([reason]);
+  });
+
+  it('reported with the other field errors of the request (a field error, §4 step 1)', async () => {
+    const { scope, a } = await world();
+    await rejects(scope, { identifiers: ' ', courses: a.id, action: 'enroll', reason: 'z'.repeat(1001) }, 400, {
+      identifiers: ['This field may not be blank.'],
+      ...TOO_LONG,
+    });
+  });
+
+  it('the same bound for a CSV upload (reason in the query string)', async () => {
+    const { scope, a } = await world();
+    const query = new URLSearchParams({ courses: a.id, action: 'enroll', reason: 'q'.repeat(1001) });
+    const before = await bulkSnapshot(scope);
+    const res = await call(`${BULK}?${query}`, {
+      method: 'POST',
+      body: `identifier\n${newEmail('csv')}\n`,
+      headers: { ...(await staffHeader()), 'Content-Type': 'text/csv' },
+    });
+    expect(res.status, res.text).toBe(400);
+    expect(res.headers.get('Content-Type')).toBe('application/json');
+    expect(res.body).toEqual(TOO_LONG);
+    expect(await bulkSnapshot(scope), 'a rejected request changed data').toBe(before);
+  });
+});
+
+describe('no input yields a 5xx (service contract §Errors)', () => {
   it('a second course whose notices are huge: no 5xx, and the first course is not half-applied', async () => {
     const a = await createCourse();
     const b = await createCourse({ name: `Long ${'n'.repeat(200_000)}` });
