@@ -5,6 +5,7 @@ import worker from '../../src/index';
 import { jwkSetVar, type SigningKey, signHs256, signingKey, signWith, unsignedToken } from '../helpers/auth-keys';
 import { BASE, unique } from '../helpers/request';
 import { TEST_API_KEY, tokenFor } from '../helpers/tokens';
+import table from './authz-matrix.json';
 import { loadOperations, type Operation } from './support/openapi';
 
 /**
@@ -232,7 +233,44 @@ describe('authentication matrix: the API key', { timeout: 30_000 }, () => {
           .replace(/\{[^}]+\}/g, 'x'),
       }));
 
-  it('every operation that accepts X-Edx-Api-Key lists it in the document', () => {
+  it('the document and the authorization matrix agree: same operations, same credentials', () => {
+    // Every documented operation is a row of authz-matrix.json, and every row is documented.
+    const rowOf = new Map(table.rows.map((row) => [row.operation, row]));
+    expect([...rowOf.keys()].sort(), 'authz-matrix.json rows vs /openapi.json').toEqual(
+      operations.map((op) => op.key).sort(),
+    );
+    const column = (key: string) => {
+      const index = table.principals.findIndex((p) => p.key === key);
+      if (index < 0) throw new Error(`authz-matrix.json has no principal ${key}`);
+      return index;
+    };
+    const anonymous = column('anonymous');
+    const apiKey = column('API key');
+    const jwtPrincipals = table.principals.filter((p) => p.key !== 'anonymous' && p.key !== 'API key');
+    for (const op of operations) {
+      const expected = rowOf.get(op.key)?.expected ?? [];
+      // Each requirement names one scheme (or none: callable without credentials).
+      const schemes = op.security.map((requirement) => Object.keys(requirement).sort().join('+'));
+      expect(schemes.length, `${op.key}: no security`).toBeGreaterThan(0);
+      for (const scheme of schemes) expect(['', 'ApiKey', 'JwtAuth'], `${op.key}: ${scheme}`).toContain(scheme);
+      const open = schemes.includes('');
+      // A cell is 401 exactly when the document does not admit that kind of credential.
+      expect(expected[anonymous] !== 401, `${op.key}: anonymous ${expected[anonymous]}`).toBe(open);
+      expect(expected[apiKey] !== 401, `${op.key}: API key alone ${expected[apiKey]}`).toBe(
+        open || schemes.includes('ApiKey'),
+      );
+      for (const principal of jwtPrincipals) {
+        const status = expected[column(principal.key)];
+        expect(status !== 401, `${op.key}: ${principal.key} ${status}`).toBe(open || schemes.includes('JwtAuth'));
+      }
+    }
+    // The operations the key cases below iterate over are the matrix's credentialed, key-accepting rows.
+    const keyRows = table.rows.filter((row) => row.expected[anonymous] === 401 && row.expected[apiKey] !== 401);
+    expect(
+      keyed()
+        .map(({ op }) => op.key)
+        .sort(),
+    ).toEqual(keyRows.map((row) => row.operation).sort());
     expect(keyed().length).toBeGreaterThan(10);
   });
 
