@@ -1,11 +1,11 @@
 import type { MiddlewareHandler } from 'hono';
 import type { Config } from '../config';
 import type { AppEnv } from '../context';
+import { ANONYMOUS, isAuthenticated, type Principal } from '../context/principal';
 import { constantTimeEquals } from '../lib/constant-time';
 import { ApiError, AUTH_MESSAGES } from '../lib/errors';
 import { accountFromClaims } from '../users/users.service';
 import { JwtError, verifyJwt } from './jwt';
-import { ANONYMOUS, isAuthenticated, type Principal } from './principal';
 
 /**
  * Error bodies: DRF's `{"detail"}` for most upstream endpoints, `{"developer_message"}` for upstream's

@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { authenticate, requirePermission } from '../auth/auth.middleware';
-import { isGlobalStaff } from '../auth/principal';
+import { isGlobalStaff } from '../context/principal';
 import { createRouter, document, SECURITY } from '../openapi';
 import { throttle } from '../throttle/throttle.middleware';
 import { readBulkFields, validateBulkRequest } from './bulk.request';

@@ -1,5 +1,5 @@
-import { isGlobalStaff, type Principal } from '../auth/principal';
 import type { Deps } from '../context';
+import { isGlobalStaff, type Principal } from '../context/principal';
 import { parseCourseKey } from '../lib/course-key';
 import { ApiError } from '../lib/errors';
 import { type AssignmentType, holdsStaffRole, insertCohort, listCohorts } from './cohorts.repo';

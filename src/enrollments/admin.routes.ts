@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { authenticate, requirePermission } from '../auth/auth.middleware';
-import { isGlobalStaff, type Principal } from '../auth/principal';
+import { isGlobalStaff, type Principal } from '../context/principal';
 import { readObjectBody } from '../middleware/body';
 import { createRouter, document, SECURITY } from '../openapi';
 import { throttle } from '../throttle/throttle.middleware';

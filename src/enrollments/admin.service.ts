@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { callerUsername, type Principal } from '../auth/principal';
 import type { Deps } from '../context';
+import { callerUsername, type Principal } from '../context/principal';
 import { parseCourseKey } from '../lib/course-key';
 import { type Cursor, decodeCursor, encodeCursor } from '../lib/cursor';
 import { formatDateTime } from '../lib/datetime';

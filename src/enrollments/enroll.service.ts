@@ -1,5 +1,5 @@
-import { callerUsername, isGlobalStaff, isPrivileged, type Principal } from '../auth/principal';
 import type { Deps } from '../context';
+import { callerUsername, isGlobalStaff, isPrivileged, type Principal } from '../context/principal';
 import { parseCourseKey } from '../lib/course-key';
 import { ApiError, messageError, notFoundDetail } from '../lib/errors';
 import { courseDetailsView, defaultModeSlug, isEnrollmentOpen, isModeAvailable } from './course-modes';

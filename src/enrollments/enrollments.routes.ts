@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { apiKeyOnly, authenticate, requirePermission } from '../auth/auth.middleware';
-import { callerUsername, type Principal } from '../auth/principal';
+import { callerUsername, type Principal } from '../context/principal';
 import { notFoundDetail } from '../lib/errors';
 import { readObjectBody } from '../middleware/body';
 import { emptyJsonResponse } from '../middleware/errors';

@@ -1,5 +1,5 @@
-import { callerUsername, isPrivileged, type Principal } from '../auth/principal';
 import type { Deps } from '../context';
+import { callerUsername, isPrivileged, type Principal } from '../context/principal';
 import { cacheCourseDetails, isolateCopyOfCourseDetails, readKvCourseDetails } from '../kv/course-details-cache';
 import { groupBy } from '../lib/collections';
 import { parseCourseKey } from '../lib/course-key';

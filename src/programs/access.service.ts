@@ -1,5 +1,5 @@
-import { isGlobalStaff, type Principal } from '../auth/principal';
 import type { Deps } from '../context';
+import { isGlobalStaff, type Principal } from '../context/principal';
 import { forbidden } from './errors';
 import { findAccessPrograms, findProgramsOfType } from './learner.repo';
 

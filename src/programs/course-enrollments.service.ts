@@ -1,5 +1,5 @@
-import type { Principal } from '../auth/principal';
 import type { Deps } from '../context';
+import type { Principal } from '../context/principal';
 import { parseCourseKey } from '../lib/course-key';
 import { ApiError } from '../lib/errors';
 import { runBatch, type Statement } from './batch.repo';

@@ -1,5 +1,5 @@
-import type { Principal } from '../auth/principal';
 import type { Deps } from '../context';
+import type { Principal } from '../context/principal';
 import { developerError } from '../lib/errors';
 import { userNotFound } from '../users/users.service';
 import { runBatch, type Statement } from './batch.repo';

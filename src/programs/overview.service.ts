@@ -1,5 +1,5 @@
-import type { Principal } from '../auth/principal';
 import type { Deps } from '../context';
+import type { Principal } from '../context/principal';
 import { groupBy } from '../lib/collections';
 import { formatDateTime } from '../lib/datetime';
 import { forbidden, programNotFound } from './errors';

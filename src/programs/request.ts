@@ -1,7 +1,7 @@
 import type { Context } from 'hono';
 import { every } from 'hono/combine';
 import { authenticate, requirePermission } from '../auth/auth.middleware';
-import { isGlobalStaff, type Principal } from '../auth/principal';
+import { isGlobalStaff, type Principal } from '../context/principal';
 import { ApiError } from '../lib/errors';
 import type { WriteMethod } from './statuses';
 

@@ -1,6 +1,6 @@
 import type { z } from '@hono/zod-openapi';
-import type { Principal } from '../auth/principal';
 import type { Deps } from '../context';
+import type { Principal } from '../context/principal';
 import { developerError } from '../lib/errors';
 import { activeCurriculum, type ProgramShape, programRuns } from '../programs/catalog';
 import { linkExternalId } from '../programs/linking.service';

@@ -2,7 +2,7 @@ import type { z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { every } from 'hono/combine';
 import { authenticate, requirePermission } from '../auth/auth.middleware';
-import { isGlobalStaff } from '../auth/principal';
+import { isGlobalStaff } from '../context/principal';
 import { developerError } from '../lib/errors';
 
 /**

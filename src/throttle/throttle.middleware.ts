@@ -1,7 +1,7 @@
 import type { MiddlewareHandler } from 'hono';
 import { type ErrorStyle, styledBody } from '../auth/auth.middleware';
-import { isGlobalStaff } from '../auth/principal';
 import type { AppEnv } from '../context';
+import { isGlobalStaff } from '../context/principal';
 import { ApiError } from '../lib/errors';
 import { hit } from './window-counter';
 

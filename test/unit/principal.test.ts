@@ -9,7 +9,7 @@ import {
   restrictedAppAllows,
   restrictedOrgs,
   type UserAccount,
-} from '../../src/auth/principal';
+} from '../../src/context/principal';
 
 const account = (overrides: Partial<UserAccount> = {}): UserAccount => ({
   id: 1,

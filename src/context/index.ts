@@ -1,6 +1,6 @@
-import type { Principal } from './auth/principal';
-import type { Config } from './config';
-import type { Db, DbMetrics } from './db/client';
+import type { Config } from '../config';
+import type { Db, DbMetrics } from '../db/client';
+import type { Principal } from './principal';
 
 /** Per-request dependencies handed to services (they never see Hono's Context). */
 export interface Deps {

@@ -1,0 +1,50 @@
+/** The stored account behind a verified JWT. */
+export interface UserAccount {
+  id: number;
+  username: string;
+  email: string;
+  isStaff: boolean;
+  isSuperuser: boolean;
+  isActive: boolean;
+  country: string | null;
+}
+
+/**
+ * Who is calling. A request may carry a JWT, a valid `X-Edx-Api-Key`, both or neither
+ * (service-contract.md §Authentication).
+ */
+export interface Principal {
+  user: UserAccount | null;
+  /** A valid `X-Edx-Api-Key` came with the request (trusted server-to-server call). */
+  apiKey: boolean;
+  /** JWT claim `is_restricted`: a restricted application acting for a user. */
+  restricted: boolean;
+  scopes: readonly string[];
+  filters: readonly string[];
+}
+
+export const ANONYMOUS: Principal = { user: null, apiKey: false, restricted: false, scopes: [], filters: [] };
+
+/** Username of the caller as upstream sees it: `""` for an API-key-only call. */
+export const callerUsername = (p: Principal): string => p.user?.username ?? '';
+
+export const isAuthenticated = (p: Principal): boolean => p.user !== null || p.apiKey;
+
+/** Global staff: JWT claim `administrator: true` (kept in step on the stored user). */
+export const isGlobalStaff = (p: Principal): boolean => p.user?.isStaff === true && !p.restricted;
+
+/** API key or global staff: the callers the enrollment spec calls "privileged". */
+export const isPrivileged = (p: Principal): boolean => p.apiKey || isGlobalStaff(p);
+
+/** Orgs a restricted application may act in, from its `content_org:<org>` filters. */
+export const restrictedOrgs = (p: Principal): string[] =>
+  p.filters.filter((f) => f.startsWith('content_org:')).map((f) => f.slice('content_org:'.length));
+
+/**
+ * Whether a restricted application may act on content of `org` with `scope`. Unrestricted callers
+ * are not limited here (their rights come from the endpoint's own rules).
+ */
+export function restrictedAppAllows(p: Principal, org: string, scope: string): boolean {
+  if (!p.restricted) return true;
+  return p.scopes.includes(scope) && restrictedOrgs(p).includes(org);
+}
