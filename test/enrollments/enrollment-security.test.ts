@@ -1,4 +1,4 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { type Course, createCourse, createUser, enroll, grantRole, type User } from '../helpers/fixtures';
 import { call, unique } from '../helpers/request';
 import { apiKeyHeader, jwtHeader, tokenFor } from '../helpers/tokens';
@@ -30,39 +30,54 @@ const PRINCIPALS: Principal[] = [
   'retirement worker',
 ];
 
-let course: Course;
-let learnerUser: User;
-const headers = {} as Record<Principal, Record<string, string>>;
+interface World {
+  course: Course;
+  learner: User;
+  headers: Record<Principal, Record<string, string>>;
+}
 
-beforeAll(async () => {
-  course = await createCourse({ modes: [{ slug: 'audit' }, { slug: 'honor' }] });
-  learnerUser = await createUser();
-  await enroll(learnerUser.id, course.id);
+/**
+ * A fresh world per test: `learner` enrolled (audit) in `course`, one caller of each kind. Nothing is
+ * shared between tests, so each one stands alone whatever the order (`--sequence.shuffle`).
+ */
+async function createWorld(): Promise<World> {
+  const course = await createCourse({ modes: [{ slug: 'audit' }, { slug: 'honor' }] });
+  const learner = await createUser();
+  await enroll(learner.id, course.id);
   const other = await createUser();
   const staff = await createUser();
   await grantRole(course.id, staff.id, 'staff');
   const superuser = await createUser({ isSuperuser: true });
   const restricted = await createUser({ isSuperuser: true });
   await grantRole(course.id, restricted.id, 'instructor');
-  headers.anonymous = {};
-  headers['learner self'] = await jwtHeader(learnerUser.username);
-  headers['other learner'] = await jwtHeader(other.username);
-  headers['course staff'] = await jwtHeader(staff.username);
-  headers['global staff'] = await jwtHeader(unique('gs'), { administrator: true });
-  headers['API key'] = apiKeyHeader;
-  headers['restricted app'] = await jwtHeader(restricted.username, {
-    administrator: true,
-    isRestricted: true,
-    scopes: ['read', 'write', 'enrollments:read', 'enrollments:write'],
-    filters: ['content_org:Org', 'user:me'],
-  });
-  headers.superuser = await jwtHeader(superuser.username);
-  headers['retirement worker'] = await jwtHeader('retirement_service_worker');
-});
+  const headers: Record<Principal, Record<string, string>> = {
+    anonymous: {},
+    'learner self': await jwtHeader(learner.username),
+    'other learner': await jwtHeader(other.username),
+    'course staff': await jwtHeader(staff.username),
+    'global staff': await jwtHeader(unique('gs'), { administrator: true }),
+    'API key': apiKeyHeader,
+    'restricted app': await jwtHeader(restricted.username, {
+      administrator: true,
+      isRestricted: true,
+      scopes: ['read', 'write', 'enrollments:read', 'enrollments:write'],
+      filters: ['content_org:Org', 'user:me'],
+    }),
+    superuser: await jwtHeader(superuser.username),
+    'retirement worker': await jwtHeader('retirement_service_worker'),
+  };
+  return { course, learner, headers };
+}
+
+/** The learner's enrollment is still the seeded one (audit, active). */
+async function expectLearnerUnchanged({ course, learner }: World) {
+  const res = await call(`${API}/enrollment/${learner.username},${pathId(course.id)}`, { headers: apiKeyHeader });
+  expect(res.body).toMatchObject({ mode: 'audit', is_active: true });
+}
 
 interface Endpoint {
   name: string;
-  request: () => { path: string; method?: string; json?: unknown };
+  request: (w: World) => { path: string; method?: string; json?: unknown };
   /** Statuses in PRINCIPALS order. */
   expected: number[];
   developerShape?: boolean;
@@ -71,30 +86,30 @@ interface Endpoint {
 const ENDPOINTS: Endpoint[] = [
   {
     name: 'E1 GET /course/{id}',
-    request: () => ({ path: `${API}/course/${pathId(course.id)}` }),
+    request: ({ course }) => ({ path: `${API}/course/${pathId(course.id)}` }),
     expected: [200, 200, 200, 200, 200, 200, 200, 200, 200],
   },
   {
     name: 'E2 GET /enrollment/{user},{id}',
-    request: () => ({ path: `${API}/enrollment/${learnerUser.username},${pathId(course.id)}` }),
+    request: ({ course, learner }) => ({ path: `${API}/enrollment/${learner.username},${pathId(course.id)}` }),
     expected: [401, 200, 404, 404, 200, 200, 403, 404, 404],
   },
   {
     name: 'E3 GET /enrollment/{id}',
-    request: () => ({ path: `${API}/enrollment/${pathId(course.id)}` }),
+    request: ({ course }) => ({ path: `${API}/enrollment/${pathId(course.id)}` }),
     expected: [401, 200, 200, 200, 200, 200, 403, 200, 200],
   },
   {
     name: 'E4 GET /enrollment?user=',
-    request: () => ({ path: `${API}/enrollment?user=${learnerUser.username}` }),
+    request: ({ learner }) => ({ path: `${API}/enrollment?user=${learner.username}` }),
     expected: [401, 200, 200, 200, 200, 200, 403, 200, 200],
   },
   {
     name: 'E5 POST /enrollment for the learner',
-    request: () => ({
+    request: ({ course, learner }) => ({
       path: `${API}/enrollment`,
       method: 'POST',
-      json: { user: learnerUser.username, mode: 'audit', course_details: { course_id: course.id } },
+      json: { user: learner.username, mode: 'audit', course_details: { course_id: course.id } },
     }),
     expected: [401, 200, 404, 404, 200, 200, 403, 404, 404],
   },
@@ -105,12 +120,12 @@ const ENDPOINTS: Endpoint[] = [
   },
   {
     name: 'E7 POST /unenroll/ (learner not marked for retirement)',
-    request: () => ({ path: `${API}/unenroll/`, method: 'POST', json: { username: learnerUser.username } }),
+    request: ({ learner }) => ({ path: `${API}/unenroll/`, method: 'POST', json: { username: learner.username } }),
     expected: [401, 403, 403, 403, 403, 401, 403, 404, 404],
   },
   {
     name: 'E8 GET /enrollments/',
-    request: () => ({ path: `${API}/enrollments/?course_id=${encodeURIComponent(course.id)}` }),
+    request: ({ course }) => ({ path: `${API}/enrollments/?course_id=${encodeURIComponent(course.id)}` }),
     expected: [401, 403, 403, 403, 200, 401, 403, 403, 403],
     developerShape: true,
   },
@@ -126,9 +141,14 @@ const rows = ENDPOINTS.flatMap((endpoint) =>
 );
 
 describe('Enrollment API permission matrix', () => {
+  let w: World;
+  beforeEach(async () => {
+    w = await createWorld();
+  });
+
   it.each(rows)('%s as %s → %i', async (_name, principal, status, endpoint) => {
-    const { path, method, json } = endpoint.request();
-    const res = await call(path, { method, json, headers: headers[principal] });
+    const { path, method, json } = endpoint.request(w);
+    const res = await call(path, { method, json, headers: w.headers[principal] });
     expect(res.status).toBe(status);
     expectJson(res);
     if (status === 401) {
@@ -141,13 +161,17 @@ describe('Enrollment API permission matrix', () => {
       expect(res.body).toEqual(endpoint.developerShape ? { developer_message: FORBIDDEN.detail } : FORBIDDEN);
     }
     if (status === 404 && !path.includes('/unenroll')) expect(res.body).toEqual(NOT_FOUND);
+    await expectLearnerUnchanged(w);
   });
 
-  it('never changed the learner enrollment', async () => {
-    const res = await call(`${API}/enrollment/${learnerUser.username},${pathId(course.id)}`, {
-      headers: apiKeyHeader,
-    });
-    expect(res.body).toMatchObject({ mode: 'audit', is_active: true });
+  it('never changed the learner enrollment (every endpoint × every caller, in one world)', async () => {
+    for (const endpoint of ENDPOINTS) {
+      for (const principal of PRINCIPALS) {
+        const { path, method, json } = endpoint.request(w);
+        await call(path, { method, json, headers: w.headers[principal] });
+      }
+    }
+    await expectLearnerUnchanged(w);
   });
 });
 
