@@ -12,6 +12,7 @@ import { requestContext } from './middleware/request-context';
 import { docsPage, registerOpenApiDocument } from './openapi';
 import { programRoutes } from './programs/programs.routes';
 import { provisioningRoutes } from './provisioning/provisioning.routes';
+import { accountFromClaims } from './users/users.service';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -24,7 +25,8 @@ export function createApp() {
     router: new SplitRouter(['/api/program_enrollments/v1/programs']),
   });
 
-  app.use('*', requestContext());
+  // Just-in-time user sync is the users domain's, handed in here so auth/ imports no domain.
+  app.use('*', requestContext({ syncUser: accountFromClaims }));
   app.use(
     '*',
     bodyLimit({

@@ -3,30 +3,9 @@ import type { Config } from '../config';
 import type { AppEnv } from '../context';
 import { ANONYMOUS, isAuthenticated, type Principal } from '../context/principal';
 import { constantTimeEquals } from '../lib/constant-time';
-import { ApiError, AUTH_MESSAGES } from '../lib/errors';
-import { accountFromClaims } from '../users/users.service';
+import { AUTH_MESSAGES } from '../lib/errors';
+import { authError, type ErrorStyle } from '../lib/http';
 import { JwtError, verifyJwt } from './jwt';
-
-/**
- * Error bodies: DRF's `{"detail"}` for most upstream endpoints, `{"developer_message"}` for upstream's
- * DeveloperErrorViewMixin views (admin list E8, cohorts), and `{"error_code", "developer_message"}`
- * for this service's own APIs (provisioning).
- */
-export type ErrorStyle = 'detail' | 'developer' | 'service';
-
-const WWW_AUTHENTICATE = { 'WWW-Authenticate': 'JWT realm="api"' };
-
-/** The body of a 401/403/429 in the endpoint's style. */
-export function styledBody(style: ErrorStyle, errorCode: string, message: string) {
-  if (style === 'detail') return { detail: message };
-  if (style === 'developer') return { developer_message: message };
-  return { error_code: errorCode, developer_message: message };
-}
-
-export function authError(style: ErrorStyle, status: 401 | 403, message: string): ApiError {
-  const body = styledBody(style, status === 401 ? 'not_authenticated' : 'forbidden', message);
-  return new ApiError(status, body, status === 401 ? WWW_AUTHENTICATE : {});
-}
 
 const JWT_HEADER = /^(JWT|Bearer)(?:\s+(.*))?$/i;
 
@@ -64,7 +43,7 @@ export const authenticate = ({
       }
       try {
         const claims = await verifyJwt(token, deps.config);
-        principal.user = await accountFromClaims(deps, claims);
+        principal.user = await deps.syncUser(claims);
         principal.restricted = claims.isRestricted;
         principal.scopes = claims.scopes;
         principal.filters = claims.filters;

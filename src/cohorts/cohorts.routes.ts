@@ -1,10 +1,10 @@
 import { createRoute } from '@hono/zod-openapi';
 import { every } from 'hono/combine';
 import { createMiddleware } from 'hono/factory';
-import { authError, authenticate } from '../auth/auth.middleware';
+import { authenticate } from '../auth/auth.middleware';
 import type { AppEnv } from '../context';
 import { AUTH_MESSAGES } from '../lib/errors';
-import { COURSE_ID_PARAM, jsonContent } from '../lib/http';
+import { authError, COURSE_ID_PARAM, jsonContent } from '../lib/http';
 import { createRouter, document, SECURITY } from '../openapi';
 import { check, REQUIRED_MESSAGE, readJson } from '../provisioning/request';
 import { Cohort, CohortBody, CohortError, CohortList, CohortParams } from './cohorts.schemas';

@@ -1,6 +1,6 @@
 import type { Config } from '../config';
 import type { Db, DbMetrics } from '../db/client';
-import type { Principal } from './principal';
+import type { Principal, TokenIdentity, UserAccount } from './principal';
 
 /** Per-request dependencies handed to services (they never see Hono's Context). */
 export interface Deps {
@@ -11,6 +11,11 @@ export interface Deps {
   now: () => number;
   /** Runs work after the response without delaying it (KV writes, logs). */
   background: (work: Promise<unknown>) => void;
+  /**
+   * The stored account behind a verified token, created or kept in step just in time. The users
+   * domain provides it (app.ts hands it to requestContext), so auth/ imports no domain.
+   */
+  syncUser(claims: TokenIdentity): Promise<UserAccount>;
 }
 
 export interface AppEnv {

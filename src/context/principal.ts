@@ -9,6 +9,14 @@ export interface UserAccount {
   country: string | null;
 }
 
+/** What a verified token says about its user: enough to create or update the stored account. */
+export interface TokenIdentity {
+  username: string;
+  email: string;
+  /** JWT claim `administrator`: global staff. */
+  administrator: boolean;
+}
+
 /**
  * Who is calling. A request may carry a JWT, a valid `X-Edx-Api-Key`, both or neither
  * (service-contract.md §Authentication).

@@ -1,4 +1,5 @@
 import type { z } from '@hono/zod-openapi';
+import { ApiError } from './errors';
 
 // HTTP helpers shared by every domain's routes (lib/ imports nothing from src/).
 
@@ -16,3 +17,24 @@ export const jsonContent = (schema: z.ZodType, description: string) => ({
   description,
   content: { 'application/json': { schema } },
 });
+
+/**
+ * Error bodies: DRF's `{"detail"}` for most upstream endpoints, `{"developer_message"}` for upstream's
+ * DeveloperErrorViewMixin views (admin list E8, cohorts), and `{"error_code", "developer_message"}`
+ * for this service's own APIs (provisioning).
+ */
+export type ErrorStyle = 'detail' | 'developer' | 'service';
+
+const WWW_AUTHENTICATE = { 'WWW-Authenticate': 'JWT realm="api"' };
+
+/** The body of a 401/403/429 in the endpoint's style. */
+export function styledBody(style: ErrorStyle, errorCode: string, message: string) {
+  if (style === 'detail') return { detail: message };
+  if (style === 'developer') return { developer_message: message };
+  return { error_code: errorCode, developer_message: message };
+}
+
+export function authError(style: ErrorStyle, status: 401 | 403, message: string): ApiError {
+  const body = styledBody(style, status === 401 ? 'not_authenticated' : 'forbidden', message);
+  return new ApiError(status, body, status === 401 ? WWW_AUTHENTICATE : {});
+}

@@ -1,10 +1,18 @@
 import type { MiddlewareHandler } from 'hono';
 import { type Config, loadConfig } from '../config';
 import type { AppEnv, Deps } from '../context';
+import type { TokenIdentity, UserAccount } from '../context/principal';
 import { createDb, type Db, type DbMetrics, newDbMetrics } from '../db/client';
 import { renderError } from './errors';
 
 const VALID_REQUEST_ID = /^[A-Za-z0-9._:@-]{1,200}$/;
+
+/** Just-in-time account sync for a verified token (users domain), behind `Deps.syncUser`. */
+export type SyncUser = (deps: Deps, claims: TokenIdentity) => Promise<UserAccount>;
+
+export interface RequestContextOptions {
+  syncUser: SyncUser;
+}
 
 /** Per-request dependencies; methods on the prototype, so a request allocates one small object. */
 class RequestDeps implements Deps {
@@ -16,6 +24,7 @@ class RequestDeps implements Deps {
     private readonly env: Env,
     private readonly ctx: { waitUntil(work: Promise<unknown>): void },
     private readonly requestId: string,
+    private readonly sync: SyncUser,
   ) {}
 
   /** Built on first use: paths that never reach D1 (cache hits, health) skip it entirely. */
@@ -26,6 +35,10 @@ class RequestDeps implements Deps {
 
   get kv(): KVNamespace {
     return this.env.CACHE;
+  }
+
+  syncUser(claims: TokenIdentity): Promise<UserAccount> {
+    return this.sync(this, claims);
   }
 
   now(): number {
@@ -42,7 +55,7 @@ class RequestDeps implements Deps {
  * First middleware of every request: request id, per-request dependencies (config parsed and
  * checked, D1 wrapped to count round trips), then `Server-Timing` and one JSON log line.
  */
-export const requestContext = (): MiddlewareHandler<AppEnv> =>
+export const requestContext = ({ syncUser }: RequestContextOptions): MiddlewareHandler<AppEnv> =>
   async function requestContext(c, next) {
     const started = performance.now();
     const incoming = c.req.header('X-Request-Id');
@@ -53,7 +66,7 @@ export const requestContext = (): MiddlewareHandler<AppEnv> =>
     let metrics: DbMetrics | undefined;
     try {
       // loadConfig fails fast, and by name, on a bad configuration.
-      const deps = new RequestDeps(loadConfig(c.env), c.env, c.executionCtx, requestId);
+      const deps = new RequestDeps(loadConfig(c.env), c.env, c.executionCtx, requestId, syncUser);
       metrics = deps.metrics;
       c.set('deps', deps);
       await next();

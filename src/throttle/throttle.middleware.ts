@@ -1,8 +1,8 @@
 import type { MiddlewareHandler } from 'hono';
-import { type ErrorStyle, styledBody } from '../auth/auth.middleware';
 import type { AppEnv } from '../context';
 import { isGlobalStaff } from '../context/principal';
 import { ApiError } from '../lib/errors';
+import { type ErrorStyle, styledBody } from '../lib/http';
 import { hit } from './window-counter';
 
 export interface ThrottleOptions {
