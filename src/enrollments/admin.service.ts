@@ -1,10 +1,11 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 import type { Deps } from '../context';
 import { callerUsername, type Principal } from '../context/principal';
 import { parseCourseKey } from '../lib/course-key';
 import { type Cursor, decodeCursor, encodeCursor } from '../lib/cursor';
 import { formatDateTime } from '../lib/datetime';
 import { drfFieldErrors } from '../lib/drf';
+import { isValidEmail } from '../lib/email';
 import { ApiError, messageError } from '../lib/errors';
 import {
   type AllowanceRow,
@@ -153,7 +154,7 @@ function parseAllowanceBody<T extends z.ZodType>(schema: T, body: unknown): z.ou
   const value = parsed.data as { email: string; course_id: string };
   const errors: Record<string, string[]> = {};
   if (value.email.trim() === '') errors.email = ['This field may not be blank.'];
-  else if (!z.email().safeParse(value.email).success) errors.email = ['Enter a valid email address.'];
+  else if (!isValidEmail(value.email)) errors.email = ['Enter a valid email address.'];
   if (!parseCourseKey(value.course_id)) errors.course_id = [`Course key not valid: ${value.course_id}`];
   if (Object.keys(errors).length > 0) throw new ApiError(400, errors);
   return parsed.data;

@@ -2,14 +2,13 @@ import { z } from '@hono/zod-openapi';
 import { isCourseKey } from '../lib/course-key';
 import { parseDateTime } from '../lib/datetime';
 import { DEMO_COURSE_ID, DEMO_MODES } from '../lib/demo-examples';
+import { isValidEmail } from '../lib/email';
 import { isCountryCode } from './countries';
 
 /** Wire shapes of `/api/admin/v1` (service-contract.md §Provisioning API): validated and documented. */
 
 // Same grammar as JWT `preferred_username` (src/auth/jwt.ts) and upstream's username pattern.
 const USERNAME = /^[\p{L}\p{N}_.@+-]{1,150}$/u;
-// Deliberately loose, like Django's EmailValidator in practice: one @, no spaces, a dotted domain.
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const LANGUAGE = /^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*$/;
 
 const dateTime = z
@@ -72,7 +71,7 @@ const ALICE = {
 
 export const UserBody = z
   .object({
-    email: text(254).regex(EMAIL, 'Not a valid e-mail address.'),
+    email: text(254).refine(isValidEmail, 'Not a valid e-mail address.'),
     is_staff: z.boolean().default(false),
     is_superuser: z.boolean().default(false),
     is_active: z.boolean().default(true),

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { isValidEmail, parseDrfBoolean, splitCommaList, splitIdentifiers } from '../../src/bulk/identifiers';
+import { parseDrfBoolean, splitCommaList, splitIdentifiers } from '../../src/bulk/identifiers';
+import { isValidEmail } from '../../src/lib/email';
 
 // bulk-enroll.md §3 (parsing rules) and §5.1 step 4 (Django validate_email).
 
