@@ -1,29 +1,17 @@
+import { cursorCodec, type KeysetCursor } from '../lib/cursor';
+
 // Keyset (cursor) paging of the program lists (program-enrollments.md §3.4): rows ordered by id,
-// opaque cursors, absolute next/previous URLs with the query re-encoded in sorted order.
+// opaque cursors (lib/cursor.ts), absolute next/previous URLs with the query re-encoded in sorted order.
 
-/** `n`: rows after `id` (ascending); `p`: rows before it. */
-export interface IdCursor {
-  direction: 'n' | 'p';
-  id: number;
-}
+/** `<direction>~<id>`: `n` rows after `id` (ascending), `p` rows before it. */
+export type IdCursor = KeysetCursor<'id'>;
 
-const toBase64Url = (text: string) => btoa(text).replaceAll('+', '-').replaceAll('/', '_').replace(/=+$/, '');
+const idCodec = cursorCodec({ separator: '~', fields: [['id', '\\d{1,16}']], maxTokenLength: 40 });
 
-export const encodeIdCursor = (cursor: IdCursor) => toBase64Url(`${cursor.direction}~${cursor.id}`);
+export const encodeIdCursor = (cursor: IdCursor): string => idCodec.encode(cursor);
 
 /** Null for anything this service did not issue. */
-export function decodeIdCursor(token: string): IdCursor | null {
-  if (!/^[A-Za-z0-9_-]{1,40}$/.test(token)) return null;
-  let text: string;
-  try {
-    text = atob(token.replaceAll('-', '+').replaceAll('_', '/'));
-  } catch {
-    return null;
-  }
-  const match = /^([np])~(\d{1,16})$/.exec(text);
-  if (!match || !Number.isSafeInteger(Number(match[2]))) return null;
-  return { direction: match[1] as 'n' | 'p', id: Number(match[2]) };
-}
+export const decodeIdCursor = (token: string): IdCursor | null => idCodec.decode(token);
 
 export interface PageSizeRule {
   fallback: number;
