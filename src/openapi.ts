@@ -1,40 +1,20 @@
 import { swaggerUI } from '@hono/swagger-ui';
-import { OpenAPIHono, type RouteConfig, z } from '@hono/zod-openapi';
+import { OpenAPIHono, type RouteConfig } from '@hono/zod-openapi';
 import type { AppEnv } from './context';
+import { errorResponse } from './lib/error-responses';
+import { SECURITY } from './lib/route';
+
+export { SECURITY };
 
 /** A domain's sub-app. Its documented routes are merged into `/openapi.json` by `app.route()`. */
 export const createRouter = () => new OpenAPIHono<AppEnv>();
 
 export type Router = ReturnType<typeof createRouter>;
 
-/**
- * Documents a route from the same zod schemas its handler validates with. Handlers are mounted with
- * Hono's own methods because course ids span path segments (`{course_id}` is `:course_id{.+}`).
- */
+/** @deprecated Declare the route with `route()` (lib/route.ts), which documents and validates at once. */
 export function document(router: Router, route: RouteConfig): void {
   router.openAPIRegistry.registerPath(route);
 }
-
-type SecurityRequirement = Record<string, string[]>;
-export const SECURITY: Record<'jwt' | 'apiKey' | 'jwtOrApiKey' | 'anonymous', SecurityRequirement[]> = {
-  jwt: [{ JwtAuth: [] }],
-  apiKey: [{ ApiKey: [] }],
-  jwtOrApiKey: [{ JwtAuth: [] }, { ApiKey: [] }],
-  /** What a route that names no requirement gets: callable without credentials. */
-  anonymous: [{}],
-};
-
-/** Errors the app itself answers on any route: no route, 405, 413 (body over 1 MiB), 500. */
-export const ServiceErrorSchema = z
-  .object({
-    error_code: z.string().openapi({ example: 'bad_configuration' }),
-    developer_message: z.string().openapi({ example: 'Invalid service configuration: THROTTLE_USER_RATE' }),
-    field_errors: z
-      .record(z.string(), z.object({ developer_message: z.string() }))
-      .optional()
-      .openapi({ example: { THROTTLE_USER_RATE: { developer_message: 'Expected N/second|minute|hour|day.' } } }),
-  })
-  .openapi('ServiceError');
 
 const TAGS = [
   { name: 'Enrollment API', description: 'Open edX Enrollment API v1 (`/api/enrollment/v1`), as the LMS serves it.' },
@@ -88,11 +68,6 @@ Throttled calls get 429 with \`Retry-After\` and \`RateLimit-*\` headers.
 \`course-v1:OpenX+SelfPaced+2025\`; users \`alice\`, \`bob\` (enrolled in the demo course), \`carol\` (its
 course staff) and \`staff\` (global staff).`;
 
-const json = (description: string) => ({
-  description,
-  content: { 'application/json': { schema: ServiceErrorSchema } },
-});
-
 /** `get /api/enrollment/v1/enrollment/{username},{course_id}` → `getEnrollmentV1EnrollmentByUsernameCourseId`. */
 export function operationIdFor(method: string, path: string): string {
   const pascal = (s: string) =>
@@ -124,8 +99,8 @@ function completeRoutes(app: OpenAPIHono<AppEnv>): void {
     route.operationId ??= operationIdFor(route.method, route.path);
     route.security ??= SECURITY.anonymous;
     const responses = { ...route.responses };
-    if (route.request?.body) responses[413] ??= json('Body over 1 MiB (`payload_too_large`).');
-    responses[500] ??= json('`bad_configuration` (names the variable) or `internal_error` (with the request id).');
+    if (route.request?.body) responses[413] ??= errorResponse('service', 413);
+    responses[500] ??= errorResponse('service', 500);
     route.responses = responses;
   }
 }

@@ -1,8 +1,13 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
 import { authenticate, requirePermission } from '../auth/auth.middleware';
 import { isGlobalStaff, type Principal } from '../context/principal';
-import { readObjectBody } from '../middleware/body';
-import { createRouter, document, SECURITY } from '../openapi';
+import { DeveloperMessageError, errorResponse, errorResponses } from '../lib/error-responses';
+import { ApiError } from '../lib/errors';
+import { jsonContent } from '../lib/http';
+import { developerFieldStyle, drfStyle, type InputStyle, messageStyle } from '../lib/input-styles';
+import { route, SECURITY } from '../lib/route';
+import { isRootTypeIssue } from '../lib/zod-issues';
+import { createRouter } from '../openapi';
 import { throttle } from '../throttle/throttle.middleware';
 import {
   createAllowance,
@@ -16,9 +21,8 @@ import {
 import {
   AdminEnrollmentPageSchema,
   AllowanceBodySchema,
+  AllowanceKeySchema,
   AllowanceSchema,
-  DetailSchema,
-  DeveloperMessageSchema,
   MessageSchema,
   RolesSchema,
   UnenrollBodySchema,
@@ -28,101 +32,92 @@ import {
 export const enrollmentAdminRoutes = createRouter();
 const r = enrollmentAdminRoutes;
 
-const json = (schema: z.ZodType, description: string) => ({ description, content: { 'application/json': { schema } } });
 const tags = ['Enrollment API'];
 const notRestricted = (p: Principal) => !p.restricted;
-const detailErrors = {
-  401: json(DetailSchema, 'Not authenticated.'),
-  403: json(DetailSchema, 'Not allowed.'),
-  429: json(DetailSchema, 'Throttled.'),
-};
 
 // E6 — the caller's course roles (§9).
-document(
-  r,
-  createRoute({
-    method: 'get',
-    path: '/roles',
-    summary: "The caller's course roles",
-    tags,
-    security: SECURITY.jwtOrApiKey,
-    request: { query: z.object({ course_id: z.string().optional() }) },
-    responses: {
-      200: json(RolesSchema, 'Roles and the global staff flag.'),
-      400: json(MessageSchema, 'No user.'),
-      ...detailErrors,
-    },
-  }),
-);
-r.get('/roles', authenticate(), requirePermission(notRestricted), throttle(), async (c) =>
-  c.json(await getRoles(c.get('deps'), c.get('principal'), c.req.query('course_id') ?? null)),
-);
+route(r, {
+  method: 'get',
+  path: '/roles',
+  summary: "The caller's course roles",
+  tags,
+  security: SECURITY.jwtOrApiKey,
+  middleware: [authenticate(), requirePermission(notRestricted), throttle()],
+  request: { query: z.object({ course_id: z.string().optional() }) },
+  responses: {
+    200: jsonContent(RolesSchema, 'Roles and the global staff flag.'),
+    400: jsonContent(MessageSchema, 'No user.'),
+    ...errorResponses('detail', 401, 403, 429),
+  },
+  input: messageStyle,
+  handler: async (c, { query }) => c.json(await getRoles(c.get('deps'), c.get('principal'), query.course_id ?? null)),
+});
+
+/** E7 answers a missing `username` with its bare-string 404 (upstream), not a field error. */
+const retirementStyle: InputStyle = {
+  ...drfStyle,
+  invalid: (issues) =>
+    issues.some(isRootTypeIssue) ? drfStyle.invalid(issues) : new ApiError(404, 'Username not specified.'),
+};
 
 // E7 — retirement: deactivate all of a user's enrollments (§10). JWT only, not throttled.
-document(
-  r,
-  createRoute({
-    method: 'post',
-    path: '/unenroll',
-    summary: 'Unenroll a retiring user from everything',
-    tags,
-    security: SECURITY.jwt,
-    request: { body: { content: { 'application/json': { schema: UnenrollBodySchema } } } },
-    responses: {
-      200: json(z.array(z.string()), 'Sorted distinct orgs of all the user’s enrollments.'),
-      204: { description: 'No active enrollment.' },
-      404: json(z.string(), 'Username missing or no retirement request.'),
-      401: detailErrors[401],
-      403: detailErrors[403],
-    },
-  }),
-);
-r.post(
-  '/unenroll',
-  authenticate({ jwtOnly: true }),
-  requirePermission((p, config) => mayRetire(p, config.RETIREMENT_SERVICE_WORKER_USERNAME)),
-  async (c) => {
-    const orgs = await unenrollRetiredUser(c.get('deps'), c.get('principal'), await readObjectBody(c));
+route(r, {
+  method: 'post',
+  path: '/unenroll',
+  summary: 'Unenroll a retiring user from everything',
+  tags,
+  security: SECURITY.jwt,
+  middleware: [
+    authenticate({ jwtOnly: true }),
+    requirePermission((p, config) => mayRetire(p, config.RETIREMENT_SERVICE_WORKER_USERNAME)),
+  ],
+  request: { body: { schema: UnenrollBodySchema } },
+  responses: {
+    200: jsonContent(z.array(z.string()), 'Sorted distinct orgs of all the user’s enrollments.'),
+    204: { description: 'No active enrollment.' },
+    404: jsonContent(z.string(), 'Username missing or no retirement request.'),
+    ...errorResponses('detail', 401, 403),
+  },
+  input: retirementStyle,
+  handler: async (c, { body }) => {
+    const orgs = await unenrollRetiredUser(c.get('deps'), c.get('principal'), body);
     return orgs ? c.json(orgs) : c.body(null, 204);
   },
-);
+});
 
-// E8 — admin list of all enrollments with cursor paging (§11). Developer-error shape.
-document(
-  r,
-  createRoute({
-    method: 'get',
-    path: '/enrollments',
-    summary: 'All enrollments (global staff), newest first, cursor paging',
-    tags,
-    security: SECURITY.jwt,
-    request: {
-      query: z.object({
-        course_id: z.string().optional(),
-        username: z.string().optional().openapi({ description: 'Comma-separated, at most 100.' }),
-        course_ids: z.string().optional().openapi({ description: 'Comma-separated, at most 100.' }),
-        email: z.string().optional().openapi({ description: 'Comma-separated, at most 100.' }),
-        page_size: z.string().optional().openapi({ description: '1–100 (default 100).' }),
-        cursor: z.string().optional(),
-      }),
-    },
-    responses: {
-      200: json(AdminEnrollmentPageSchema, 'One page.'),
-      400: json(DeveloperMessageSchema, 'Invalid filters (`field_errors`).'),
-      401: json(DeveloperMessageSchema, 'Not authenticated.'),
-      403: json(DeveloperMessageSchema, 'Not global staff.'),
-      404: json(DeveloperMessageSchema, 'Invalid cursor.'),
-      429: json(DeveloperMessageSchema, 'Throttled.'),
-    },
-  }),
-);
-r.get(
-  '/enrollments',
-  authenticate({ jwtOnly: true, style: 'developer' }),
-  requirePermission(isGlobalStaff, 'developer'),
-  throttle({ style: 'developer' }),
-  async (c) => {
-    const page = await listAllEnrollments(c.get('deps'), c.req.query());
+// E8 — admin list of all enrollments with cursor paging (§11). Developer-error shape. The filters'
+// rules (course key, name grammar, at most 100 items) are the service's field errors.
+route(r, {
+  method: 'get',
+  path: '/enrollments',
+  summary: 'All enrollments (global staff), newest first, cursor paging',
+  tags,
+  security: SECURITY.jwt,
+  middleware: [
+    authenticate({ jwtOnly: true, style: 'developer' }),
+    requirePermission(isGlobalStaff, 'developer'),
+    throttle({ style: 'developer' }),
+  ],
+  request: {
+    query: z.object({
+      course_id: z.string().optional(),
+      username: z.string().optional().openapi({ description: 'Comma-separated, at most 100.' }),
+      course_ids: z.string().optional().openapi({ description: 'Comma-separated, at most 100.' }),
+      email: z.string().optional().openapi({ description: 'Comma-separated, at most 100.' }),
+      page_size: z.string().optional().openapi({ description: '1–100; anything else is 100.' }),
+      cursor: z.string().optional(),
+    }),
+  },
+  responses: {
+    200: jsonContent(AdminEnrollmentPageSchema, 'One page.'),
+    400: jsonContent(DeveloperMessageError, 'Invalid filters (`field_errors`).'),
+    ...errorResponses('developer', 401, 429),
+    403: errorResponse('developer', 403, 'Not global staff.'),
+    404: errorResponse('developer', 404, 'Invalid cursor.'),
+  },
+  input: developerFieldStyle,
+  handler: async (c, { query }) => {
+    const page = await listAllEnrollments(c.get('deps'), query);
     const link = (cursor: string | null) => {
       if (cursor === null) return null;
       const url = new URL(c.req.url);
@@ -131,45 +126,58 @@ r.get(
     };
     return c.json({ next: link(page.next), previous: link(page.previous), results: page.results });
   },
-);
+});
 
 // E9 — enrollment allowances (§12). Global staff, JWT only.
-const allowanceGuards = [authenticate({ jwtOnly: true }), requirePermission(isGlobalStaff), throttle()] as const;
-const allowanceDoc = (method: 'get' | 'post' | 'delete', summary: string, extra: object) =>
-  document(
-    r,
-    createRoute({
-      method,
-      path: '/enrollment_allowed',
-      summary,
-      tags,
-      security: SECURITY.jwt,
-      ...extra,
-      responses: {
-        200: json(z.array(AllowanceSchema), 'Allowances of the e-mail, oldest first.'),
-        201: json(AllowanceSchema, 'Created.'),
-        204: { description: 'Deleted.' },
-        400: json(z.record(z.string(), z.array(z.string())), 'Field errors.'),
-        404: json(MessageSchema, 'No such allowance.'),
-        409: json(MessageSchema, 'Already exists.'),
-        ...detailErrors,
-      },
-    }),
-  );
-allowanceDoc('get', 'Enrollment allowances of an e-mail', {
-  request: { query: z.object({ email: z.string().optional() }) },
-});
-const allowanceBody = { request: { body: { content: { 'application/json': { schema: AllowanceBodySchema } } } } };
-allowanceDoc('post', 'Allow an e-mail to enroll (CourseEnrollmentAllowed)', allowanceBody);
-allowanceDoc('delete', 'Withdraw an allowance', allowanceBody);
+const allowances = {
+  path: '/enrollment_allowed',
+  tags,
+  security: SECURITY.jwt,
+  middleware: [authenticate({ jwtOnly: true }), requirePermission(isGlobalStaff), throttle()],
+  input: drfStyle,
+};
+const allowanceErrors = {
+  400: jsonContent(z.record(z.string(), z.array(z.string())), 'Field errors (DRF shape).'),
+  ...errorResponses('detail', 401, 403, 429),
+};
 
-r.get('/enrollment_allowed', ...allowanceGuards, async (c) =>
-  c.json(await listAllowances(c.get('deps'), c.get('principal'), c.req.query('email'))),
-);
-r.post('/enrollment_allowed', ...allowanceGuards, async (c) =>
-  c.json(await createAllowance(c.get('deps'), await readObjectBody(c)), 201),
-);
-r.delete('/enrollment_allowed', ...allowanceGuards, async (c) => {
-  await removeAllowance(c.get('deps'), await readObjectBody(c));
-  return c.body(null, 204);
+route(r, {
+  ...allowances,
+  method: 'get',
+  summary: 'Enrollment allowances of an e-mail',
+  request: { query: z.object({ email: z.string().optional().openapi({ description: "Default: the caller's." }) }) },
+  responses: {
+    200: jsonContent(z.array(AllowanceSchema), 'Allowances of the e-mail, oldest first.'),
+    ...allowanceErrors,
+  },
+  handler: async (c, { query }) => c.json(await listAllowances(c.get('deps'), c.get('principal'), query.email)),
+});
+
+route(r, {
+  ...allowances,
+  method: 'post',
+  summary: 'Allow an e-mail to enroll (CourseEnrollmentAllowed)',
+  request: { body: { schema: AllowanceBodySchema } },
+  responses: {
+    201: jsonContent(AllowanceSchema, 'Created.'),
+    ...allowanceErrors,
+    409: jsonContent(MessageSchema, 'Already exists.'),
+  },
+  handler: async (c, { body }) => c.json(await createAllowance(c.get('deps'), body), 201),
+});
+
+route(r, {
+  ...allowances,
+  method: 'delete',
+  summary: 'Withdraw an allowance',
+  request: { body: { schema: AllowanceKeySchema } },
+  responses: {
+    204: { description: 'Deleted.' },
+    ...allowanceErrors,
+    404: jsonContent(MessageSchema, 'No such allowance.'),
+  },
+  handler: async (c, { body }) => {
+    await removeAllowance(c.get('deps'), body);
+    return c.body(null, 204);
+  },
 });

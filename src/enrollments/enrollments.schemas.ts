@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { DEMO_COURSE_ID, DEMO_MODES } from '../lib/demo-examples';
+import { lenient, stringOrAbsent } from '../lib/lenient';
 
 // Wire shapes of enrollment-api.md §3, written once: handlers build these objects and the
 // OpenAPI document describes them from the same schemas.
@@ -104,27 +105,86 @@ export const RolesSchema = z
     example: { roles: [{ org: 'edX', course_id: DEMO_COURSE_ID, role: 'staff' }], is_staff: false },
   });
 
-/** Body of POST /enrollment (§8.1). Fields are checked one by one in the order of §8.2. */
+const COURSE_ID_REQUIRED = 'Course ID must be specified to create a new enrollment.';
+
+/** Step 1, the one refusal that precedes every read: the schema's own, worded as the spec does. */
+const EnrollCourseDetails = z.object(
+  {
+    course_id: z
+      .string({ error: COURSE_ID_REQUIRED })
+      .min(1, COURSE_ID_REQUIRED)
+      .openapi({ description: 'Course run key (step 2 refuses one that does not parse).', example: DEMO_COURSE_ID }),
+  },
+  { error: COURSE_ID_REQUIRED },
+);
+
+export const EnrollmentAttributeSchema = z.object({ namespace: z.string(), name: z.string(), value: z.string() });
+
+/** How upstream prints a non-string slug: its JSON text (`5` is mode "5"). */
+const slugText = (value: unknown) =>
+  value === undefined || value === null || typeof value === 'string' ? value : JSON.stringify(value);
+
+/**
+ * A non-array is no attribute list. Step 10 (after the reads of steps 6–7) refuses it as
+ * `'namespace' not in enrollment attribute`: it is handed on as a list whose one item is no object.
+ */
+const attributeList = (value: unknown) =>
+  value === undefined || value === null || Array.isArray(value) ? value : [null];
+
+/** `email_opt_in`: booleans or the strings true/false in any case; any other value is ignored. */
+function optIn(value: unknown): boolean | undefined {
+  if (typeof value === 'boolean') return value;
+  if (typeof value === 'string' && /^(?:true|false)$/i.test(value)) return value.toLowerCase() === 'true';
+  return undefined;
+}
+const OptInText = z.string().regex(/^(?:[Tt][Rr][Uu][Ee]|[Ff][Aa][Ll][Ss][Ee])$/);
+
+/**
+ * Body of POST /enrollment (docs/api/enrollments.md). The spec checks fields one by one, in order,
+ * between reads of D1 (an unknown target user is a 406 before a bad `is_active` is a 400), so only
+ * the first step is refused here; each later field is documented as what succeeds, accepted in any
+ * form, and refused by the service at its own step. Unknown fields are ignored.
+ */
 export const EnrollBodySchema = z
   .object({
-    course_details: z.object({ course_id: z.string() }),
-    user: z.string().optional().openapi({ description: 'Target username; default the caller.' }),
-    email: z.string().optional().openapi({ description: 'Target by e-mail (API key / global staff only).' }),
-    mode: z.string().nullable().optional(),
-    is_active: z.boolean().nullable().optional(),
-    enrollment_attributes: z
-      .array(z.object({ namespace: z.string(), name: z.string(), value: z.string() }))
-      .nullable()
-      .optional(),
-    cohort: z.string().nullable().optional().openapi({ description: 'Course staff, global staff or API key only.' }),
-    email_opt_in: z.boolean().optional(),
-    force_enrollment: z.boolean().nullable().optional().openapi({ description: 'Global staff only.' }),
-    reason: z.string().optional().openapi({ description: 'Stored in the audit record.' }),
+    course_details: EnrollCourseDetails,
+    user: lenient(z.string(), stringOrAbsent, 'Target username; default the caller. Other types are ignored.'),
+    email: lenient(z.string(), stringOrAbsent, 'Target by e-mail (API key / global staff only) when `user` is absent.'),
+    mode: lenient(
+      z.string().nullable(),
+      slugText,
+      'Requested mode slug. Other JSON values are read as their JSON text (`5` is the mode "5").',
+    ),
+    is_active: lenient(
+      z.boolean().nullable(),
+      (v) => v,
+      "Requested activation. Anything else is refused at step 8, after the user and embargo checks: `'<value>' is an invalid enrollment activation status.`",
+    ),
+    enrollment_attributes: lenient(
+      z.array(EnrollmentAttributeSchema).nullable(),
+      attributeList,
+      "Stored on the enrollment. Anything else (also a single object) is refused at step 10: `'<key>' not in enrollment attribute`.",
+    ),
+    cohort: lenient(
+      z.string().nullable(),
+      slugText,
+      'Cohort name (course staff, global staff or API key only). Non-strings are read as their JSON text.',
+    ),
+    email_opt_in: lenient(
+      z.union([z.boolean(), OptInText]),
+      optIn,
+      "The target's e-mail preference for the course's org: a boolean or `true`/`false` in any case; other values are ignored.",
+    ),
+    force_enrollment: lenient(
+      z.boolean().nullable(),
+      (v) => v,
+      "Global staff only. Anything but a boolean or null is refused at step 9: `'<value>' is an invalid force enrollment status.`",
+    ),
+    reason: lenient(z.string(), stringOrAbsent, 'Stored in the audit record. Non-strings are ignored.'),
   })
   .openapi('EnrollRequest', { example: { course_details: { course_id: DEMO_COURSE_ID }, mode: 'audit' } });
 
-export const EnrollmentAttributeSchema = EnrollBodySchema.shape.enrollment_attributes.unwrap().unwrap().element;
-
+/** E9 POST body. Blank, malformed e-mails and course keys that do not parse are the service's 400s. */
 export const AllowanceBodySchema = z
   .object({
     email: z.string(),
@@ -135,28 +195,19 @@ export const AllowanceBodySchema = z
     example: { email: 'new@example.com', course_id: DEMO_COURSE_ID, auto_enroll: true },
   });
 
-export const UnenrollBodySchema = z.object({ username: z.string() }).openapi('UnenrollRequest', {
-  example: { username: 'bob' },
-});
+/** E9 DELETE body: the allowance's key. */
+export const AllowanceKeySchema = AllowanceBodySchema.pick({ email: true, course_id: true }).openapi(
+  'EnrollmentAllowanceKey',
+  { example: { email: 'new@example.com', course_id: DEMO_COURSE_ID } },
+);
+
+/** E7 body. A missing `username` is the endpoint's 404; other JSON values are looked up as their text. */
+export const UnenrollBodySchema = z
+  .object({
+    username: z.preprocess((v) => (v === undefined || typeof v === 'string' ? v : String(v)), z.string()),
+  })
+  .openapi('UnenrollRequest', { example: { username: 'bob' } });
 
 export const MessageSchema = z
   .object({ message: z.string() })
   .openapi('MessageError', { example: { message: "No course found for course ID 'course-v1:edX+NoSuchX+2025'" } });
-// One schema for 401/403/404/429, so no single example: the values are listed instead.
-export const DetailSchema = z
-  .object({
-    detail: z.string().openapi({
-      description:
-        'DRF\'s message, e.g. "Authentication credentials were not provided." (401), "You do not have permission to perform this action." (403), "Not found." (404), "Request was throttled. Expected available in 42 seconds." (429).',
-    }),
-  })
-  .openapi('DetailError');
-/** Upstream's DeveloperErrorViewMixin body (admin list E8). Not the provisioning `DeveloperError`. */
-export const DeveloperMessageSchema = z
-  .object({
-    developer_message: z.string().optional(),
-    field_errors: z.record(z.string(), z.object({ developer_message: z.string() })).optional(),
-  })
-  .openapi('DeveloperMessageError', {
-    example: { developer_message: 'You do not have permission to perform this action.' },
-  });

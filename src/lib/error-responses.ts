@@ -1,0 +1,67 @@
+import { z } from '@hono/zod-openapi';
+import type { ErrorStyle } from './http';
+
+// The one catalogue of the error answers many operations share, spread into each route's
+// `responses` (and completed by openapi.ts for 413/500), so no routes file rebuilds them.
+
+/** DRF's `{"detail"}`: authentication, permission, throttling and "Not found." of upstream endpoints. */
+export const DetailError = z
+  .object({
+    detail: z.string().openapi({
+      description:
+        'DRF\'s message, e.g. "Authentication credentials were not provided." (401), "You do not have permission to perform this action." (403), "Not found." (404), "Request was throttled. Expected available in 42 seconds." (429).',
+    }),
+  })
+  .openapi('DetailError');
+
+/** Upstream's DeveloperErrorViewMixin body (admin list E8, cohorts). Not this service's `ServiceError`. */
+export const DeveloperMessageError = z
+  .object({
+    developer_message: z.string().optional(),
+    field_errors: z.record(z.string(), z.object({ developer_message: z.string() })).optional(),
+  })
+  .openapi('DeveloperMessageError', {
+    example: { developer_message: 'You do not have permission to perform this action.' },
+  });
+
+/** This service's own shape: provisioning, and what the app itself answers anywhere (413, 500). */
+export const ServiceError = z
+  .object({
+    error_code: z.string().openapi({ example: 'bad_configuration' }),
+    developer_message: z.string().openapi({ example: 'Invalid service configuration: THROTTLE_USER_RATE' }),
+    field_errors: z
+      .record(z.string(), z.object({ developer_message: z.string() }))
+      .optional()
+      .openapi({ example: { THROTTLE_USER_RATE: { developer_message: 'Expected N/second|minute|hour|day.' } } }),
+  })
+  .openapi('ServiceError');
+
+export type SharedErrorStatus = 401 | 403 | 404 | 413 | 429 | 500;
+
+const SCHEMAS = { detail: DetailError, developer: DeveloperMessageError, service: ServiceError };
+
+const DESCRIPTIONS: Record<SharedErrorStatus, string> = {
+  401: 'Not authenticated: no credentials, or a JWT that is malformed, expired or not ours.',
+  403: 'Authenticated but not allowed (restricted applications included).',
+  404: 'Not found.',
+  413: 'Body over 1 MiB (`payload_too_large`).',
+  429: 'Throttled; `Retry-After` says when to retry.',
+  500: '`bad_configuration` (names the variable) or `internal_error` (with the request id).',
+};
+
+/** 413 and 500 come from the app itself, before or around any endpoint: always `ServiceError`. */
+const APP_LEVEL = new Set<SharedErrorStatus>([413, 500]);
+
+/** One shared error answer; `description` replaces the standard text where a route says more. */
+export const errorResponse = (style: ErrorStyle, status: SharedErrorStatus, description = DESCRIPTIONS[status]) => ({
+  description,
+  content: { 'application/json': { schema: SCHEMAS[APP_LEVEL.has(status) ? 'service' : style] } },
+});
+
+/** The shared answers of these statuses in the endpoint's style, to spread into `responses`. */
+export function errorResponses<S extends SharedErrorStatus>(style: ErrorStyle, ...statuses: S[]) {
+  return Object.fromEntries(statuses.map((status) => [status, errorResponse(style, status)])) as Record<
+    S,
+    ReturnType<typeof errorResponse>
+  >;
+}

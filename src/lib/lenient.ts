@@ -1,0 +1,19 @@
+import { z } from '@hono/zod-openapi';
+
+/**
+ * A field documented as `documented` (what succeeds) that the HTTP layer nevertheless accepts in any
+ * form, read with `read`. For fields upstream takes loosely (ignores or coerces other values), and
+ * for fields whose refusal the spec places after a step that reads storage: the service refuses
+ * them at that step, so a schema refusal here would answer in the wrong order.
+ */
+export function lenient<T>(documented: z.ZodType, read: (value: unknown) => T, description?: string) {
+  const { $schema: _dialect, ...jsonSchema } = z.toJSONSchema(documented, { io: 'input', unrepresentable: 'any' });
+  return z
+    .unknown()
+    .transform(read)
+    .optional()
+    .openapi({ ...(jsonSchema as object), ...(description ? { description } : {}) });
+}
+
+/** Strings as they are; any other value as if the field were absent. */
+export const stringOrAbsent = (value: unknown) => (typeof value === 'string' ? value : undefined);
