@@ -1,10 +1,10 @@
-import { env } from 'cloudflare:test';
-import { and, asc, eq, inArray, or } from 'drizzle-orm';
+import { and, asc, count, eq, inArray, or } from 'drizzle-orm';
 import {
   cohortPreassignments,
   cohorts,
   enrollmentAllowances,
   enrollmentAudit,
+  enrollments,
   outbox,
   userRetirements,
   users,
@@ -13,7 +13,7 @@ import { createUser, db, type Scope, snapshot, type User, type UserInput } from 
 import { call, unique } from './request';
 import { jwtHeader } from './tokens';
 
-/** Helpers of the bulk enrollment tests (bulk-enroll.md). */
+/** Helpers of the bulk enrollment tests (docs/api/bulk-enroll.md), in the style of fixtures.ts. */
 export const BULK = '/api/bulk_enroll/v1/bulk_enroll/';
 
 export const FORBIDDEN = { detail: 'You do not have permission to perform this action.' };
@@ -154,34 +154,43 @@ export async function bulkSnapshot(scope: BulkScope): Promise<string> {
   });
 }
 
-/** Row count of a table for one course (D1 directly). */
-export async function countFor(
-  table: 'enrollments' | 'enrollment_audit' | 'outbox' | 'enrollment_allowances',
-  courseId: string,
-) {
-  const row = await env.DB.prepare(`select count(*) as n from ${table} where course_id = ?`)
-    .bind(courseId)
-    .first<{ n: number }>();
+const COURSE_TABLES = {
+  enrollments,
+  enrollment_audit: enrollmentAudit,
+  outbox,
+  enrollment_allowances: enrollmentAllowances,
+};
+
+/** Row count of a table for one course. */
+export async function countFor(table: keyof typeof COURSE_TABLES, courseId: string) {
+  const t = COURSE_TABLES[table];
+  const [row] = await db().select({ n: count() }).from(t).where(eq(t.courseId, courseId));
   return row?.n ?? 0;
 }
 
-/** Active enrollments of a course (D1 directly). */
+/** Active enrollments of a course. */
 export async function activeCount(courseId: string) {
-  const row = await env.DB.prepare('select count(*) as n from enrollments where course_id = ? and is_active = 1')
-    .bind(courseId)
-    .first<{ n: number }>();
+  const [row] = await db()
+    .select({ n: count() })
+    .from(enrollments)
+    .where(and(eq(enrollments.courseId, courseId), eq(enrollments.isActive, true)));
   return row?.n ?? 0;
 }
 
 /** Many users at once, `<prefix>u<i>` with `<prefix>u<i>@example.com`, in one D1 batch per 500. */
-export async function createManyUsers(prefix: string, count: number): Promise<string[]> {
-  const names = Array.from({ length: count }, (_, i) => `${prefix}u${i}`);
+export async function createManyUsers(prefix: string, total: number): Promise<string[]> {
+  const names = Array.from({ length: total }, (_, i) => `${prefix}u${i}`);
   const now = Date.now();
-  const stmt = env.DB.prepare(
-    "insert into users (username, email, name, is_staff, is_superuser, is_active, created_at, updated_at) values (?, ?, '', 0, 0, 1, ?, ?)",
-  );
+  const d = db();
   for (let i = 0; i < names.length; i += 500) {
-    await env.DB.batch(names.slice(i, i + 500).map((n) => stmt.bind(n, `${n}@example.com`, now, now)));
+    const [first, ...rest] = names
+      .slice(i, i + 500)
+      .map((username) =>
+        d
+          .insert(users)
+          .values({ username, email: `${username}@example.com`, name: '', createdAt: now, updatedAt: now }),
+      );
+    if (first) await d.batch([first, ...rest]);
   }
   return names;
 }

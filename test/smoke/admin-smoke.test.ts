@@ -1,17 +1,12 @@
-import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
+import { createCourse, markRetired, userByUsername } from '../helpers/fixtures';
 import { call, unique } from '../helpers/request';
 import { apiKeyHeader, jwtHeader } from '../helpers/tokens';
 
-async function course(id: string) {
-  await env.DB.prepare(
-    "insert into course_runs (id, course_name, org, invite_only, self_paced, bulk_email_enabled, blocked_countries, created_at, updated_at) values (?, 'Smoke', ?, 0, 0, 0, '[]', 0, 0)",
-  )
-    .bind(id, id.split(':')[1]?.split('+')[0])
-    .run();
-}
+/** A run without modes (the service then offers the synthesised `audit`). */
+const course = (id: string) => createCourse({ id, name: 'Smoke', courseStart: null, modes: [] });
 
-describe('lead admin smoke', () => {
+describe('admin smoke', () => {
   it('E6–E9 answer', async () => {
     const staff = await jwtHeader(unique('staff'), { administrator: true });
     const learnerName = unique('l');
@@ -75,14 +70,9 @@ describe('lead admin smoke', () => {
     });
     expect(del.status).toBe(204);
 
-    const user = await env.DB.prepare('select id, email from users where username = ?')
-      .bind(learnerName)
-      .first<{ id: number; email: string }>();
-    await env.DB.prepare(
-      'insert into user_retirements (user_id, original_username, original_email, created_at) values (?, ?, ?, 0)',
-    )
-      .bind(user?.id, learnerName, user?.email)
-      .run();
+    const user = await userByUsername(learnerName);
+    if (!user) throw new Error(`no user ${learnerName}`);
+    await markRetired(user);
     const worker = await jwtHeader('retirement_service_worker');
     const un = await call('/api/enrollment/v1/unenroll/', {
       method: 'POST',

@@ -1,21 +1,14 @@
-import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
+import { activeCount, countFor } from '../helpers/bulk-fixtures';
+import { auditRows, cohortOf, createCohort, createCourse, userByUsername } from '../helpers/fixtures';
 import { call, unique } from '../helpers/request';
 import { jwtHeader } from '../helpers/tokens';
 
-describe('lead allowance smoke', () => {
+describe('allowance smoke', () => {
   it('realises an auto-enroll allowance when the JWT creates the user', async () => {
     const id = `course-v1:Al+${unique('C')}+R`;
-    await env.DB.prepare(
-      "insert into course_runs (id, course_name, org, invite_only, self_paced, bulk_email_enabled, blocked_countries, created_at, updated_at) values (?, 'Al', 'Al', 0, 0, 0, '[]', 0, 0)",
-    )
-      .bind(id)
-      .run();
-    const cohort = await env.DB.prepare(
-      "insert into cohorts (course_id, name, assignment_type, created_at) values (?, 'A', 'manual', 0) returning id",
-    )
-      .bind(id)
-      .first<{ id: number }>();
+    await createCourse({ id, name: 'Al', courseStart: null, modes: [] });
+    await createCohort(id, 'A');
     const name = unique('al');
     const staff = await jwtHeader(unique('staff'), { administrator: true });
     const bulk = await call('/api/bulk_enroll/v1/bulk_enroll/', {
@@ -34,32 +27,22 @@ describe('lead allowance smoke', () => {
     const res = await call('/api/enrollment/v1/enrollment', { headers: await jwtHeader(name) });
     expect(res.status).toBe(200);
     expect(res.body.map((e: { course_details: { course_id: string } }) => e.course_details.course_id)).toEqual([id]);
-    const audits = await env.DB.prepare(
-      'select state_transition, reason, enrollment_id from enrollment_audit where course_id = ? order by id',
-    )
-      .bind(id)
-      .all();
-    expect(audits.results.map((a) => a.state_transition)).toEqual([
+    const audits = await auditRows(id);
+    expect(audits.map((a) => a.stateTransition)).toEqual([
       'from unenrolled to allowed to enroll',
       'from allowed to enroll to enrolled',
     ]);
-    expect(audits.results[1]?.reason).toBe('r1');
-    expect(audits.results[1]?.enrollment_id).not.toBeNull();
-    const member = await env.DB.prepare('select cohort_id from cohort_memberships where course_id = ?')
-      .bind(id)
-      .first<{ cohort_id: number }>();
-    expect(member?.cohort_id).toBe(cohort?.id);
+    expect(audits[1]?.reason).toBe('r1');
+    expect(audits[1]?.enrollmentId).not.toBeNull();
+    const user = await userByUsername(name);
+    expect(user && (await cohortOf(user.id, id))).toBe('A');
   });
 });
 
-describe('lead provisioning hooks', () => {
+describe('provisioning hooks', () => {
   it('PUT /users realises allowances when the account becomes usable, and the outbox is readable', async () => {
     const id = `course-v1:Ob+${unique('C')}+R`;
-    await env.DB.prepare(
-      "insert into course_runs (id, course_name, org, invite_only, self_paced, bulk_email_enabled, blocked_countries, created_at, updated_at) values (?, 'Outbox Course', 'Ob', 0, 0, 0, '[]', 0, 0)",
-    )
-      .bind(id)
-      .run();
+    await createCourse({ id, name: 'Outbox Course', courseStart: null, modes: [] });
     const name = unique('ob');
     const email = `${name}@example.com`;
     const staff = await jwtHeader(unique('staff'), { administrator: true });
@@ -76,20 +59,14 @@ describe('lead provisioning hooks', () => {
       json: { email, is_active: false },
     });
     expect(inactive.status, inactive.text).toBe(201);
-    const none = await env.DB.prepare('select count(*) as n from enrollments where course_id = ?')
-      .bind(id)
-      .first<{ n: number }>();
-    expect(none?.n).toBe(0);
+    expect(await countFor('enrollments', id)).toBe(0);
     const activated = await call(`/api/admin/v1/users/${name}`, {
       method: 'PUT',
       headers: key,
       json: { email, is_active: true },
     });
     expect(activated.status).toBe(200);
-    const one = await env.DB.prepare('select count(*) as n from enrollments where course_id = ? and is_active = 1')
-      .bind(id)
-      .first<{ n: number }>();
-    expect(one?.n).toBe(1);
+    expect(await activeCount(id)).toBe(1);
     const outbox = await call(`/api/admin/v1/outbox?to=${encodeURIComponent(email)}`, { headers: key });
     expect(outbox.status, outbox.text).toBe(200);
     expect(outbox.body.results).toEqual([

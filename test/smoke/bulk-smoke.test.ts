@@ -1,22 +1,15 @@
-import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
+import { activeCount, countFor, createManyUsers } from '../helpers/bulk-fixtures';
+import { createCourse } from '../helpers/fixtures';
 import { call, dbQueries, unique } from '../helpers/request';
 import { jwtHeader } from '../helpers/tokens';
 
-describe('lead bulk smoke', () => {
+describe('bulk smoke', () => {
   it('enrolls 1000 identifiers in few round trips', async () => {
     const id = `course-v1:Bulk+${unique('C')}+R`;
-    await env.DB.prepare(
-      "insert into course_runs (id, course_name, org, invite_only, self_paced, bulk_email_enabled, blocked_countries, created_at, updated_at) values (?, 'Bulk', 'Bulk', 0, 0, 0, '[]', 0, 0)",
-    )
-      .bind(id)
-      .run();
+    await createCourse({ id, name: 'Bulk', courseStart: null, modes: [] });
     const prefix = unique('b');
-    const names = Array.from({ length: 500 }, (_, i) => `${prefix}u${i}`);
-    const stmt = env.DB.prepare(
-      "insert into users (username, email, name, is_staff, is_superuser, is_active, created_at, updated_at) values (?, ?, '', 0, 0, 1, 0, 0)",
-    );
-    await env.DB.batch(names.map((n) => stmt.bind(n, `${n}@example.com`)));
+    const names = await createManyUsers(prefix, 500);
     const identifiers = [...names, ...Array.from({ length: 500 }, (_, i) => `${prefix}new${i}@example.com`)];
     const staff = await jwtHeader(unique('staff'), { administrator: true });
     await call('/api/enrollment/v1/roles/', { headers: staff });
@@ -34,22 +27,13 @@ describe('lead bulk smoke', () => {
     expect(results[999].after.allowed).toBe(true);
     console.warn(`bulk 1000: ${dbQueries(res.headers)} queries, ${ms} ms`);
     expect(dbQueries(res.headers)).toBeLessThanOrEqual(5);
-    const count = await env.DB.prepare('select count(*) as n from enrollments where course_id = ? and is_active = 1')
-      .bind(id)
-      .first<{ n: number }>();
-    expect(count?.n).toBe(500);
-    const audits = await env.DB.prepare('select count(*) as n from enrollment_audit where course_id = ?')
-      .bind(id)
-      .first<{ n: number }>();
-    expect(audits?.n).toBe(1000);
-    const mails = await env.DB.prepare('select count(*) as n from outbox where course_id = ?')
-      .bind(id)
-      .first<{ n: number }>();
-    expect(mails?.n).toBe(1000);
+    expect(await activeCount(id)).toBe(500);
+    expect(await countFor('enrollment_audit', id)).toBe(1000);
+    expect(await countFor('outbox', id)).toBe(1000);
   });
 });
 
-describe('lead bulk bounds', () => {
+describe('bulk bounds', () => {
   it('answers 413 beyond MAX_BULK_COURSES and 400 for an over-long reason, changing nothing', async () => {
     const staff = await jwtHeader(unique('staff'), { administrator: true });
     const courses = Array.from({ length: 51 }, (_, i) => `course-v1:Many+C${i}+R`).join(',');

@@ -1,21 +1,20 @@
-import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
+import { auditRows, createCourse } from '../helpers/fixtures';
 import { call, dbQueries, unique } from '../helpers/request';
 import { apiKeyHeader, jwtHeader } from '../helpers/tokens';
 
-describe('lead smoke', () => {
+describe('smoke', () => {
   it('course details + enroll round trip', async () => {
     const id = `course-v1:Smoke+${unique('C')}+R`;
-    await env.DB.prepare(
-      "insert into course_runs (id, course_name, org, invite_only, self_paced, bulk_email_enabled, blocked_countries, created_at, updated_at) values (?, 'Smoke', 'Smoke', 0, 0, 0, '[]', 0, 0)",
-    )
-      .bind(id)
-      .run();
-    await env.DB.prepare(
-      "insert into course_modes (course_id, position, slug, name, min_price, suggested_prices, currency) values (?, 0, 'audit', 'Audit', 0, '', 'usd'), (?, 1, 'verified', 'Verified', 49, '', 'usd')",
-    )
-      .bind(id, id)
-      .run();
+    await createCourse({
+      id,
+      name: 'Smoke',
+      courseStart: null,
+      modes: [
+        { slug: 'audit', name: 'Audit' },
+        { slug: 'verified', name: 'Verified', minPrice: 49 },
+      ],
+    });
     const first = await call(`/api/enrollment/v1/course/${id}`);
     expect(first.status).toBe(200);
     expect(first.body.course_modes).toHaveLength(2);
@@ -40,10 +39,10 @@ describe('lead smoke', () => {
     expect(dbQueries(get.headers)).toBeLessThanOrEqual(2);
     const list = await call(`/api/enrollment/v1/enrollment?user=${user}`, { headers: apiKeyHeader });
     expect(list.body).toHaveLength(1);
-    const audit = await env.DB.prepare('select * from enrollment_audit where course_id = ?').bind(id).all();
-    expect(audit.results).toHaveLength(1);
-    expect(audit.results[0]?.state_transition).toBe('from unenrolled to enrolled');
-    expect(audit.results[0]?.enrollment_id).not.toBeNull();
+    const audit = await auditRows(id);
+    expect(audit).toHaveLength(1);
+    expect(audit[0]?.stateTransition).toBe('from unenrolled to enrolled');
+    expect(audit[0]?.enrollmentId).not.toBeNull();
     const parallel = await Promise.all(
       Array.from({ length: 10 }, () =>
         call('/api/enrollment/v1/enrollment', {
@@ -54,11 +53,7 @@ describe('lead smoke', () => {
       ),
     );
     expect(parallel.map((p) => p.status)).toEqual(Array(10).fill(200));
-    const audit2 = await env.DB.prepare(
-      "select * from enrollment_audit where course_id = ? and actual_mode = 'verified'",
-    )
-      .bind(id)
-      .all();
-    expect(audit2.results.length).toBeGreaterThanOrEqual(1);
+    const audit2 = (await auditRows(id)).filter((row) => row.actualMode === 'verified');
+    expect(audit2.length).toBeGreaterThanOrEqual(1);
   });
 });
