@@ -1,4 +1,10 @@
-import { isValidEmail } from './identifiers';
+import {
+  ENROLLMENT_STATE,
+  type EnrollmentState,
+  stateOf as enrollmentStateOf,
+  transition,
+} from '../enrollments/transitions';
+import { isValidEmail } from '../lib/email';
 import type { MessageKind } from './notifications';
 
 // Pure per-course processing of bulk-enroll.md §5–§6: from the state read up front, compute each
@@ -27,8 +33,10 @@ export interface CourseState {
   cohort: { id: number; name: string } | null;
 }
 
+export type BulkAction = 'enroll' | 'unenroll';
+
 export interface PlanInput {
-  action: 'enroll' | 'unenroll';
+  action: BulkAction;
   autoEnroll: boolean;
   emailStudents: boolean;
   identifiers: readonly string[];
@@ -72,132 +80,159 @@ export interface CoursePlan {
    * at write time (inside the batch), so it stays true when a concurrent request changed the
    * learner after this request read; later occurrences follow from it.
    */
-  audits: { email: string; userId: number | null; transition: string; derive: 'enroll' | 'unenroll' | null }[];
+  audits: { email: string; userId: number | null; transition: string; derive: BulkAction | null }[];
   messages: PlannedMessage[];
   /** The course's state after this pass (a course listed twice continues from it). */
   nextState: CourseState;
 }
 
+/** The course's state as the identifiers before the current one left it, and what they produced. */
+interface Working {
+  input: PlanInput;
+  state: CourseState;
+  enrollments: Map<number, { mode: string; isActive: boolean }>;
+  allowances: Map<string, { autoEnroll: boolean; userId: number | null }>;
+  cohortOf: Map<number, string>;
+  preassigned: Map<string, number>;
+  touchedUsers: Set<number>;
+  touchedEmails: Set<string>;
+  audited: Set<string>;
+  results: Result[];
+  audits: CoursePlan['audits'];
+  messages: PlannedMessage[];
+}
+
 export function planCourse(input: PlanInput, state: CourseState): CoursePlan {
-  const enrollments = new Map(state.enrollments);
-  const allowances = new Map(state.allowances);
-  const cohortOf = new Map(state.cohortOf);
-  const preassigned = new Map<string, number>();
-  const results: Result[] = [];
-  const audits: CoursePlan['audits'] = [];
-  const messages: PlannedMessage[] = [];
-  const touchedUsers = new Set<number>();
-  const touchedEmails = new Set<string>();
-  const audited = new Set<string>();
-
-  const stateOf = (email: string, user: KnownUser | null): State => {
-    const allowance = allowances.get(email);
-    const allowed = !!allowance && (user === null || allowance.userId === null || allowance.userId === user.id);
-    return {
-      user: user !== null,
-      enrollment: user !== null && enrollments.get(user.id)?.isActive === true,
-      allowed,
-      auto_enroll: allowed && allowance?.autoEnroll === true,
-    };
+  const w: Working = {
+    input,
+    state,
+    enrollments: new Map(state.enrollments),
+    allowances: new Map(state.allowances),
+    cohortOf: new Map(state.cohortOf),
+    preassigned: new Map(),
+    touchedUsers: new Set(),
+    touchedEmails: new Set(),
+    audited: new Set(),
+    results: [],
+    audits: [],
+    messages: [],
   };
-  const message = (kind: MessageKind, to: string, user: KnownUser | null) => {
-    if (input.emailStudents)
-      messages.push({ kind, to, fullName: user?.name || null, language: user?.language ?? null });
-  };
+  for (const identifier of input.identifiers) planIdentifier(w, identifier);
+  return finishPlan(w);
+}
 
-  for (const identifier of input.identifiers) {
-    const user = input.userOf(identifier);
-    const email = user ? user.email : identifier;
-    if (!isValidEmail(email)) {
-      results.push({ identifier, invalidIdentifier: true });
-      continue;
-    }
-    const before = stateOf(email, user);
-    let transition = 'N/A';
-    let derive: 'enroll' | 'unenroll' | null = null;
-    if (input.action === 'enroll') {
-      if (user?.isActive) {
-        transition = before.enrollment
-          ? 'from enrolled to enrolled'
-          : before.allowed
-            ? 'from allowed to enroll to enrolled'
-            : 'from unenrolled to enrolled';
-        derive = 'enroll';
-        if (!before.enrollment) enrollments.set(user.id, { mode: state.defaultMode, isActive: true });
-        // Written whatever was read: the write itself only changes a row that is not active then.
-        touchedUsers.add(user.id);
-        message('enrolled_enroll', email, user);
-      } else if (!input.retiredEmails.has(email)) {
-        transition = 'from unenrolled to allowed to enroll';
-        const existing = allowances.get(email);
-        allowances.set(email, { autoEnroll: input.autoEnroll, userId: existing?.userId ?? null });
-        touchedEmails.add(email);
-        message('allowed_enroll', email, user);
-      }
-    } else {
-      transition = before.enrollment
-        ? 'from enrolled to unenrolled'
-        : before.allowed
-          ? 'from allowed to enroll to unenrolled'
-          : 'from unenrolled to unenrolled';
-      derive = 'unenroll';
-      // Deactivation and withdrawal are written whatever was read (no-ops when nothing is there),
-      // so a concurrent enroll committed after this request read cannot survive it unrecorded.
-      if (user) {
-        const current = enrollments.get(user.id);
-        if (current) enrollments.set(user.id, { ...current, isActive: false });
-        touchedUsers.add(user.id);
-      }
-      touchedEmails.add(email);
-      if (before.enrollment) message('enrolled_unenroll', email, user);
-      if (before.allowed) {
-        allowances.delete(email);
-        message('allowed_unenroll', email, user);
-      }
-    }
-    const after = stateOf(email, user);
-    if (state.cohort && (after.enrollment || after.allowed)) {
-      // §6: registered users move into the cohort; e-mails without an account are pre-assigned.
-      before.cohort = user ? (cohortOf.get(user.id) ?? null) : null;
-      if (user) cohortOf.set(user.id, state.cohort.name);
-      else preassigned.set(email, state.cohort.id);
-      after.cohort = state.cohort.name;
-    }
-    audits.push({ email, userId: user?.id ?? null, transition, derive: audited.has(email) ? null : derive });
-    audited.add(email);
-    results.push({ identifier, before, after });
+function currentState(w: Working, email: string, user: KnownUser | null): State {
+  const allowance = w.allowances.get(email);
+  const allowed = !!allowance && (user === null || allowance.userId === null || allowance.userId === user.id);
+  return {
+    user: user !== null,
+    enrollment: user !== null && w.enrollments.get(user.id)?.isActive === true,
+    allowed,
+    auto_enroll: allowed && allowance?.autoEnroll === true,
+  };
+}
+
+function queueMessage(w: Working, kind: MessageKind, to: string, user: KnownUser | null) {
+  if (w.input.emailStudents)
+    w.messages.push({ kind, to, fullName: user?.name || null, language: user?.language ?? null });
+}
+
+const fromState = (before: State) => enrollmentStateOf({ active: before.enrollment, allowed: before.allowed });
+
+function planIdentifier(w: Working, identifier: string) {
+  const user = w.input.userOf(identifier);
+  const email = user ? user.email : identifier;
+  if (!isValidEmail(email)) {
+    w.results.push({ identifier, invalidIdentifier: true });
+    return;
   }
+  const before = currentState(w, email, user);
+  const audit = w.input.action === 'enroll' ? planEnroll(w, email, user, before) : planUnenroll(w, email, user, before);
+  const after = currentState(w, email, user);
+  const cohort = w.state.cohort;
+  if (cohort && (after.enrollment || after.allowed)) {
+    // Registered users move into the cohort; e-mails without an account are pre-assigned.
+    before.cohort = user ? (w.cohortOf.get(user.id) ?? null) : null;
+    if (user) w.cohortOf.set(user.id, cohort.name);
+    else w.preassigned.set(email, cohort.id);
+    after.cohort = cohort.name;
+  }
+  w.audits.push({ email, userId: user?.id ?? null, ...audit, derive: w.audited.has(email) ? null : audit.derive });
+  w.audited.add(email);
+  w.results.push({ identifier, before, after });
+}
 
+type PlannedTransition = { transition: string; derive: BulkAction | null };
+
+function planEnroll(w: Working, email: string, user: KnownUser | null, before: State): PlannedTransition {
+  if (user?.isActive) {
+    if (!before.enrollment) w.enrollments.set(user.id, { mode: w.state.defaultMode, isActive: true });
+    // Written whatever was read: the write itself only changes a row that is not active then.
+    w.touchedUsers.add(user.id);
+    queueMessage(w, 'enrolled_enroll', email, user);
+    return { transition: transition(fromState(before), ENROLLMENT_STATE.enrolled), derive: 'enroll' };
+  }
+  if (w.input.retiredEmails.has(email)) return { transition: 'N/A', derive: null };
+  const existing = w.allowances.get(email);
+  w.allowances.set(email, { autoEnroll: w.input.autoEnroll, userId: existing?.userId ?? null });
+  w.touchedEmails.add(email);
+  queueMessage(w, 'allowed_enroll', email, user);
+  return { transition: transition(ENROLLMENT_STATE.unenrolled, ENROLLMENT_STATE.allowed), derive: null };
+}
+
+function planUnenroll(w: Working, email: string, user: KnownUser | null, before: State): PlannedTransition {
+  // Deactivation and withdrawal are written whatever was read (no-ops when nothing is there),
+  // so a concurrent enroll committed after this request read cannot survive it unrecorded.
+  if (user) {
+    const current = w.enrollments.get(user.id);
+    if (current) w.enrollments.set(user.id, { ...current, isActive: false });
+    w.touchedUsers.add(user.id);
+  }
+  w.touchedEmails.add(email);
+  if (before.enrollment) queueMessage(w, 'enrolled_unenroll', email, user);
+  if (before.allowed) {
+    w.allowances.delete(email);
+    queueMessage(w, 'allowed_unenroll', email, user);
+  }
+  return {
+    transition: transition(fromState(before), ENROLLMENT_STATE.unenrolled),
+    derive: 'unenroll',
+  };
+}
+
+/** The net changes: each touched learner's and e-mail's final state, and the cohort moves. */
+function finishPlan(w: Working): CoursePlan {
+  const { state } = w;
   const activate: number[] = [];
   const deactivate: number[] = [];
-  for (const userId of touchedUsers) {
-    if (enrollments.get(userId)?.isActive === true) activate.push(userId);
+  for (const userId of w.touchedUsers) {
+    if (w.enrollments.get(userId)?.isActive === true) activate.push(userId);
     else deactivate.push(userId);
   }
   const allowanceUpserts: CoursePlan['allowanceUpserts'] = [];
   const allowanceDeletes: string[] = [];
-  for (const email of touchedEmails) {
-    const now = allowances.get(email);
-    if (now) allowanceUpserts.push({ email, autoEnroll: now.autoEnroll });
+  for (const email of w.touchedEmails) {
+    const allowance = w.allowances.get(email);
+    if (allowance) allowanceUpserts.push({ email, autoEnroll: allowance.autoEnroll });
     else allowanceDeletes.push(email);
   }
   const cohortId = state.cohort?.id;
   const memberships =
     cohortId === undefined
       ? []
-      : [...cohortOf]
+      : [...w.cohortOf]
           .filter(([userId, name]) => state.cohortOf.get(userId) !== name)
           .map(([userId]) => ({ userId, cohortId }));
   return {
-    results,
+    results: w.results,
     activate,
     deactivate,
     allowanceUpserts,
     allowanceDeletes,
     memberships,
-    preassignments: [...preassigned].map(([email, id]) => ({ email, cohortId: id })),
-    audits,
-    messages,
-    nextState: { ...state, enrollments, allowances, cohortOf },
+    preassignments: [...w.preassigned].map(([email, id]) => ({ email, cohortId: id })),
+    audits: w.audits,
+    messages: w.messages,
+    nextState: { ...state, enrollments: w.enrollments, allowances: w.allowances, cohortOf: w.cohortOf },
   };
 }

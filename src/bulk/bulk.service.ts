@@ -1,14 +1,25 @@
-import type { Principal } from '../auth/principal';
 import type { Deps } from '../context';
+import type { Principal } from '../context/principal';
+import { runBatch, type Statement } from '../db/batch';
 import { defaultModeSlug } from '../enrollments/course-modes';
+import type { AuditOrigin } from '../enrollments/enrollment-writes.repo';
 import { groupBy } from '../lib/collections';
 import { ApiError, NOT_FOUND_DETAIL } from '../lib/errors';
-import { type CourseState, type KnownUser, planCourse, type Result } from './bulk.plan';
-import { courseWriteStatements, loadBulkState } from './bulk.repo';
+import {
+  type CoursePlan,
+  type CourseState,
+  type KnownUser,
+  type PlanInput,
+  planCourse,
+  type Result,
+} from './bulk.plan';
+import { loadBulkState } from './bulk.repo';
 import type { BulkRequest } from './bulk.request';
+import { courseWriteStatements } from './bulk.writes';
 import { composeMessage } from './notifications';
+import type { QueuedMessage } from './notifications.repo';
 
-// POST /api/bulk_enroll/v1/bulk_enroll/ (bulk-enroll.md). Everything is read in one round trip and
+// POST /api/bulk_enroll/v1/bulk_enroll/ (docs/api/bulk-enroll.md). Everything is read in one round trip and
 // checked before any change (unknown cohorts and courses included); then the changes of every course
 // are written in ONE atomic batch, so a request is applied whole or not at all. `dry_run` stops
 // before the writes.
@@ -28,8 +39,60 @@ export async function bulkEnroll(deps: Deps, principal: Principal, request: Bulk
     courseIds: request.courses,
     cohortNames: request.cohorts ?? [],
   });
+  const pairedCohorts = checkCohortsAndCourses(request, loaded);
+  const stateOf = courseStates(loaded, now);
+  const response: BulkResponse = {
+    auto_enroll: request.autoEnroll,
+    email_students: request.emailStudents,
+    action: request.action,
+    courses: {},
+  };
+  const input: PlanInput = {
+    action: request.action,
+    autoEnroll: request.autoEnroll,
+    emailStudents: request.emailStudents && !request.dryRun,
+    identifiers: request.identifiers,
+    userOf: resolver(loaded.users),
+    retiredEmails: new Set(loaded.retiredEmails),
+  };
+  const origin: AuditOrigin = {
+    source: 'bulk_enroll',
+    actor: principal.user?.username ?? null,
+    reason: request.reason,
+    now,
+  };
+  const courseNames = new Map(loaded.courses.map((c) => [c.id, c.name]));
+  const writes: Statement[] = [];
+  for (const [i, courseId] of request.courses.entries()) {
+    const cohort = pairedCohorts[i] ?? null;
+    const state = stateOf(courseId, cohort ? { id: cohort.id, name: cohort.name } : null);
+    const plan = planCourse(input, state);
+    // A course listed twice is processed twice and sees the first pass.
+    stateOf.remember(plan.nextState);
+    response.courses[courseId] = { action: request.action, auto_enroll: request.autoEnroll, results: plan.results };
+    if (request.dryRun) continue;
+    const messages = composeMessages(plan, {
+      courseId,
+      courseName: courseNames.get(courseId) ?? courseId,
+      lmsRootUrl: deps.config.LMS_ROOT_URL,
+      autoEnroll: request.autoEnroll,
+    });
+    writes.push(
+      ...courseWriteStatements(deps.db, { courseId, defaultMode: state.defaultMode, ...plan, messages }, origin),
+    );
+  }
+  await runBatch(deps.db, writes);
+  if (request.dryRun) response.dry_run = true;
+  return response;
+}
 
-  // §4 step 2: each cohort must belong to its paired course (first failing pair).
+type Loaded = Awaited<ReturnType<typeof loadBulkState>>;
+
+/**
+ * Each cohort must belong to its paired course (first failing pair, 400), and every course must
+ * exist (404): both checked before anything changes.
+ */
+function checkCohortsAndCourses(request: BulkRequest, loaded: Loaded) {
   const cohortByPair = new Map(loaded.cohorts.map((c) => [`${c.courseId}\n${c.name}`, c]));
   const pairedCohorts = (request.cohorts ?? []).map((name, i) => {
     const courseId = request.courses[i] as string;
@@ -37,18 +100,20 @@ export async function bulkEnroll(deps: Deps, principal: Principal, request: Bulk
     if (!cohort) throw new ApiError(400, { non_field_errors: [`cohort ${name} not found in course ${courseId}.`] });
     return cohort;
   });
-  // §4 step 3 (§10 defect 7): every course exists, checked before anything changes.
-  const courseNames = new Map(loaded.courses.map((c) => [c.id, c.name]));
-  if (request.courses.some((id) => !courseNames.has(id))) throw new ApiError(404, NOT_FOUND_DETAIL);
+  const known = new Set(loaded.courses.map((c) => c.id));
+  if (request.courses.some((id) => !known.has(id))) throw new ApiError(404, NOT_FOUND_DETAIL);
+  return pairedCohorts;
+}
 
-  const userOf = resolver(loaded.users);
+/** Each course's state as read, or as an earlier pass over the same course left it. */
+function courseStates(loaded: Loaded, now: number) {
   const modesByCourse = groupBy(loaded.modes, (m) => m.courseId);
   const enrollmentsByCourse = groupBy(loaded.enrollments, (e) => e.courseId);
   const allowancesByCourse = groupBy(loaded.allowances, (a) => a.courseId);
   const membershipsByCourse = groupBy(loaded.memberships, (m) => m.courseId);
-  const states = new Map<string, CourseState>();
+  const passed = new Map<string, CourseState>();
   const stateOf = (courseId: string, cohort: CourseState['cohort']): CourseState => {
-    const known = states.get(courseId);
+    const known = passed.get(courseId);
     if (known) return { ...known, cohort };
     return {
       courseId,
@@ -59,56 +124,19 @@ export async function bulkEnroll(deps: Deps, principal: Principal, request: Bulk
       cohort,
     };
   };
+  return Object.assign(stateOf, { remember: (state: CourseState) => passed.set(state.courseId, state) });
+}
 
-  const response: BulkResponse = {
-    auto_enroll: request.autoEnroll,
-    email_students: request.emailStudents,
-    action: request.action,
-    courses: {},
-  };
-  const input = {
-    action: request.action,
-    autoEnroll: request.autoEnroll,
-    emailStudents: request.emailStudents && !request.dryRun,
-    identifiers: request.identifiers,
-    userOf,
-    retiredEmails: new Set(loaded.retiredEmails),
-  };
-  const writes: ReturnType<typeof courseWriteStatements> = [];
-  for (const [i, courseId] of request.courses.entries()) {
-    const cohort = pairedCohorts[i] ?? null;
-    const state = stateOf(courseId, cohort ? { id: cohort.id, name: cohort.name } : null);
-    const plan = planCourse(input, state);
-    // A course listed twice is processed twice and sees the first pass (§7).
-    states.set(courseId, plan.nextState);
-    response.courses[courseId] = { action: request.action, auto_enroll: request.autoEnroll, results: plan.results };
-    if (request.dryRun) continue;
-    const courseName = courseNames.get(courseId) ?? courseId;
-    const statements = courseWriteStatements(deps.db, {
-      courseId,
-      defaultMode: state.defaultMode,
-      now,
-      ...plan,
-      audits: plan.audits.map((a) => ({ ...a, enrolledBy: principal.user?.username ?? null, reason: request.reason })),
-      messages: plan.messages.map((m) => ({
-        to: m.to,
-        kind: m.kind,
-        language: m.language,
-        ...composeMessage({
-          ...m,
-          courseId,
-          courseName,
-          lmsRootUrl: deps.config.LMS_ROOT_URL,
-          autoEnroll: request.autoEnroll,
-        }),
-      })),
-    });
-    writes.push(...statements);
-  }
-  const [first, ...rest] = writes;
-  if (first) await deps.db.batch([first, ...rest]);
-  if (request.dryRun) response.dry_run = true;
-  return response;
+function composeMessages(
+  plan: CoursePlan,
+  course: { courseId: string; courseName: string; lmsRootUrl: string; autoEnroll: boolean },
+): QueuedMessage[] {
+  return plan.messages.map((m) => ({
+    to: m.to,
+    kind: m.kind,
+    language: m.language,
+    ...composeMessage({ ...m, ...course }),
+  }));
 }
 
 type LoadedUser = Awaited<ReturnType<typeof loadBulkState>>['users'][number];

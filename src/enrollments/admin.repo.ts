@@ -1,16 +1,7 @@
 import { and, asc, desc, eq, inArray, type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
-import { insertFromSelect } from '../db/insert-select';
 import { inJsonList } from '../db/json-list';
-import {
-  courseRoles,
-  courseRuns,
-  enrollmentAllowances,
-  enrollmentAudit,
-  enrollments,
-  userRetirements,
-  users,
-} from '../db/schema';
+import { courseRoles, courseRuns, enrollments, userRetirements, users } from '../db/schema';
 import type { Cursor } from '../lib/cursor';
 
 // Queries of the enrollment API's staff and service endpoints (E6–E9).
@@ -94,61 +85,3 @@ export async function findRetirementWithEnrollments(db: Db, username: string) {
   ]);
   return { retirement: retirement[0] ?? null, enrollments: rows };
 }
-
-/** E7: audit rows for, then deactivation of, all of a user's active enrollments (one batch). */
-export function deactivateAllEnrollments(
-  db: Db,
-  user: { id: number; email: string },
-  actor: string | null,
-  now: number,
-) {
-  return [
-    insertFromSelect(
-      db,
-      enrollmentAudit,
-      {
-        id: null,
-        courseId: sql`e.course_id`,
-        enrolledEmail: user.email,
-        enrolledBy: actor,
-        timeStamp: now,
-        stateTransition: 'from enrolled to unenrolled',
-        reason: 'retirement',
-        role: null,
-        enrollmentId: sql`e.id`,
-        userId: user.id,
-        source: 'retirement',
-        requestedMode: null,
-        requestedIsActive: 0,
-        actualMode: sql`e.mode`,
-        actualIsActive: 0,
-      },
-      sql`from ${enrollments} e where e.user_id = ${user.id} and e.is_active = 1`,
-    ),
-    db
-      .update(enrollments)
-      .set({ isActive: false, updatedAt: now })
-      .where(and(eq(enrollments.userId, user.id), eq(enrollments.isActive, true))),
-  ] as const;
-}
-
-export type AllowanceRow = typeof enrollmentAllowances.$inferSelect;
-
-export const findAllowancesByEmail = (db: Db, email: string) =>
-  db
-    .select()
-    .from(enrollmentAllowances)
-    .where(eq(enrollmentAllowances.email, email))
-    .orderBy(asc(enrollmentAllowances.createdAt), asc(enrollmentAllowances.id));
-
-/** Creates the allowance unless (email, course) exists; returns the new row or nothing. */
-export const insertAllowance = (
-  db: Db,
-  values: { email: string; courseId: string; autoEnroll: boolean; createdAt: number },
-) => db.insert(enrollmentAllowances).values(values).onConflictDoNothing().returning();
-
-export const deleteAllowance = (db: Db, email: string, courseId: string) =>
-  db
-    .delete(enrollmentAllowances)
-    .where(and(eq(enrollmentAllowances.email, email), eq(enrollmentAllowances.courseId, courseId)))
-    .returning({ id: enrollmentAllowances.id });

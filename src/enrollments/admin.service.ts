@@ -7,16 +7,9 @@ import { formatDateTime } from '../lib/datetime';
 import { drfFieldErrors } from '../lib/drf';
 import { isValidEmail } from '../lib/email';
 import { ApiError, messageError } from '../lib/errors';
-import {
-  type AllowanceRow,
-  deactivateAllEnrollments,
-  deleteAllowance,
-  findAdminPage,
-  findAllowancesByEmail,
-  findRetirementWithEnrollments,
-  findRolesOfUser,
-  insertAllowance,
-} from './admin.repo';
+import { findAdminPage, findRetirementWithEnrollments, findRolesOfUser } from './admin.repo';
+import { type AllowanceRow, deleteAllowance, findAllowancesByEmail, insertAllowance } from './allowances.repo';
+import { deactivateAllEnrollmentsOf } from './enrollment-writes.repo';
 import { AllowanceBodySchema } from './enrollments.schemas';
 
 // E6–E9: roles, retirement unenroll, the admin list and enrollment allowances.
@@ -47,11 +40,10 @@ export async function unenrollRetiredUser(
   if (!retirement) throw new ApiError(404, 'No retirement request status for username.');
   if (!enrollments.some((e) => e.isActive)) return null;
   await deps.db.batch(
-    deactivateAllEnrollments(
+    deactivateAllEnrollmentsOf(
       deps.db,
       { id: retirement.userId, email: retirement.originalEmail },
-      principal.user?.username ?? null,
-      deps.now(),
+      { source: 'retirement', actor: principal.user?.username ?? null, reason: 'retirement', now: deps.now() },
     ),
   );
   const orgs = new Set(enrollments.map((e) => e.org ?? parseCourseKey(e.courseId)?.org ?? e.courseId));

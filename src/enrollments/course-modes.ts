@@ -64,12 +64,17 @@ export function shownModes(modes: readonly StoredMode[], includeExpired: boolean
   return shown.length > 0 ? shown : [DEFAULT_MODE];
 }
 
-/** Default enrollment mode (§4): among current non-credit modes, audit, else honor, else audit. */
+/**
+ * The default enrollment mode rule, once (docs/api/enrollments.md#default-mode): the first of these
+ * the course currently offers (not expired), else the fallback. `defaultModeSql` in
+ * enrollment-writes.repo.ts builds its SQL form from the same two constants.
+ */
+export const DEFAULT_MODE_PREFERENCE = ['audit', 'honor'] as const;
+export const DEFAULT_MODE_FALLBACK = 'audit';
+
 export function defaultModeSlug(modes: readonly StoredMode[], now: number): string {
-  const current = new Set(modes.filter((m) => m.slug !== 'credit' && !isExpired(m, now)).map((m) => m.slug));
-  if (current.has('audit')) return 'audit';
-  if (current.has('honor')) return 'honor';
-  return 'audit';
+  const current = new Set(modes.filter((m) => !isExpired(m, now)).map((m) => m.slug));
+  return DEFAULT_MODE_PREFERENCE.find((slug) => current.has(slug)) ?? DEFAULT_MODE_FALLBACK;
 }
 
 export function isModeAvailable(slug: string, modes: readonly StoredMode[], includeExpired: boolean, now: number) {

@@ -1,7 +1,5 @@
 import { and, asc, eq, inArray, type SQL, sql } from 'drizzle-orm';
-import { attachAuditToEnrollments } from '../db/audit-links';
 import { type Db, preparedOn } from '../db/client';
-import { insertFromSelect } from '../db/insert-select';
 import {
   cohortMemberships,
   cohortPreassignments,
@@ -17,6 +15,7 @@ import {
   users,
 } from '../db/schema';
 import type { StoredMode } from './course-modes';
+import { enrollmentIdOf } from './enrollment-writes.repo';
 
 export type CourseRow = typeof courseRuns.$inferSelect;
 export type ModeRow = typeof courseModes.$inferSelect;
@@ -153,7 +152,6 @@ export async function loadEnrollContext(db: Db, q: EnrollContextQuery) {
     db
       .select({
         course: courseRuns,
-        // Counted only when the course has a capacity (CASE short-circuits the subquery).
         // Counted only when the course has a capacity (CASE short-circuits the subquery). Columns
         // are spelled out: Drizzle leaves them unqualified here, and `id` would bind to enrollments.
         activeLearners: sql<number | null>`case when "course_runs"."max_student_enrollments_allowed" is null then null
@@ -207,107 +205,15 @@ export async function loadEnrollContext(db: Db, q: EnrollContextQuery) {
   };
 }
 
+export type EnrollContext = Awaited<ReturnType<typeof loadEnrollContext>>;
+
 // ---- statements for the caller's batch (services run them together with `db.batch`) ----
-
-export interface EnrollmentChange {
-  userId: number;
-  courseId: string;
-  mode: string;
-  isActive: boolean;
-  now: number;
-}
-
-/** Who asked for a change and what they asked for (the audit record's facts). */
-export interface AuditFacts {
-  courseId: string;
-  userId: number;
-  enrolledEmail: string;
-  enrolledBy: string | null;
-  timeStamp: number;
-  reason: string | null;
-  source: string;
-  requestedMode: string | null;
-  requestedIsActive: boolean | null;
-  actualMode: string;
-  actualIsActive: boolean;
-}
-
-const flag = (value: boolean | null) => (value === null ? null : value ? 1 : 0);
-
-/**
- * Audit row for an enrollment change, written only if the stored row really differs from the
- * target state, with the "from" state read inside the same transaction. Run it just before
- * `writeEnrollment` in one batch: concurrent identical requests then leave exactly one record,
- * and every record matches the state it replaced. `always`: a trusted service's call is recorded
- * even when it changed nothing ("from enrolled to enrolled"), §8.6.
- */
-export const recordEnrollmentChange = (
-  db: Db,
-  change: EnrollmentChange,
-  facts: AuditFacts,
-  { always = false }: { always?: boolean } = {},
-) =>
-  insertFromSelect(
-    db,
-    enrollmentAudit,
-    {
-      id: null,
-      courseId: facts.courseId,
-      enrolledEmail: facts.enrolledEmail,
-      enrolledBy: facts.enrolledBy,
-      timeStamp: facts.timeStamp,
-      stateTransition: sql`'from ' || (case when e.is_active = 1 then 'enrolled' else 'unenrolled' end) || ${
-        change.isActive ? ' to enrolled' : ' to unenrolled'
-      }`,
-      reason: facts.reason,
-      role: null,
-      enrollmentId: sql`e.id`,
-      userId: facts.userId,
-      source: facts.source,
-      requestedMode: facts.requestedMode,
-      requestedIsActive: flag(facts.requestedIsActive),
-      actualMode: change.mode,
-      actualIsActive: flag(change.isActive),
-    },
-    sql`from (select 1) as one
-      left join ${enrollments} e on e.user_id = ${change.userId} and e.course_id = ${change.courseId}
-      where ${always ? 1 : 0} = 1 or e.id is null or e.is_active != ${flag(change.isActive)} or e.mode != ${change.mode}`,
-  );
-
-/** Creates or updates the (user, course) row; a row already in the target state is left alone. */
-export const writeEnrollment = (db: Db, change: EnrollmentChange) =>
-  db
-    .insert(enrollments)
-    .values({
-      userId: change.userId,
-      courseId: change.courseId,
-      mode: change.mode,
-      isActive: change.isActive,
-      createdAt: change.now,
-      updatedAt: change.now,
-    })
-    .onConflictDoUpdate({
-      target: [enrollments.userId, enrollments.courseId],
-      set: { mode: change.mode, isActive: change.isActive, updatedAt: change.now },
-      setWhere: sql`${enrollments.isActive} != excluded.is_active or ${enrollments.mode} != excluded.mode`,
-    });
-
-const enrollmentIdOf = (userId: number, courseId: string) =>
-  sql`(select ${enrollments.id} from ${enrollments} where ${enrollments.userId} = ${userId} and ${enrollments.courseId} = ${courseId})`;
-
-/** Points audit rows written before their enrollment existed at it (same batch, after the write). */
-export const linkAuditToEnrollment = (db: Db, userId: number, courseId: string) =>
-  attachAuditToEnrollments(db, and(eq(enrollmentAudit.courseId, courseId), eq(enrollmentAudit.userId, userId)));
 
 export const readEnrollment = (db: Db, userId: number, courseId: string) =>
   db
     .select()
     .from(enrollments)
     .where(and(eq(enrollments.userId, userId), eq(enrollments.courseId, courseId)));
-
-/** A plain audit row (e.g. a trusted service's request that changed nothing). */
-export const insertAudit = (db: Db, facts: AuditFacts, stateTransition: string, enrollmentId: number | null) =>
-  db.insert(enrollmentAudit).values({ ...facts, stateTransition, enrollmentId, role: null });
 
 export const upsertEnrollmentAttribute = (
   db: Db,
@@ -322,22 +228,6 @@ export const upsertEnrollmentAttribute = (
       target: [enrollmentAttributes.enrollmentId, enrollmentAttributes.namespace, enrollmentAttributes.name],
       set: { value: attribute.value },
     });
-
-export const placeInCohort = (db: Db, courseId: string, userId: number, cohortId: number) =>
-  db
-    .insert(cohortMemberships)
-    .values({ courseId, userId, cohortId })
-    .onConflictDoUpdate({ target: [cohortMemberships.courseId, cohortMemberships.userId], set: { cohortId } });
-
-/** Adds to a cohort only when the learner has none in the course yet (random assignment). */
-export const placeInCohortIfNone = (db: Db, courseId: string, userId: number, cohortId: number) =>
-  db.insert(cohortMemberships).values({ courseId, userId, cohortId }).onConflictDoNothing();
-
-export const linkAllowance = (db: Db, allowanceId: number, userId: number) =>
-  db
-    .update(enrollmentAllowances)
-    .set({ userId })
-    .where(and(eq(enrollmentAllowances.id, allowanceId), sql`${enrollmentAllowances.userId} is null`));
 
 export const setOrgEmailOptIn = (db: Db, userId: number, org: string, optIn: boolean, now: number) =>
   db

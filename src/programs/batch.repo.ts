@@ -1,12 +1,1 @@
-import type { BatchItem } from 'drizzle-orm/batch';
-import type { Db } from '../db/client';
-
-/** A statement for a caller's batch. */
-export type Statement = BatchItem<'sqlite'>;
-
-/** Runs statements as ONE atomic D1 batch (one round trip); nothing to run costs nothing. */
-export async function runBatch(db: Db, statements: readonly Statement[]): Promise<unknown[]> {
-  const [first, ...rest] = statements;
-  if (!first) return [];
-  return db.batch([first, ...rest]);
-}
+export { runBatch, type Statement } from '../db/batch';

@@ -152,24 +152,21 @@ export async function findCourseEnrollmentPage(
   };
 }
 
+/** A program-course enrollment's status, by its parent (the run is the statement's). */
+export type CourseRowStatus = { programEnrollmentId: number; status: string };
+
 /** Creates program-course enrollments (one statement); rows that exist by now are left alone. */
-export const insertCourseRows = (
-  db: Db,
-  programUuid: string,
-  courseId: string,
-  rows: { pe: number; s: string }[],
-  now: number,
-) =>
+export const insertCourseRows = (db: Db, programUuid: string, courseId: string, rows: CourseRowStatus[], now: number) =>
   insertFromSelect(
     db,
     programCourseEnrollments,
     {
       id: null,
-      programEnrollmentId: jsonField('pe'),
+      programEnrollmentId: jsonField('programEnrollmentId'),
       programUuid,
       courseKey: courseId,
       courseEnrollmentId: null,
-      status: jsonField('s'),
+      status: jsonField('status'),
       createdAt: now,
       updatedAt: now,
     },
@@ -177,17 +174,20 @@ export const insertCourseRows = (
   ).onConflictDoNothing();
 
 /** Sets the status of existing rows of the run (one statement). */
-export const updateCourseRowStatuses = (db: Db, courseId: string, rows: { pe: number; s: string }[], now: number) =>
+export const updateCourseRowStatuses = (db: Db, courseId: string, rows: CourseRowStatus[], now: number) =>
   db
     .update(programCourseEnrollments)
     .set({
-      status: sql`(select ${jsonField('s')} from ${jsonRows(rows)}
-        where ${jsonField('pe')} = "program_course_enrollments"."program_enrollment_id")`,
+      status: sql`(select ${jsonField('status')} from ${jsonRows(rows)}
+        where ${jsonField('programEnrollmentId')} = "program_course_enrollments"."program_enrollment_id")`,
       updatedAt: now,
     })
     .where(
       and(
         eq(programCourseEnrollments.courseKey, courseId),
-        inArray(programCourseEnrollments.programEnrollmentId, sql`(select ${jsonField('pe')} from ${jsonRows(rows)})`),
+        inArray(
+          programCourseEnrollments.programEnrollmentId,
+          sql`(select ${jsonField('programEnrollmentId')} from ${jsonRows(rows)})`,
+        ),
       ),
     );

@@ -4,6 +4,7 @@ import { parseCourseKey } from '../lib/course-key';
 import { ApiError } from '../lib/errors';
 import { runBatch, type Statement } from './batch.repo';
 import {
+  type CourseRowStatus,
   findCourseEnrollmentPage,
   insertCourseRows,
   loadCourseWrite,
@@ -88,8 +89,8 @@ export async function writeCourseEnrollments(
   const rows = new Map(ctx.rows.map((r) => [r.programEnrollmentId, r]));
   const current = new Map(ctx.current.map((e) => [e.userId, e]));
   const results = walked.results;
-  const creates: { pe: number; s: string }[] = [];
-  const updates: { pe: number; s: string }[] = [];
+  const creates: CourseRowStatus[] = [];
+  const updates: CourseRowStatus[] = [];
   const links: CourseLink[] = [];
   const staff: StaffChanges = { grant: [], revoke: [], addPending: [], removePending: [] };
 
@@ -105,15 +106,19 @@ export async function writeCourseEnrollments(
     });
     results.set(record.key, decision.result);
     if (!('row' in decision) || !parent) continue;
-    if (decision.row === 'create') creates.push({ pe: parent.id, s: record.status });
-    if (decision.row === 'update') updates.push({ pe: parent.id, s: record.status });
+    if (decision.row === 'create') creates.push({ programEnrollmentId: parent.id, status: record.status });
+    if (decision.row === 'update') updates.push({ programEnrollmentId: parent.id, status: record.status });
     if (decision.enrollment && userId !== null) {
       const { mode, isActive } = decision.enrollment;
-      links.push({ pe: parent.id, c: courseId, u: userId, email: parent.email ?? '', mode, a: isActive ? 1 : 0 });
+      links.push({ programEnrollmentId: parent.id, courseId, userId, email: parent.email ?? '', mode, isActive });
     }
     if (record.courseStaff !== null) {
-      if (userId !== null) (record.courseStaff ? staff.grant : staff.revoke).push({ u: userId, c: courseId });
-      else (record.courseStaff ? staff.addPending : staff.removePending).push({ pe: parent.id, c: courseId });
+      if (userId !== null) (record.courseStaff ? staff.grant : staff.revoke).push({ userId, courseId });
+      else
+        (record.courseStaff ? staff.addPending : staff.removePending).push({
+          programEnrollmentId: parent.id,
+          courseId,
+        });
     }
   }
 

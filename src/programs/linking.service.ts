@@ -74,12 +74,12 @@ export async function linkExternalId(
 
   const parentOf = new Map(rows.map((r) => [r.id, r.programEnrollmentId]));
   const links: CourseLink[] = plan.links.map((l) => ({
-    pe: parentOf.get(l.id) as number,
-    c: l.courseKey,
-    u: user.id,
+    programEnrollmentId: parentOf.get(l.id) as number,
+    courseId: l.courseKey,
+    userId: user.id,
     email: user.email,
     mode: l.mode,
-    a: l.isActive ? 1 : 0,
+    isActive: l.isActive,
   }));
   const staffRows = rows.filter((r) => r.pendingStaff === 1);
   const now = deps.now();
@@ -91,10 +91,10 @@ export async function linkExternalId(
     ...courseStaffStatements(
       db,
       {
-        grant: staffRows.map((r) => ({ u: user.id, c: r.courseKey })),
+        grant: staffRows.map((r) => ({ userId: user.id, courseId: r.courseKey })),
         revoke: [],
         addPending: [],
-        removePending: staffRows.map((r) => ({ pe: r.programEnrollmentId, c: r.courseKey })),
+        removePending: staffRows.map((r) => ({ programEnrollmentId: r.programEnrollmentId, courseId: r.courseKey })),
       },
       now,
     ),

@@ -65,7 +65,7 @@ export async function writeProgramEnrollments(deps: Deps, rawUuid: string, metho
   const links = new Map(ctx.links.map((l) => [l.key, l]));
   const results = walked.results;
   const creates: NewProgramEnrollment[] = [];
-  const updates: { k: string; s: string }[] = [];
+  const updates: { externalUserKey: string; status: string }[] = [];
   for (const record of walked.records) {
     const found = existing.get(record.key);
     const link = links.get(record.key);
@@ -77,10 +77,15 @@ export async function writeProgramEnrollments(deps: Deps, rawUuid: string, metho
     results.set(record.key, record.status);
     if (decision.action === 'create') {
       // PATCH never creates, so POST/PUT records carry their curriculum.
-      creates.push({ k: record.key, s: record.status, c: record.curriculumUuid as string, u: link?.userId ?? null });
+      creates.push({
+        externalUserKey: record.key,
+        status: record.status,
+        curriculumUuid: record.curriculumUuid as string,
+        userId: link?.userId ?? null,
+      });
     } else if (found && found.status !== record.status) {
       // PATCH/PUT never change the curriculum of an existing enrollment.
-      updates.push({ k: record.key, s: record.status });
+      updates.push({ externalUserKey: record.key, status: record.status });
     }
   }
 
@@ -93,7 +98,7 @@ export async function writeProgramEnrollments(deps: Deps, rawUuid: string, metho
   if (creates.length > 0) {
     // A key created concurrently since the read is a conflict, as it would be a moment later.
     const created = new Set((outcome[0] as { key: string }[]).map((r) => r.key));
-    for (const row of creates) if (!created.has(row.k)) results.set(row.k, RESULT.conflict);
+    for (const row of creates) if (!created.has(row.externalUserKey)) results.set(row.externalUserKey, RESULT.conflict);
   }
   const answer = Object.fromEntries(results);
   return { status: writeStatus(answer, method === 'POST' ? 201 : 200), results: answer };

@@ -66,10 +66,10 @@ export async function loadProgramWrite(db: Db, programUuid: string, keys: string
 }
 
 export interface NewProgramEnrollment {
-  k: string;
-  s: string;
-  c: string;
-  u: number | null;
+  externalUserKey: string;
+  status: string;
+  curriculumUuid: string;
+  userId: number | null;
 }
 
 /**
@@ -83,10 +83,10 @@ export const insertProgramEnrollments = (db: Db, programUuid: string, rows: NewP
     {
       id: null,
       programUuid,
-      curriculumUuid: jsonField('c'),
-      userId: jsonField('u'),
-      externalUserKey: jsonField('k'),
-      status: jsonField('s'),
+      curriculumUuid: jsonField('curriculumUuid'),
+      userId: jsonField('userId'),
+      externalUserKey: jsonField('externalUserKey'),
+      status: jsonField('status'),
       createdAt: now,
       updatedAt: now,
     },
@@ -99,20 +99,23 @@ export const insertProgramEnrollments = (db: Db, programUuid: string, rows: NewP
 export const updateProgramEnrollmentStatuses = (
   db: Db,
   programUuid: string,
-  rows: { k: string; s: string }[],
+  rows: { externalUserKey: string; status: string }[],
   now: number,
 ) =>
   db
     .update(programEnrollments)
     .set({
-      status: sql`(select ${jsonField('s')} from ${jsonRows(rows)}
-        where ${jsonField('k')} = "program_enrollments"."external_user_key")`,
+      status: sql`(select ${jsonField('status')} from ${jsonRows(rows)}
+        where ${jsonField('externalUserKey')} = "program_enrollments"."external_user_key")`,
       updatedAt: now,
     })
     .where(
       and(
         eq(programEnrollments.programUuid, programUuid),
-        inArray(programEnrollments.externalUserKey, sql`(select ${jsonField('k')} from ${jsonRows(rows)})`),
+        inArray(
+          programEnrollments.externalUserKey,
+          sql`(select ${jsonField('externalUserKey')} from ${jsonRows(rows)})`,
+        ),
       ),
     );
 

@@ -1,6 +1,7 @@
 import { eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
-import { enrollments, organizations, programEnrollments, userExternalIds, users } from '../db/schema';
+import { organizations, programEnrollments, userExternalIds, users } from '../db/schema';
+import { deleteEnrollmentsById, deleteEnrollmentsOfUsers } from '../enrollments/enrollment-writes.repo';
 
 // Integration reset (program-enrollments.md §8.2): a partner's test data wiped in one transaction.
 
@@ -32,19 +33,14 @@ export async function loadReset(db: Db, shortName: string) {
 export function resetStatements(db: Db, shortName: string, slug: string | null) {
   const ownedPrograms = sql`(select p.uuid from catalog_programs p where p.owning_org = ${shortName})`;
   const userStatements = slug
-    ? [
-        db.delete(enrollments).where(inArray(enrollments.userId, linkedUsers(slug))),
-        db.delete(users).where(inArray(users.id, linkedUsers(slug))),
-      ]
+    ? [deleteEnrollmentsOfUsers(db, linkedUsers(slug)), db.delete(users).where(inArray(users.id, linkedUsers(slug)))]
     : [];
   return [
     ...userStatements,
-    db.delete(enrollments).where(
-      inArray(
-        enrollments.id,
-        sql`(select r.course_enrollment_id from program_course_enrollments r
-          where r.program_uuid in ${ownedPrograms} and r.course_enrollment_id is not null)`,
-      ),
+    deleteEnrollmentsById(
+      db,
+      sql`(select r.course_enrollment_id from program_course_enrollments r
+        where r.program_uuid in ${ownedPrograms} and r.course_enrollment_id is not null)`,
     ),
     db.delete(programEnrollments).where(inArray(programEnrollments.programUuid, ownedPrograms)),
   ];

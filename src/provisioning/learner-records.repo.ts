@@ -141,7 +141,7 @@ export async function replaceDueDates(
   courseId: string,
   dueDates: { name: string; url: string; date: number }[],
 ) {
-  const rows = dueDates.map((d, position) => ({ p: position, n: d.name, u: d.url, d: d.date }));
+  const rows = dueDates.map((d, position) => ({ position, ...d }));
   const [course, , , after] = await db.batch([
     db.select({ id: courseRuns.id }).from(courseRuns).where(eq(courseRuns.id, courseId)),
     db.delete(courseDueDates).where(eq(courseDueDates.courseId, courseId)),
@@ -151,10 +151,10 @@ export async function replaceDueDates(
       {
         id: null,
         courseId: sql`c.id`,
-        position: jsonField('p'),
-        name: jsonField('n'),
-        url: jsonField('u'),
-        date: jsonField('d'),
+        position: jsonField('position'),
+        name: jsonField('name'),
+        url: jsonField('url'),
+        date: jsonField('date'),
       },
       sql`from ${courseRuns} c join ${jsonRows(rows)} where c.id = ${courseId}`,
     ),

@@ -60,7 +60,7 @@ export async function saveProgram(
   now: number,
 ) {
   const { uuid, ...fields } = program;
-  const rows = runs.map((r) => ({ c: r.courseId, a: r.inActiveCurriculum ? 1 : 0 }));
+  const rows = runs.map((r) => ({ courseId: r.courseId, inActiveCurriculum: r.inActiveCurriculum }));
   const statements = [
     db.select({ uuid: catalogPrograms.uuid }).from(catalogPrograms).where(eq(catalogPrograms.uuid, uuid)),
     db
@@ -71,7 +71,7 @@ export async function saveProgram(
     insertFromSelect(
       db,
       catalogProgramRuns,
-      { programUuid: uuid, courseId: jsonField('c'), inActiveCurriculum: jsonField('a') },
+      { programUuid: uuid, courseId: jsonField('courseId'), inActiveCurriculum: jsonField('inActiveCurriculum') },
       sql`from ${jsonRows(rows)} where true`,
     ),
     db.select().from(catalogPrograms).where(eq(catalogPrograms.uuid, uuid)),

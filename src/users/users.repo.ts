@@ -1,4 +1,4 @@
-import { eq, sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import type { BatchItem } from 'drizzle-orm/batch';
 import type { Db } from '../db/client';
 import { userOrgPreferences, userRetirements, users } from '../db/schema';
@@ -7,6 +7,16 @@ export type UserRow = typeof users.$inferSelect;
 
 export const findUserByUsername = (db: Db, username: string) =>
   db.select().from(users).where(eq(users.username, username)).get();
+
+/**
+ * Last statement of allowance realisation: the account's allowances are realised for its current
+ * e-mail, so the realisation statements before it do nothing until the e-mail or activation changes.
+ */
+export const markAllowancesRealised = (db: Db, username: string) =>
+  db
+    .update(users)
+    .set({ allowancesRealisedFor: sql`${users.email}` })
+    .where(and(eq(users.username, username), eq(users.isActive, true)));
 
 /** Statements that run after the user write in the same batch (e.g. allowance realisation). */
 type Followers = readonly BatchItem<'sqlite'>[];

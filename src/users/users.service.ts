@@ -1,12 +1,13 @@
-import type { UserAccount } from '../auth/principal';
-import { allowanceRealisation } from '../bulk/allowances.service';
 import type { Deps } from '../context';
+import type { UserAccount } from '../context/principal';
+import { realiseAllowanceStatements } from '../enrollments/allowance-realisation.repo';
 import { formatDateTime } from '../lib/datetime';
 import { developerError } from '../lib/errors';
 import {
   findUserByUsername,
   findUserWithPreferences,
   insertRetirement,
+  markAllowancesRealised,
   type PreferenceRow,
   type UserFields,
   type UserRow,
@@ -42,6 +43,15 @@ function remember(account: UserAccount, now: number): UserAccount {
   recentAccounts.set(account.username, { account, expiresAt: now + ACCOUNT_TTL_MS });
   return account;
 }
+
+/**
+ * Statements that realise the account's pending auto-enroll allowances once it is usable, appended
+ * to the batch that writes the user: one atomic round trip; they do nothing when nothing is pending.
+ */
+const allowanceRealisation = (deps: Deps, username: string) => [
+  ...realiseAllowanceStatements(deps.db, username, deps.now()),
+  markAllowancesRealised(deps.db, username),
+];
 
 const inStepWith = (
   account: Pick<UserAccount, 'email' | 'isStaff'>,
