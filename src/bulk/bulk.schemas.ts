@@ -1,23 +1,92 @@
 import { z } from '@hono/zod-openapi';
+import { COURSE_KEY_PATTERN, parseCourseKey } from '../lib/course-key';
+import { REQUIRED_MESSAGE } from '../lib/zod-issues';
+import { DRF_FALSE, DRF_TRUE, parseDrfBoolean, splitCommaList, splitIdentifiers } from './identifiers';
 
-// Documentation of the bulk enrollment wire shapes. Validation follows the spec's DRF rules field by
-// field (bulk.request.ts), which a single zod parse cannot order; these describe the same fields.
+// The bulk enrollment wire shapes. The request schema is the field-level validation (docs/api/bulk-enroll.md,
+// "Validation" step 1): every field checked, every bad field reported at once in DRF's words. The
+// cross-field rules and the size bounds follow in bulk.request.ts once these pass.
 
-const CommaList = z.union([z.string(), z.array(z.string())]);
-const Flag = z.union([z.boolean(), z.string()]).optional();
+/** Longest `reason` (it is copied into every audit record of the request). */
+export const MAX_REASON_LENGTH = 1000;
+
+const NOT_A_STRING = 'Not a valid string.';
+/** The message of a value that is absent, or of the wrong type. */
+const requiredOr = (message: string) => (issue: { input?: unknown }) =>
+  issue.input === undefined ? REQUIRED_MESSAGE : message;
+const BLANK = 'This field may not be blank.';
+
+/** DRF's CharField input: null counts as absent, numbers as their text. */
+const asText = (value: unknown) => (value === null ? undefined : typeof value === 'number' ? String(value) : value);
+
+/** A comma-separated list of course keys (pieces not trimmed). */
+const COURSE_LIST = `^(?:${COURSE_KEY_PATTERN})(?:,(?:${COURSE_KEY_PATTERN}))*$`;
+
+const CommaList = (itemPattern?: string) =>
+  z.union([z.string().openapi({ pattern: itemPattern }), z.array(z.string().openapi({ pattern: itemPattern }))], {
+    error: requiredOr(NOT_A_STRING),
+  });
+
+/** DRF BooleanField: JSON booleans, 0/1 and its fixed spellings; absent or null is false. */
+const Flag = z
+  .preprocess(
+    (value) => (value === null ? undefined : value),
+    z
+      .union([z.boolean(), z.enum([...DRF_TRUE, ...DRF_FALSE]), z.literal(0), z.literal(1)], {
+        error: 'Must be a valid boolean.',
+      })
+      .optional(),
+  )
+  .transform((value) => (value === undefined ? false : (parseDrfBoolean(value) as boolean)));
 
 export const BulkEnrollRequestSchema = z
   .object({
-    identifiers: z.string().openapi({
-      description: 'Usernames and/or e-mails separated by commas, spaces or new lines.',
-      example: 'alice, new.learner@example.com',
-    }),
-    courses: CommaList.openapi({ description: 'Course run ids (comma-separated or an array).' }),
-    action: z.enum(['enroll', 'unenroll']),
-    cohorts: CommaList.optional().openapi({ description: 'One cohort name per course (enroll only).' }),
+    identifiers: z
+      .preprocess(asText, z.string({ error: requiredOr(NOT_A_STRING) }).regex(/\S/, BLANK))
+      .transform(splitIdentifiers)
+      .openapi({
+        type: ['string', 'number'],
+        pattern: '\\S',
+        description: 'Usernames and/or e-mails separated by commas, spaces or new lines (not an array).',
+        example: 'alice, new.learner@example.com',
+      }),
+    courses: z
+      .preprocess(
+        asText,
+        CommaList(COURSE_LIST).refine((value) => value !== '', BLANK),
+      )
+      .transform(splitCommaList)
+      .check((ctx) => {
+        const bad = ctx.value.find((id) => !parseCourseKey(id));
+        if (bad !== undefined)
+          ctx.issues.push({ code: 'custom', message: `Course key not valid: ${bad}`, input: ctx.value });
+      })
+      .openapi({
+        description: 'Course run keys, comma-separated (pieces are not trimmed) or an array of such strings.',
+      }),
+    action: z.preprocess(
+      asText,
+      z.enum(['enroll', 'unenroll'], {
+        error: (issue) =>
+          typeof issue.input === 'string' ? `"${issue.input}" is not a valid choice.` : requiredOr(NOT_A_STRING)(issue),
+      }),
+    ),
+    cohorts: z
+      .preprocess(asText, CommaList().optional())
+      .transform((value) => (value === undefined || value === '' ? null : splitCommaList(value)))
+      .openapi({ description: 'One cohort name per course, same order (enroll only); empty means none.' }),
     auto_enroll: Flag,
     email_students: Flag,
-    reason: z.string().optional(),
+    reason: z
+      .preprocess(
+        asText,
+        z
+          .string({ error: NOT_A_STRING })
+          .max(MAX_REASON_LENGTH, `Ensure this field has no more than ${MAX_REASON_LENGTH} characters.`)
+          .optional(),
+      )
+      .transform((value) => value ?? null)
+      .openapi({ type: ['string', 'number', 'null'], description: 'Copied into every audit record of the request.' }),
     dry_run: Flag.openapi({ description: 'Compute every result without changing anything or queuing e-mail.' }),
   })
   .openapi('BulkEnrollRequest', {
@@ -31,6 +100,8 @@ export const BulkEnrollRequestSchema = z
       dry_run: true,
     },
   });
+
+export type BulkEnrollFields = z.output<typeof BulkEnrollRequestSchema>;
 
 const State = z.object({
   user: z.boolean(),

@@ -14,6 +14,8 @@ export interface CourseKey {
 const PART = String.raw`[\p{L}\p{N}\p{M}_\-~.:]+`;
 const NEW_STYLE = new RegExp(`^course-v1:(${PART})\\+(${PART})\\+(${PART})$`, 'u');
 const SLASH_STYLE = new RegExp(`^(${PART})/(${PART})/(${PART})$`, 'u');
+/** The grammar as an unanchored, group-free pattern source (for documented schemas; length not included). */
+export const COURSE_KEY_PATTERN = `course-v1:${PART}\\+${PART}\\+${PART}|${PART}/${PART}/${PART}`;
 
 export function parseCourseKey(value: string): CourseKey | null {
   if (value.length > 255) return null;
