@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { call, unique } from '../helpers/request';
 import { apiKeyHeader, jwtHeader, TEST_API_KEY, tokenFor } from '../helpers/tokens';
 
-// Authentication as the HTTP surface sees it (service-contract.md §Authentication), through
+// Authentication as the HTTP surface sees it (docs/api/conventions.md#authentication), through
 // E6 `GET /api/enrollment/v1/roles/` (detail style) and `GET /api/admin/v1/users/{username}`
 // (service style: API key or global staff).
 const ROLES = '/api/enrollment/v1/roles/';

@@ -16,7 +16,7 @@ import {
 import { call, unique } from '../helpers/request';
 import { apiKeyHeader, jwtHeader } from '../helpers/tokens';
 
-// bulk-enroll.md §8: an auto_enroll allowance is realised when an account with its e-mail becomes
+// docs/api/bulk-enroll.md#allowances: an auto_enroll allowance is realised when an account with its e-mail becomes
 // usable — created active (first JWT, or PUT /api/admin/v1/users/{username}), activated, or its
 // e-mail changed while active.
 

@@ -10,7 +10,7 @@ import {
   preassignCohort,
 } from '../helpers/fixtures';
 
-// bulk-enroll.md §6: cohorts in bulk requests (paired with courses by position, enroll only).
+// docs/api/bulk-enroll.md#cohorts: cohorts in bulk requests (paired with courses by position, enroll only).
 
 describe('cohorts (§6)', () => {
   it('moves registered users in and pre-assigns e-mails without account', async () => {

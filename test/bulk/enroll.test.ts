@@ -21,7 +21,7 @@ import {
 } from '../helpers/fixtures';
 import { call, unique } from '../helpers/request';
 
-// bulk-enroll.md §5.1–§5.3 (action = enroll), §5.5 (audit) and §7 (response shape).
+// docs/api/bulk-enroll.md#resolving, #state, #enroll (action = enroll), #audit and #response.
 
 const DAY = 24 * 3600_000;
 

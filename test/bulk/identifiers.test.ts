@@ -3,7 +3,7 @@ import { allowanceOf, allowanceRows, bulk, NONE, newEmail, state } from '../help
 import { auditRows, createCourse, createUser, enrollmentRow, enrollmentRows } from '../helpers/fixtures';
 import { unique } from '../helpers/request';
 
-// bulk-enroll.md §3 (identifier splitting) and §5.1 over HTTP: duplicates, whitespace, mixed
+// docs/api/bulk-enroll.md#fields (identifier splitting) and #resolving over HTTP: duplicates, whitespace, mixed
 // separators, unicode, very long values, characters that need escaping in storage.
 
 const ids = (res: { body: { courses: Record<string, { results: { identifier: string }[] }> } }, courseId: string) =>

@@ -3,7 +3,7 @@ import { allowanceOf, BULK, bulkSnapshot, newEmail, staffHeader } from '../helpe
 import { auditRows, createCohort, createCourse, createUser, enrollmentRow } from '../helpers/fixtures';
 import { call } from '../helpers/request';
 
-// bulk-enroll.md §1: JSON, form-urlencoded and multipart bodies behave the same; issue 4: CSV bodies.
+// docs/api/bulk-enroll.md#fields: JSON, form-urlencoded and multipart bodies behave the same; #csv: CSV bodies.
 
 type Fields = Record<string, string>;
 

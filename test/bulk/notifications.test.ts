@@ -4,7 +4,7 @@ import { createAllowance, createCourse, createUser, enroll } from '../helpers/fi
 import { call } from '../helpers/request';
 import { apiKeyHeader } from '../helpers/tokens';
 
-// bulk-enroll.md §5.6: the outbox gets one message per event, only with email_students.
+// docs/api/bulk-enroll.md#notifications: the outbox gets one message per event, only with email_students.
 
 const LMS = 'http://localhost:18000'; // LMS_ROOT_URL of the test worker (wrangler.toml)
 

@@ -12,7 +12,7 @@ import { createCourse, createUser, grantRole } from '../helpers/fixtures';
 import { call, unique } from '../helpers/request';
 import { apiKeyHeader, jwtHeader } from '../helpers/tokens';
 
-// bulk-enroll.md §1 (endpoint) and §2 (authentication and permission).
+// docs/api/bulk-enroll.md (endpoint) and #access (authentication and permission).
 
 async function setup() {
   const course = await createCourse();

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { allowanceOf, bulk, NONE, newEmail, outboxRows, state } from '../helpers/bulk-fixtures';
 import { auditRows, createAllowance, createCourse, createUser, enroll, enrollmentRow } from '../helpers/fixtures';
 
-// bulk-enroll.md §5.4 (action = unenroll) and its audit transitions (§5.5, §10 defect 6).
+// docs/api/bulk-enroll.md#unenroll (action = unenroll) and its audit transitions (#audit, #b6).
 
 describe('unenroll (§5.4)', () => {
   it('enrolled → deactivated, row and mode kept; `from enrolled to unenrolled` with the enrollment', async () => {

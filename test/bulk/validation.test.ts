@@ -21,7 +21,7 @@ import {
 } from '../helpers/fixtures';
 import { call, dbQueries } from '../helpers/request';
 
-// bulk-enroll.md §3 (fields) and §4 (validation order and messages). Every rejection is checked to
+// docs/api/bulk-enroll.md#fields and #validation (validation order and messages). Every rejection is checked to
 // change nothing: enrollments, allowances, cohorts, pre-assignments, audit and outbox of the scope.
 
 /** Two courses with cohorts, learners in every state, and an e-mail without account. */

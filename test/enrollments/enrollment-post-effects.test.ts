@@ -243,7 +243,7 @@ describe('E5 audit records (§8.6, contract)', () => {
   });
 
   it('traces a refused API-key call from step 8 on ("whatever its outcome") in the log, changing nothing', async () => {
-    // Decision (README): refused requests write nothing to D1 (§8.2), so upstream's
+    // Decision (docs/api/enrollments.md#d14): refused requests write nothing to D1, so upstream's
     // `enrollment_change_requested` trace of a refused trusted-service call is a structured log line.
     const course = await orgCourse();
     const user = await createUser();

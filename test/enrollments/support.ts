@@ -3,7 +3,7 @@ import type { Course, ModeInput } from '../helpers/fixtures';
 import { call } from '../helpers/request';
 import { apiKeyHeader, jwtHeader } from '../helpers/tokens';
 
-/** Shared expectations of the Enrollment API v1 tests (enrollment-api.md). */
+/** Shared expectations of the Enrollment API v1 tests (docs/api/enrollments.md). */
 export const API = '/api/enrollment/v1';
 
 export const MODE_KEYS = [

@@ -23,7 +23,7 @@ import { loadOperations, type Operation } from './support/openapi';
  * - verifyJwt unit cases (test/auth/jwt.test.ts); the cases below are the HTTP side of them.
  */
 
-/** One endpoint of each error style (contract §Errors; enrollment-api.md §2, §11; program-enrollments.md §3.3). */
+/** One endpoint of each error style (docs/api/conventions.md#errors; docs/api/enrollments.md#callers, #e8; docs/api/programs.md#access). */
 const ENDPOINTS = [
   { name: 'E6 roles (detail)', path: '/api/enrollment/v1/roles/', body: (m: string) => ({ detail: m }) },
   {

@@ -7,11 +7,10 @@ import table from './authz-matrix.json';
 import { loadOperations, type Operation } from './support/openapi';
 
 /**
- * The authorization matrix (issue 6, scope 3): ONE table, authz-matrix.json, of every operation in
- * /openapi.json × principal with the status the specs give (enrollment-api.md §2 and per endpoint,
- * bulk-enroll.md §2, program-enrollments.md §3.2, service-contract.md §Authentication and
- * §Provisioning API). Each cell builds its request afresh (new ids where a call creates something),
- * so cells do not depend on each other. The same JSON is rendered into README.md (`npm run docs:matrix`).
+ * The authorization matrix: ONE table, authz-matrix.json, of every operation in /openapi.json ×
+ * principal with the status the service documents (docs/api/*.md, each endpoint's "who may call").
+ * Each cell builds its request afresh (new ids where a call creates something), so cells do not
+ * depend on each other. The same JSON is rendered into docs/authorization.md (`npm run docs:matrix`).
  */
 type PrincipalKey = (typeof table.principals)[number]['key'];
 const PRINCIPALS = table.principals.map((p) => p.key as PrincipalKey);

@@ -50,9 +50,9 @@ describe('parallel identical enrollment POSTs', { timeout: 60_000 }, () => {
 
   // DEFECT (reported): a call that read "not enrolled" but reached the write batch after another
   // call's enrollment commits writes no audit record (recordEnrollmentChange sees no change), so
-  // concurrent API-key calls go unaudited, against §8.6 and the README's "successful API-key calls
-  // leave an audit record". Sequentially the same 50 calls leave 50 records.
-  it('50 by the API key → one row, and every call audited (enrollment-api.md §8.6: every API-key call from step 8 on)', async () => {
+  // concurrent API-key calls go unaudited, against docs/api/enrollments.md#d14 ("an API-key call is
+  // recorded even when it changed nothing"). Sequentially the same 50 calls leave 50 records.
+  it('50 by the API key → one row, and every call audited (docs/api/enrollments.md#d14: every API-key call from step 8 on)', async () => {
     const course = await createCourse();
     const learner = await createUser();
     const body = { user: learner.username, course_details: { course_id: course.id } };

@@ -122,11 +122,11 @@ describe('throttle under load: two isolates (simulated)', { timeout: 60_000 }, (
     expect(first.passed + second.passed).toBeLessThanOrEqual(2 * USER_LIMIT);
   });
 
-  // DEFECT (reported): the README promises counts are folded into KV "at most once a second per key
-  // after the response", so an isolate's burst should be visible to others a second later. But the
-  // sync is only scheduled by an ALLOWED request: an isolate that used up its limit within its first
-  // second never folds the rest (refused requests skip the sync), KV keeps the first request's 1,
-  // and every other isolate admits limit − 1 more for the whole window.
+  // DEFECT (reported, fixed): docs/api/enrollments.md#throttling promises counts are folded into KV
+  // "at most once a second per key", so an isolate's burst should be visible to others a second later.
+  // But the sync was only scheduled by an ALLOWED request: an isolate that used up its limit within its
+  // first second never folded the rest (refused requests skipped the sync), KV kept the first
+  // request's 1, and every other isolate admitted limit − 1 more for the whole window.
   it("a second later, a new isolate sees the first isolate's whole count (nothing more passes)", async () => {
     const { first, second } = await twoIsolates();
     expect(first.passed).toBe(USER_LIMIT);

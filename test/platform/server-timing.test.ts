@@ -3,7 +3,7 @@ import { API, apiKey, pathId } from '../enrollments/support';
 import { createCourse, createUser, enroll } from '../helpers/fixtures';
 import { call, dbQueries } from '../helpers/request';
 
-// service-contract.md §Observability: `db;desc="N queries"` counts the request's own round trips.
+// docs/architecture.md#round-trips: `db;desc="N queries"` counts the request's own round trips.
 // The Drizzle instance is shared by the isolate (src/db/client.ts); each D1 call is charged to the
 // request running it, so concurrent requests must not see each other's queries.
 describe('Server-Timing query counts under concurrency', () => {

@@ -18,7 +18,7 @@ import {
   userIdOf,
 } from './support';
 
-// GET /programs/enrollments/ and /programs/readonly_access/ (program-enrollments.md §5).
+// GET /programs/enrollments/ and /programs/readonly_access/ (docs/api/programs.md#access-list).
 
 let staff: Record<string, string>;
 beforeAll(async () => {

@@ -16,7 +16,7 @@ import {
   staffHeader,
 } from './support';
 
-// GET /programs/{program_uuid}/courses/{course_id}/grades/ (program-enrollments.md §8.1).
+// GET /programs/{program_uuid}/courses/{course_id}/grades/ (docs/api/programs.md#grades).
 
 let staff: Record<string, string>;
 beforeAll(async () => {

@@ -21,7 +21,7 @@ import {
   staffHeader,
 } from './support';
 
-// Realising waiting enrollments through the provisioning API (program-enrollments.md §7).
+// Realising waiting enrollments through the provisioning API (docs/api/programs.md#realisation).
 
 let staff: Record<string, string>;
 beforeAll(async () => {

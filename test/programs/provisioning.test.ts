@@ -4,7 +4,7 @@ import { call, dbQueries, unique } from '../helpers/request';
 import { apiKeyHeader, jwtHeader } from '../helpers/tokens';
 import { newUuid, programBody, provisionOrg, rowsOf } from './support';
 
-// Provisioning of the program domain (service-contract.md §Provisioning API).
+// Provisioning of the program domain (docs/api/provisioning.md#programs).
 
 const put = (path: string, json: unknown, headers: Record<string, string> = apiKeyHeader) =>
   call(`${ADMIN}${path}`, { method: 'PUT', headers, json });

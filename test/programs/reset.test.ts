@@ -19,7 +19,7 @@ import {
   staffHeader,
 } from './support';
 
-// POST /api/program_enrollments/v1/integration-reset/ (program-enrollments.md §8.2). The test worker
+// POST /api/program_enrollments/v1/integration-reset/ (docs/api/programs.md#reset). The test worker
 // runs with the reset off; "on" goes to the worker module with an env that enables it.
 
 const RESET = `${API}/integration-reset/`;

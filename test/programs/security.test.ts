@@ -15,7 +15,7 @@ import {
   staffHeader,
 } from './support';
 
-// Permission matrix of the staff-or-app endpoints (program-enrollments.md §3.2, §10.1): global staff
+// Permission matrix of the staff-or-app endpoints (docs/api/programs.md#access, #p1): global staff
 // only; 401/403 in the developer shape; decided before any existence check; nothing written.
 
 let uuid: string;

@@ -4,7 +4,7 @@ import { ADMIN, newCourseId, provisionCourse, provisionUser } from '../helpers/p
 import { call, unique } from '../helpers/request';
 import { apiKeyHeader, jwtHeader } from '../helpers/tokens';
 
-/** Helpers of the program enrollments tests (program-enrollments.md). */
+/** Helpers of the program enrollments tests (docs/api/programs.md). */
 export const API = '/api/program_enrollments/v1';
 
 export const FORBIDDEN = { developer_message: 'You do not have permission to perform this action.' };

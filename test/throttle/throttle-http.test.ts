@@ -4,7 +4,7 @@ import worker from '../../src/index';
 import { BASE, call, unique } from '../helpers/request';
 import { apiKeyHeader, tokenFor } from '../helpers/tokens';
 
-// The throttle end to end (enrollment-api.md §13). The test worker runs with RATE_LIMIT_ENABLED=false,
+// The throttle end to end (docs/api/enrollments.md#throttling). The test worker runs with RATE_LIMIT_ENABLED=false,
 // so these requests go to the worker module directly with an env that turns it on. loadConfig caches
 // per env object: one object per scenario.
 const USER_LIMIT = 3;

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { parseDrfBoolean, splitCommaList, splitIdentifiers } from '../../src/bulk/identifiers';
 import { isValidEmail } from '../../src/lib/email';
 
-// bulk-enroll.md §3 (parsing rules) and §5.1 step 4 (Django validate_email).
+// docs/api/bulk-enroll.md#fields (parsing rules) and #resolving step 3 (Django validate_email).
 
 /** Upstream splits with Python's `re.split(r'[\n\r\s,]', …)`: `\s` is every character Python calls whitespace. */
 const PYTHON_WHITESPACE = [

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { composeMessage, type MessageContext, type MessageKind } from '../../src/bulk/notifications';
 
-// bulk-enroll.md §5.6: subjects per kind, links from LMS_ROOT_URL, footer.
+// docs/api/bulk-enroll.md#notifications: subjects per kind, links from LMS_ROOT_URL, footer.
 
 const COURSE_ID = 'course-v1:edX+Demo+2019';
 const base: Omit<MessageContext, 'kind'> = {

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type CourseState, type KnownUser, type PlanInput, planCourse, type State } from '../../src/bulk/bulk.plan';
 
-// bulk-enroll.md §5 (per-course processing, the transitions of §5.5 with §10's corrections) and §6.
+// docs/api/bulk-enroll.md#processing (per-course processing, the transitions of #audit with decisions B5/B6) and #cohorts.
 
 const COURSE = 'course-v1:Org+Plan+Run';
 
