@@ -32,7 +32,7 @@ const Flag = z
   .preprocess(
     (value) => (value === null ? undefined : value),
     z
-      .union([z.boolean(), z.enum([...DRF_TRUE, ...DRF_FALSE]), z.literal(0), z.literal(1)], {
+      .union([z.boolean(), z.enum([...DRF_TRUE, ...DRF_FALSE] as [string, ...string[]]), z.literal(0), z.literal(1)], {
         error: 'Must be a valid boolean.',
       })
       .optional(),

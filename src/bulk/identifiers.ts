@@ -20,40 +20,10 @@ export function splitCommaList(value: string | readonly string[]): string[] {
 }
 
 // DRF BooleanField's fixed spellings (no case folding beyond these).
-export const DRF_TRUE = [
-  't',
-  'T',
-  'y',
-  'Y',
-  'yes',
-  'Yes',
-  'YES',
-  'true',
-  'True',
-  'TRUE',
-  'on',
-  'On',
-  'ON',
-  '1',
-] as const;
-export const DRF_FALSE = [
-  'f',
-  'F',
-  'n',
-  'N',
-  'no',
-  'No',
-  'NO',
-  'false',
-  'False',
-  'FALSE',
-  'off',
-  'Off',
-  'OFF',
-  '0',
-] as const;
-const TRUE = new Set<string>(DRF_TRUE);
-const FALSE = new Set<string>(DRF_FALSE);
+export const DRF_TRUE = 't T y Y yes Yes YES true True TRUE on On ON 1'.split(' ');
+export const DRF_FALSE = 'f F n N no No NO false False FALSE off Off OFF 0'.split(' ');
+const TRUE = new Set(DRF_TRUE);
+const FALSE = new Set(DRF_FALSE);
 
 /** DRF BooleanField rules, parsed once and used everywhere (§10 defect 3). */
 export function parseDrfBoolean(value: unknown): boolean | null {
