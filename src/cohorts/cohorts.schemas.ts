@@ -8,10 +8,7 @@ export const CohortParams = z.object({
 
 export const CohortBody = z
   .object({
-    name: z
-      .string()
-      .max(255, 'At most 255 characters.')
-      .refine((v) => v.trim() !== '', 'May not be blank.'),
+    name: z.string().max(255, 'At most 255 characters.').regex(/\S/, 'May not be blank.'),
     assignment_type: z.enum(['manual', 'random']),
   })
   .openapi('CohortInput', { example: { name: 'Group A', assignment_type: 'manual' } });
