@@ -49,7 +49,7 @@ async function invite(email: string, courses: string[], extra: Record<string, un
   return staff;
 }
 
-describe('allowance lifecycle (§8): just-in-time user from a JWT', () => {
+describe('allowance lifecycle (#allowances): just-in-time user from a JWT', () => {
   it('realises every auto_enroll allowance in the default mode, links it, audits with the inviter and reason', async () => {
     const a = await createCourse();
     const b = await createCourse({ modes: [{ slug: 'honor', minPrice: 100 }] });
@@ -152,7 +152,7 @@ describe('allowance lifecycle (§8): just-in-time user from a JWT', () => {
   });
 });
 
-describe('allowance lifecycle (§8): PUT /api/admin/v1/users/{username}', () => {
+describe('allowance lifecycle (#allowances): PUT /api/admin/v1/users/{username}', () => {
   it('creating an active user realises the allowances', async () => {
     const a = await createCourse();
     const email = newEmail('put');

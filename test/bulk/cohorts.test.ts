@@ -12,7 +12,7 @@ import {
 
 // docs/api/bulk-enroll.md#cohorts: cohorts in bulk requests (paired with courses by position, enroll only).
 
-describe('cohorts (§6)', () => {
+describe('cohorts (#cohorts)', () => {
   it('moves registered users in and pre-assigns e-mails without account', async () => {
     const a = await createCourse();
     const cohort = await createCohort(a.id, 'cohortA');

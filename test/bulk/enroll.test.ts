@@ -25,7 +25,7 @@ import { call, unique } from '../helpers/request';
 
 const DAY = 24 * 3600_000;
 
-describe('response shape (§7)', () => {
+describe('response shape (#response)', () => {
   it('echoes the validated request at the top level and keys courses exactly as sent', async () => {
     const a = await createCourse();
     const slash = await createCourse({ id: `Org/${unique('S')}/Run` });
@@ -96,7 +96,7 @@ describe('response shape (§7)', () => {
     expect(await outboxRows(a.id)).toHaveLength(4);
   });
 
-  it('courses may be sent as a JSON array (flattened, §10 defect 2)', async () => {
+  it('courses may be sent as a JSON array (flattened, B2)', async () => {
     const [a, b, c] = [await createCourse(), await createCourse(), await createCourse()];
     const email = newEmail();
     const res = await bulk({ identifiers: email, courses: [a.id, `${b.id},${c.id}`], action: 'enroll' });
@@ -106,7 +106,7 @@ describe('response shape (§7)', () => {
   });
 });
 
-describe('identifier resolution (§5.1)', () => {
+describe('identifier resolution (#resolving)', () => {
   it('a username resolves to the account; the working e-mail is the account e-mail', async () => {
     const a = await createCourse();
     const user = await createUser();
@@ -140,7 +140,7 @@ describe('identifier resolution (§5.1)', () => {
     expect(await outboxRows(a.id)).toEqual([]);
   });
 
-  it("when one user's username equals another user's e-mail, the e-mail match wins (§10 defect 8)", async () => {
+  it("when one user's username equals another user's e-mail, the e-mail match wins (B8)", async () => {
     const a = await createCourse();
     const shared = newEmail('shared');
     const byName = await createUser({ username: shared, email: newEmail('other') });
@@ -191,7 +191,7 @@ describe('identifier resolution (§5.1)', () => {
   });
 });
 
-describe('enroll an active user (§5.3)', () => {
+describe('enroll an active user (#enroll)', () => {
   it('not enrolled → enrolled in the default mode; audit `from unenrolled to enrolled` with the enrollment', async () => {
     const a = await createCourse({ modes: [{ slug: 'verified', minPrice: 50 }, { slug: 'audit' }] });
     const user = await createUser();
@@ -321,7 +321,7 @@ describe('enroll an active user (§5.3)', () => {
   });
 });
 
-describe('enroll without a usable account (§5.3)', () => {
+describe('enroll without a usable account (#enroll)', () => {
   it('a new e-mail → allowance with the request auto_enroll; audit `from unenrolled to allowed to enroll`, no enrollment', async () => {
     const a = await createCourse();
     const email = newEmail();
@@ -382,7 +382,7 @@ describe('enroll without a usable account (§5.3)', () => {
   });
 });
 
-describe('audit records (§5.5)', () => {
+describe('audit records (#audit)', () => {
   it('one record per valid identifier, in order; none for invalid ones; enrolled_by is the staff username', async () => {
     const a = await createCourse();
     const enrolled = await createUser();

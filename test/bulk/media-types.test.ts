@@ -37,7 +37,7 @@ function shape(body: { courses: Record<string, unknown> }, names: string[]) {
   return JSON.parse(text);
 }
 
-describe('JSON, form and multipart bodies behave the same (§1)', () => {
+describe('JSON, form and multipart bodies behave the same (#fields)', () => {
   it('the same request gives the same answer and the same effects', async () => {
     const answers = [];
     for (const kind of ['json', 'form', 'multipart'] as const) {

@@ -8,7 +8,7 @@ import { apiKeyHeader } from '../helpers/tokens';
 
 const LMS = 'http://localhost:18000'; // LMS_ROOT_URL of the test worker (wrangler.toml)
 
-describe('notifications (§5.6)', () => {
+describe('notifications (#notifications)', () => {
   it('nothing is queued without email_students (enroll and unenroll)', async () => {
     const a = await createCourse();
     const user = await createUser();
@@ -99,7 +99,7 @@ describe('notifications (§5.6)', () => {
     expect((await outboxRows(b.id)).map((r) => r.subject)).toEqual(['You have been invited to register for Course B']);
   });
 
-  it('queued messages are readable through GET /api/admin/v1/outbox (§11)', async () => {
+  it('queued messages are readable through GET /api/admin/v1/outbox (provisioning.md#outbox)', async () => {
     const a = await createCourse({ name: 'Outbox Course' });
     const email = newEmail();
     await bulk({ identifiers: email, courses: a.id, action: 'enroll', email_students: true });

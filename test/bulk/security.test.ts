@@ -23,7 +23,7 @@ async function setup() {
   return { course, learner, email, body, scope };
 }
 
-describe('bulk enroll: who may call (§2)', () => {
+describe('bulk enroll: who may call (#access)', () => {
   it('anonymous → 401 with WWW-Authenticate, nothing changes', async () => {
     const { body, scope } = await setup();
     const before = await bulkSnapshot(scope);
@@ -155,7 +155,7 @@ describe('bulk enroll: who may call (§2)', () => {
   });
 });
 
-describe('bulk enroll: endpoint (§1)', () => {
+describe('bulk enroll: endpoint (#endpoint)', () => {
   it('serves the path without the trailing slash too', async () => {
     const { body, course } = await setup();
     const res = await call(BULK.replace(/\/$/, ''), { method: 'POST', json: body, headers: await staffHeader() });

@@ -4,7 +4,7 @@ import { auditRows, createAllowance, createCourse, createUser, enroll, enrollmen
 
 // docs/api/bulk-enroll.md#unenroll (action = unenroll) and its audit transitions (#audit, #b6).
 
-describe('unenroll (§5.4)', () => {
+describe('unenroll (#unenroll)', () => {
   it('enrolled → deactivated, row and mode kept; `from enrolled to unenrolled` with the enrollment', async () => {
     const a = await createCourse({ modes: [{ slug: 'audit' }, { slug: 'verified', minPrice: 50 }] });
     const user = await createUser();

@@ -72,7 +72,7 @@ async function rejects(
   return res;
 }
 
-describe('§4 step 1: field errors, all reported together', () => {
+describe('#validation step 1: field errors, all reported together', () => {
   it('missing identifiers, courses and action', async () => {
     const { scope } = await world();
     await rejects(scope, {}, 400, {
@@ -126,7 +126,7 @@ describe('§4 step 1: field errors, all reported together', () => {
     });
   });
 
-  it('course ids are not trimmed: "a, b" fails on " b" (§10 defect 9)', async () => {
+  it('course ids are not trimmed: "a, b" fails on " b" (B9)', async () => {
     const { scope, a, b, identifiers } = await world();
     await rejects(scope, { identifiers, courses: `${a.id}, ${b.id}`, action: 'enroll' }, 400, {
       courses: [`Course key not valid:  ${b.id}`],
@@ -140,7 +140,7 @@ describe('§4 step 1: field errors, all reported together', () => {
     });
   });
 
-  it('a course array is flattened and checked element by element (§10 defect 2)', async () => {
+  it('a course array is flattened and checked element by element (B2)', async () => {
     const { scope, a, b, identifiers } = await world();
     await rejects(scope, { identifiers, courses: [a.id, `${b.id},bad key`], action: 'enroll' }, 400, {
       courses: ['Course key not valid: bad key'],
@@ -190,7 +190,7 @@ describe('§4 step 1: field errors, all reported together', () => {
   });
 });
 
-describe('§4 step 2: cross-field errors (non_field_errors)', () => {
+describe('#validation step 2: cross-field errors (non_field_errors)', () => {
   it('cohorts with unenroll → "Cohorts can only be used for enrollments."', async () => {
     const { scope, a, identifiers } = await world();
     await rejects(scope, { identifiers, courses: a.id, action: 'unenroll', cohorts: 'A1' }, 400, {
@@ -256,7 +256,7 @@ describe('§4 step 2: cross-field errors (non_field_errors)', () => {
   });
 });
 
-describe('§4 step 3: unknown course → 404 before any change or e-mail (§10 defect 7)', () => {
+describe('#validation step 3: unknown course → 404 before any change or e-mail (B7)', () => {
   it.each([
     ['last', (known: string, missing: string) => `${known},${missing}`],
     ['first', (known: string, missing: string) => `${missing},${known}`],
@@ -364,7 +364,7 @@ describe('reason: at most 1000 characters (400 beyond, before anything changes)'
     expect((await auditRowsForEmail(email)).map((row) => row.reason)).toEqual([reason]);
   });
 
-  it('reported with the other field errors of the request (a field error, §4 step 1)', async () => {
+  it('reported with the other field errors of the request (a field error, #validation step 1)', async () => {
     const { scope, a } = await world();
     await rejects(scope, { identifiers: ' ', courses: a.id, action: 'enroll', reason: 'z'.repeat(1001) }, 400, {
       identifiers: ['This field may not be blank.'],
@@ -388,7 +388,7 @@ describe('reason: at most 1000 characters (400 beyond, before anything changes)'
   });
 });
 
-describe('no input yields a 5xx (service contract §Errors)', () => {
+describe('no input yields a 5xx (conventions.md#errors)', () => {
   it('a second course whose notices are huge: no 5xx, and the first course is not half-applied', async () => {
     const a = await createCourse();
     const b = await createCourse({ name: `Long ${'n'.repeat(200_000)}` });
@@ -406,7 +406,7 @@ describe('no input yields a 5xx (service contract §Errors)', () => {
   });
 });
 
-describe('§3 unknown fields and accepted shapes', () => {
+describe('fields (#fields): unknown fields and accepted shapes', () => {
   it('unknown fields are ignored', async () => {
     const { a, identifiers } = await world();
     const res = await bulk({ identifiers, courses: a.id, action: 'enroll', foo: 'bar', email_students_typo: 'x' });
@@ -439,7 +439,7 @@ describe('§3 unknown fields and accepted shapes', () => {
   });
 });
 
-describe('booleans (§3, §10 defect 3: parsed once, used everywhere)', () => {
+describe('booleans (#fields, B3: parsed once, used everywhere)', () => {
   it.each([
     [true, true],
     ['true', true],

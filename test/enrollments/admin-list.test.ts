@@ -35,8 +35,8 @@ async function seeded() {
 
 const usernamesOf = (body: { results: { user: string }[] }) => body.results.map((r) => r.user);
 
-describe('E8 GET /enrollments/ (§11)', () => {
-  it('lists active and inactive enrollments of a course, newest first, as §3.4 items', async () => {
+describe('E8 GET /enrollments/ (#e8)', () => {
+  it('lists active and inactive enrollments of a course, newest first, as admin list items (#admin-item-object)', async () => {
     const { course, users } = await seeded();
     const res = await list(`?course_id=${encodeURIComponent(course.id)}`);
     expect(res.status).toBe(200);
@@ -227,7 +227,7 @@ describe('E8 GET /enrollments/ (§11)', () => {
   });
 });
 
-describe('E8 cursor pagination (§11)', () => {
+describe('E8 cursor pagination (#e8)', () => {
   it('pages newest first with next/previous links that keep the other parameters', async () => {
     const { course, users } = await seeded();
     const expected = users.map((u) => u.username).reverse();
@@ -317,7 +317,7 @@ describe('E8 cursor pagination (§11)', () => {
   });
 });
 
-describe('E8 access (§11: developer-error shape, JWT only)', () => {
+describe('E8 access (#e8: developer-error shape, JWT only)', () => {
   it('answers 401 developer_message without a JWT (the API key does not count)', async () => {
     for (const headers of [{}, apiKey]) {
       const res = await list('', headers);

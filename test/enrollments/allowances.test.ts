@@ -16,8 +16,8 @@ const KEYS = ['email', 'course_id', 'auto_enroll', 'created', 'user'];
 const staff = () => globalStaff(unique('gs'));
 const newEmail = () => `${unique('cea')}@example.com`;
 
-describe('E9 /enrollment_allowed/ (§12)', () => {
-  it('POST creates an allowance: 201 with the §3.5 object', async () => {
+describe('E9 /enrollment_allowed/ (#e9)', () => {
+  it('POST creates an allowance: 201 with the allowance object (#allowance-object)', async () => {
     const course = await createCourse();
     const email = newEmail();
     const before = Date.now();

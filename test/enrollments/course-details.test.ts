@@ -23,8 +23,8 @@ const details = (courseId: string, query = '', headers: Record<string, string> =
 
 const cacheTiming = (headers: Headers) => /cache;desc="(hit|miss)"/.exec(headers.get('Server-Timing') ?? '')?.[1];
 
-describe('E1 GET /course/{course_id} (§5)', () => {
-  it('answers the course details with every field in order (§3.2, §3.1)', async () => {
+describe('E1 GET /course/{course_id} (#e1)', () => {
+  it('answers the course details with every field in order (#course-details-object, #mode-object)', async () => {
     const course = await createCourse({
       name: 'Demonstration Course',
       enrollmentStart: Date.UTC(2014, 9, 15, 20, 18),
@@ -85,14 +85,14 @@ describe('E1 GET /course/{course_id} (§5)', () => {
     });
   });
 
-  it('reports self-paced courses and invite-only (§16)', async () => {
+  it('reports self-paced courses and invite-only (#d23)', async () => {
     const course = await createCourse({ selfPaced: true, inviteOnly: true });
     const res = await details(course.id);
     expect(res.body.pacing_type).toBe('Self Paced');
     expect(res.body.invite_only).toBe(true);
   });
 
-  it('keeps the provisioning order of modes and shows credit modes (§4)', async () => {
+  it('keeps the provisioning order of modes and shows credit modes (#modes)', async () => {
     const course = await createCourse({
       modes: [{ slug: 'verified' }, { slug: 'credit' }, { slug: 'audit' }, { slug: 'honor' }],
     });
@@ -105,7 +105,7 @@ describe('E1 GET /course/{course_id} (§5)', () => {
     ]);
   });
 
-  it('hides expired modes unless include_expired is asked for (§4, §5)', async () => {
+  it('hides expired modes unless include_expired is asked for (#modes, #e1)', async () => {
     const expiredAt = Date.UTC(1970, 0, 1, 5);
     const course = await createCourse({
       modes: [
@@ -121,7 +121,7 @@ describe('E1 GET /course/{course_id} (§5)', () => {
     expect(all.body.course_modes[1].expiration_datetime).toBe('1970-01-01T05:00:00Z');
   });
 
-  it('synthesises a single audit mode when no mode is shown (§4)', async () => {
+  it('synthesises a single audit mode when no mode is shown (#modes)', async () => {
     const none = await createCourse({ modes: [] });
     expect((await details(none.id)).body.course_modes).toEqual([DEFAULT_AUDIT_MODE]);
     const allExpired = await createCourse({ modes: [{ slug: 'verified', expirationAt: past() }] });
@@ -142,14 +142,14 @@ describe('E1 GET /course/{course_id} (§5)', () => {
     ['true', true],
     ['yes', true],
     ['anything', true],
-  ])('include_expired=%j → expired modes shown: %s (§15 D2)', async (value, shown) => {
+  ])('include_expired=%j → expired modes shown: %s (D2)', async (value, shown) => {
     const course = await createCourse({ modes: [{ slug: 'audit' }, { slug: 'verified', expirationAt: past() }] });
     const res = await details(course.id, `?include_expired=${encodeURIComponent(value)}`);
     expect(res.status).toBe(200);
     expect(res.body.course_modes.some((m: { slug: string }) => m.slug === 'verified')).toBe(shown);
   });
 
-  it('parses include_expired per §5 for arbitrary values (property)', async () => {
+  it('parses include_expired as documented (#e1) for arbitrary values (property)', async () => {
     const course = await createCourse({ modes: [{ slug: 'audit' }, { slug: 'verified', expirationAt: past() }] });
     const falsy = fc
       .constantFrom('0', 'false', 'no', 'off')
@@ -256,7 +256,7 @@ describe('E1 GET /course/{course_id} (§5)', () => {
   });
 });
 
-describe('E1 caching (§14)', () => {
+describe('E1 caching (#course-details-cache)', () => {
   it('misses, stores under the documented key, then hits with 0 queries', async () => {
     const course = await createCourse();
     const first = await details(course.id);
@@ -346,7 +346,7 @@ describe('E1 caching (§14)', () => {
     expect(res.body.course_modes.map((m: { slug: string }) => m.slug)).toEqual(['honor']);
   });
 
-  it('formats datetimes per §2 for stored values with and without milliseconds', async () => {
+  it('formats datetimes as documented (#callers) for stored values with and without milliseconds', async () => {
     const start = Date.UTC(2020, 4, 6, 7, 8, 9, 5);
     const course = await createCourse({ enrollmentStart: start, enrollmentEnd: Date.UTC(2099, 0, 1) });
     const res = await details(course.id);

@@ -38,8 +38,8 @@ function expectEmpty(res: { status: number; text: string; headers: Headers }) {
   expectJson(res);
 }
 
-describe('E2 GET /enrollment/{username},{course_id} (§6)', () => {
-  it('answers the enrollment object for the user themself (§3.3)', async () => {
+describe('E2 GET /enrollment/{username},{course_id} (#e2-e3)', () => {
+  it('answers the enrollment object for the user themself (#enrollment-object)', async () => {
     const course = await createCourse({
       modes: [{ slug: 'audit' }, { slug: 'verified', minPrice: 49, expirationAt: past() }],
     });
@@ -56,7 +56,7 @@ describe('E2 GET /enrollment/{username},{course_id} (§6)', () => {
       created: '2014-10-20T20:18:00.123000Z',
       mode: 'verified',
       is_active: true,
-      // course_details never include expired modes (§3.3)
+      // course_details never include expired modes (#enrollment-object)
       course_details: detailsJson(course),
       user: user.username,
     });
@@ -107,7 +107,7 @@ describe('E2 GET /enrollment/{username},{course_id} (§6)', () => {
     }
   });
 
-  it('answers 200 with an empty body when there is no enrollment (§15 D3)', async () => {
+  it('answers 200 with an empty body when there is no enrollment (D3)', async () => {
     const course = await createCourse();
     const user = await createUser();
     const staff = await globalStaff(unique('gs'));
@@ -117,7 +117,7 @@ describe('E2 GET /enrollment/{username},{course_id} (§6)', () => {
     expectEmpty(await getOne(user.username, course.id, apiKey));
   });
 
-  it('answers 400 for an id that is not a course key (§15 D8)', async () => {
+  it('answers 400 for an id that is not a course key (D8)', async () => {
     const user = await createUser();
     const res = await call(`${API}/enrollment/${user.username},not-a-key`, { headers: await learner(user.username) });
     expect(res.status).toBe(400);
@@ -194,7 +194,7 @@ describe('E2 GET /enrollment/{username},{course_id} (§6)', () => {
     expect(res.status).toBe(200);
   });
 
-  it('uses at most 2 queries (issue §6)', async () => {
+  it('uses at most 2 queries (docs/architecture.md#round-trips)', async () => {
     const course = await createCourse({ modes: [{ slug: 'audit' }, { slug: 'verified' }] });
     const user = await createUser();
     await enroll(user.id, course.id);
@@ -230,7 +230,7 @@ describe('E2 GET /enrollment/{username},{course_id} (§6)', () => {
   });
 });
 
-describe('E3 GET /enrollment/{course_id} (§6)', () => {
+describe('E3 GET /enrollment/{course_id} (#e2-e3)', () => {
   it("answers the caller's own enrollment", async () => {
     const course = await createCourse();
     const user = await createUser();

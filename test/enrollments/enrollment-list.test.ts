@@ -36,7 +36,7 @@ async function learnerWithEnrollments() {
   return { user, courses: { a, b, c, inactive } };
 }
 
-describe('E4 GET /enrollment (§7)', () => {
+describe('E4 GET /enrollment (#e4)', () => {
   it("lists the caller's active enrollments, oldest first, as a bare array", async () => {
     const { user, courses } = await learnerWithEnrollments();
     for (const path of [`${API}/enrollment`, `${API}/enrollment/`]) {
@@ -87,7 +87,7 @@ describe('E4 GET /enrollment (§7)', () => {
     expect(stranger.body).toEqual([]);
   });
 
-  it('does not count roles of an inactive account as course staff (§2)', async () => {
+  it('does not count roles of an inactive account as course staff (#callers)', async () => {
     const { user, courses } = await learnerWithEnrollments();
     const staff = await createUser({ isActive: false });
     await grantRole(courses.b.id, staff.id, 'staff');
@@ -96,7 +96,7 @@ describe('E4 GET /enrollment (§7)', () => {
     expect(res.body).toEqual([]);
   });
 
-  it('answers [] for unknown users, to everybody (§15 D9)', async () => {
+  it('answers [] for unknown users, to everybody (D9)', async () => {
     for (const headers of [await learner(unique('l')), await globalStaff(unique('gs')), apiKey]) {
       const res = await list(`?user=${unique('ghost')}`, headers);
       expect(res.status).toBe(200);

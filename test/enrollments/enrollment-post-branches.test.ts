@@ -61,7 +61,7 @@ async function refusedUnchanged(
   expect(await snapshot({ ...scope, audit })).toBe(before);
 }
 
-describe('E5 branch choice and update branch (§8.3, §8.4)', () => {
+describe('E5 branch choice and update branch (#e5-branch, #e5-update)', () => {
   it('lets the API key change the mode, keeping created (update branch)', async () => {
     const course = await createCourse({ modes: [{ slug: 'audit' }, { slug: 'verified', minPrice: 49 }] });
     const user = await createUser();
@@ -191,7 +191,7 @@ describe('E5 branch choice and update branch (§8.3, §8.4)', () => {
     const res = await postEnrollment(body(course.id, { user: user.username, mode: 'verified' }), apiKey);
     expect(res.status).toBe(200);
     expect(res.body.mode).toBe('verified');
-    // the enrollment object never lists expired modes (§3.3)
+    // the enrollment object never lists expired modes (#enrollment-object)
     expect(res.body.course_details.course_modes.map((m: { slug: string }) => m.slug)).toEqual(['audit']);
   });
 
@@ -271,7 +271,7 @@ describe('E5 branch choice and update branch (§8.3, §8.4)', () => {
   });
 });
 
-describe('E5 add branch (§8.5): course, default mode, mode validation', () => {
+describe('E5 add branch (#e5-add): course, default mode, mode validation', () => {
   it.each([
     ['the caller', async (_u: User) => learner(_u.username), false],
     ['the API key', async () => apiKey, true],
@@ -294,7 +294,7 @@ describe('E5 add branch (§8.5): course, default mode, mode validation', () => {
     ['only credit (credit is shown, so no synthesised audit)', [{ slug: 'credit' }], null],
     ['expired honor, current verified', [{ slug: 'honor', expirationAt: past() }, { slug: 'verified' }], null],
   ];
-  it.each(defaults)('picks the default mode for a course offering %s (§4)', async (_name, modes, expected) => {
+  it.each(defaults)('picks the default mode for a course offering %s (#modes)', async (_name, modes, expected) => {
     const course = await createCourse({ modes, name: 'P' });
     const user = await createUser();
     const scope = { courseIds: [course.id], userIds: [user.id] };
@@ -311,7 +311,7 @@ describe('E5 add branch (§8.5): course, default mode, mode validation', () => {
     }
   });
 
-  it('names the requested mode and lists current modes in mode_unavailable (§8.7)', async () => {
+  it('names the requested mode and lists current modes in mode_unavailable (#e5-failures)', async () => {
     const course = await createCourse({ modes: [{ slug: 'audit' }, { slug: 'verified', expirationAt: past() }] });
     const user = await createUser();
     await refusedUnchanged(
@@ -363,7 +363,7 @@ describe('E5 add branch (§8.5): course, default mode, mode validation', () => {
   });
 });
 
-describe('E5 add branch (§8.5): access, capacity, already enrolled, reactivation', () => {
+describe('E5 add branch (#e5-add): access, capacity, already enrolled, reactivation', () => {
   const closed = { enrollmentStart: past(10 * 86400_000), enrollmentEnd: past() };
   const notYet = { enrollmentStart: future(), enrollmentEnd: null };
   const open = { enrollmentStart: past(), enrollmentEnd: future() };
@@ -463,7 +463,7 @@ describe('E5 add branch (§8.5): access, capacity, already enrolled, reactivatio
     }
   });
 
-  it('refuses when active non-staff enrollments reach the capacity (§8.5 step 5)', async () => {
+  it('refuses when active non-staff enrollments reach the capacity (#e5-add step 5)', async () => {
     const course = await createCourse({ maxStudentEnrollmentsAllowed: 2 });
     const [a, b, c] = [await createUser(), await createUser(), await createUser()];
     expect((await postEnrollment(body(course.id), await learner(a.username))).status).toBe(200);
@@ -581,7 +581,7 @@ describe('E5 add branch (§8.5): access, capacity, already enrolled, reactivatio
     expect(Date.parse(res.body.created)).toBe(row?.createdAt);
   });
 
-  it('links the CEA and applies a waiting cohort pre-assignment (step 7, bulk-enroll §6, §8)', async () => {
+  it('links the CEA and applies a waiting cohort pre-assignment (step 7; docs/api/bulk-enroll.md#cohorts, #allowances)', async () => {
     const course = await createCourse({ inviteOnly: true });
     const user = await createUser();
     await createAllowance({ email: user.email, courseId: course.id, autoEnroll: false });

@@ -20,12 +20,12 @@ import {
 import { dbQueries, unique } from '../helpers/request';
 import { apiKey, body, globalStaff, learner, postEnrollment } from './support';
 
-/** E5 side effects (§8.6), audit records, round trips and concurrency. */
+/** E5 side effects (#e5-side-effects), audit records, round trips and concurrency. */
 async function orgCourse(modes = [{ slug: 'audit' }, { slug: 'honor' }, { slug: 'verified' }]) {
   return createCourse({ org: unique('Org'), modes });
 }
 
-describe('E5 side effects: enrollment_attributes (§8.6)', () => {
+describe('E5 side effects: enrollment_attributes (#e5-side-effects)', () => {
   it('stores attributes on a new enrollment and upserts them on a change', async () => {
     const course = await orgCourse();
     const user = await createUser();
@@ -78,7 +78,7 @@ describe('E5 side effects: enrollment_attributes (§8.6)', () => {
   });
 });
 
-describe('E5 side effects: cohort (§8.6)', () => {
+describe('E5 side effects: cohort (#e5-side-effects)', () => {
   it('places a newly enrolled learner in the named cohort, leaving their other cohort (API key)', async () => {
     const course = await orgCourse();
     const user = await createUser();
@@ -120,7 +120,7 @@ describe('E5 side effects: cohort (§8.6)', () => {
   });
 });
 
-describe('E5 side effects: email_opt_in on the target (§8.6, D6)', () => {
+describe('E5 side effects: email_opt_in on the target (#e5-side-effects, D6)', () => {
   it('sets the TARGET’s org preference, not the caller’s', async () => {
     const course = await orgCourse();
     const user = await createUser();
@@ -176,7 +176,7 @@ describe('E5 side effects: email_opt_in on the target (§8.6, D6)', () => {
   });
 });
 
-describe('E5 audit records (§8.6, contract)', () => {
+describe('E5 audit records (#e5-side-effects, #d14)', () => {
   it('records a learner’s own new enrollment', async () => {
     const course = await orgCourse();
     const user = await createUser();
@@ -293,7 +293,7 @@ describe('E5 audit records (§8.6, contract)', () => {
   });
 });
 
-describe('E5 round trips (issue §6) and concurrency', () => {
+describe('E5 round trips (docs/architecture.md#round-trips) and concurrency', () => {
   it('creates an enrollment (with audit) in at most 3 queries', async () => {
     const course = await orgCourse();
     const user = await createUser();

@@ -13,7 +13,7 @@ import { call, unique } from '../helpers/request';
 import { API, apiKey, body, expectJson, globalStaff, learner, NOT_FOUND, postEnrollment } from './support';
 
 /**
- * E5 §8.2: every numbered step, its exact answer, and the order of the steps. Each refusal must leave
+ * E5 (docs/api/enrollments.md#e5-steps): every numbered step, its exact answer, and the order of the steps. Each refusal must leave
  * storage untouched ("Nothing is written when any step answers non-200").
  */
 const COURSE_ID_REQUIRED = { message: 'Course ID must be specified to create a new enrollment.' };
@@ -25,7 +25,7 @@ interface Refusal {
   status: number;
   body: unknown;
   scope: Scope;
-  /** API-key calls failing from step 8 on are audited (§8.6); compare the rest. */
+  /** API-key calls failing from step 8 on are audited (#e5-side-effects); compare the rest. */
   auditAllowed?: boolean;
 }
 
@@ -566,7 +566,7 @@ const cases: [string, () => Promise<Refusal>][] = [
   ],
 ];
 
-describe('E5 POST /enrollment — steps of §8.2 (first failure answers, nothing written)', () => {
+describe('E5 POST /enrollment — steps (#e5-steps; first failure answers, nothing written)', () => {
   it.each(cases)('%s', async (_name, setup) => {
     const c = await setup();
     const scope = { ...c.scope, audit: !c.auditAllowed };

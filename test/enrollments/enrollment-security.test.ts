@@ -5,7 +5,7 @@ import { apiKeyHeader, jwtHeader, tokenFor } from '../helpers/tokens';
 import { API, expectJson, FORBIDDEN, NOT_AUTHENTICATED, NOT_FOUND, pathId } from './support';
 
 /**
- * Permission matrix of the Enrollment API v1 (§2, §6–§12): every endpoint × every kind of caller.
+ * Permission matrix of the Enrollment API v1 (#callers, #e2-e3 to #e9): every endpoint × every kind of caller.
  * Target of E2/E4/E5/E7 is `learner`, enrolled in `course`.
  */
 type Principal =
@@ -175,7 +175,7 @@ describe('Enrollment API permission matrix', () => {
   });
 });
 
-describe('authentication details (§2, contract)', () => {
+describe('authentication details (#callers, conventions.md#authentication)', () => {
   it.each([
     ['an expired JWT', async () => `JWT ${await tokenFor(unique('x'), { expiresIn: -10 })}`],
     ['a JWT signed with another secret', async () => `JWT ${await tokenFor(unique('x'), { secret: 'nope' })}`],

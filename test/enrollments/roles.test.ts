@@ -7,7 +7,7 @@ import { API, apiKey, expectJson, FORBIDDEN, globalStaff, learner, NOT_AUTHENTIC
 const roles = (query: string, headers: Record<string, string>, path = `${API}/roles/`) =>
   call(`${path}${query}`, { headers });
 
-describe('E6 GET /roles/ (§9)', () => {
+describe('E6 GET /roles/ (#e6)', () => {
   it("lists the caller's course roles ordered by course_id then role", async () => {
     const user = await createUser();
     const stem = unique('R');

@@ -51,7 +51,7 @@ export const DAY = 24 * HOUR;
 export const past = (ms = DAY) => Date.now() - ms;
 export const future = (ms = 365 * DAY) => Date.now() + ms;
 
-/** The wire datetime of §2, computed independently of the service's formatter. */
+/** The wire datetime (docs/api/enrollments.md#callers), computed independently of the service's formatter. */
 export function iso(ms: number | null | undefined): string | null {
   if (ms === null || ms === undefined) return null;
   const text = new Date(ms).toISOString();
@@ -69,7 +69,7 @@ export function expectJson(res: { headers: Headers }) {
   expect(res.headers.get('Content-Type')).toBe('application/json');
 }
 
-/** The mode object the service must render for a seeded mode (§3.1). */
+/** The mode object the service must render for a seeded mode (docs/api/enrollments.md#mode-object). */
 export function modeJson(mode: ModeInput & { name: string }) {
   return {
     slug: mode.slug,
@@ -84,7 +84,7 @@ export function modeJson(mode: ModeInput & { name: string }) {
   };
 }
 
-/** Course details (§3.2) for a seeded course; expired modes only when asked (§4). */
+/** Course details (docs/api/enrollments.md#course-details-object) for a seeded course; expired modes only when asked (#modes). */
 export function detailsJson(course: Course, { includeExpired = false, now = Date.now() } = {}) {
   const shown = course.modes.filter((m) => includeExpired || m.expirationAt === null || m.expirationAt >= now);
   return {

@@ -13,7 +13,7 @@ async function superuser() {
   return learner(user.username);
 }
 
-describe('E7 POST /unenroll/ (§10)', () => {
+describe('E7 POST /unenroll/ (#e7)', () => {
   it('deactivates every enrollment and answers the sorted distinct orgs (incl. previously inactive)', async () => {
     const stem = uniquePart('U');
     const user = await createUser();

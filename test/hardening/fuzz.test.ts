@@ -210,7 +210,7 @@ describe('fuzz: every documented route', () => {
             if (status < 300) {
               // A success may have changed a principal's account (e.g. a provisioning PUT of its
               // e-mail); the next JWT of that principal then re-syncs it at authentication, which may
-              // realise allowances (contract §Authentication). Settle that here, so the next case's
+              // realise allowances (docs/api/conventions.md#jit-users). Settle that here, so the next case's
               // 4xx is judged on what the request itself did.
               await settle();
               state = await dbState();

@@ -37,7 +37,7 @@ export async function bulk(json: unknown, headers?: Record<string, string>) {
   return call(BULK, { method: 'POST', json, headers: headers ?? (await staffHeader()) });
 }
 
-/** The state object of §5.2 (without cohort keys unless given). */
+/** The state object (docs/api/bulk-enroll.md#state), without cohort keys unless given. */
 export const state = (user: boolean, enrollment: boolean, allowed: boolean, autoEnroll = false) => ({
   user,
   enrollment,

@@ -4,7 +4,7 @@ import worker from '../../src/index';
 import { call } from '../helpers/request';
 import { jwtHeader } from '../helpers/tokens';
 
-describe('contract §Errors and §Observability', () => {
+describe('conventions.md#errors and #headers', () => {
   it('answers a wrong method with 405 JSON and Allow before authentication', async () => {
     const res = await call('/api/enrollment/v1/roles/', { method: 'DELETE' });
     expect(res.status).toBe(405);

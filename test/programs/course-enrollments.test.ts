@@ -64,7 +64,7 @@ async function linked(slug: string, key: string) {
   return person.username;
 }
 
-describe('program-course writes: checks (§6.2), in order, all 404', () => {
+describe('program-course writes: checks (#course-write), in order, all 404', () => {
   it('program, course key, run, active curriculum, run in the active curriculum', async () => {
     const { run, uuid } = await enrolled(['a']);
     const body = [active('a')];
@@ -123,7 +123,7 @@ describe('program-course writes: checks (§6.2), in order, all 404', () => {
   });
 });
 
-describe('program-course writes: results (§6.2)', () => {
+describe('program-course writes: results (#course-write)', () => {
   it('waiting learners: rows only, 200 for all-success POST', async () => {
     const { run, uuid } = await enrolled(['a', 'b']);
     const res = await write('POST', uuid, run, [active('a'), inactive('b')]);
@@ -201,7 +201,7 @@ describe('program-course writes: results (§6.2)', () => {
   });
 });
 
-describe('realised learners get masters course enrollments (§2.2)', () => {
+describe('realised learners get masters course enrollments (#course-enrollments-made)', () => {
   it('create enrolls in masters, links the enrollment and audits it', async () => {
     const { org, run, uuid } = await enrolled([]);
     const alice = await linked(org.slug, 'alice');
@@ -283,7 +283,7 @@ describe('realised learners get masters course enrollments (§2.2)', () => {
   });
 });
 
-describe('one active program-course enrollment per run across programs (§11, §10.9)', () => {
+describe('one active program-course enrollment per run across programs (#p13, P9)', () => {
   it('a second active one is a conflict; inactive is stored without touching the other program', async () => {
     const first = await enrolled([]);
     const eve = await linked(first.org.slug, 'eve');
@@ -316,7 +316,7 @@ describe('one active program-course enrollment per run across programs (§11, §
   });
 });
 
-describe('course_staff (§11)', () => {
+describe('course_staff (#p14)', () => {
   it('realised: grants and revokes the staff role; waiting: pending until linked; listed as course_staff', async () => {
     const { org, run, uuid } = await enrolled(['waiting']);
     const gus = await linked(org.slug, 'gus');
@@ -358,7 +358,7 @@ describe('course_staff (§11)', () => {
   });
 });
 
-describe('GET program-course enrollments (§6.1)', () => {
+describe('GET program-course enrollments (#course-list-get)', () => {
   it('checks the run first, then the program; baseline: the run need not be in the program', async () => {
     const { uuid } = await enrolled([]);
     expect((await call(coursePath(newUuid(), 'garbage'), { headers: staff })).body.error_code).toBe(

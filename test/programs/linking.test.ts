@@ -89,7 +89,7 @@ describe('PUT /users/{username}/external-ids/{provider_slug}', () => {
   });
 });
 
-describe('a new link realises the key’s waiting enrollments (§7)', () => {
+describe('a new link realises the key’s waiting enrollments (#realisation)', () => {
   it('gives the program enrollment its user and enrolls the learner in masters in each run', async () => {
     const { org, runs, uuid } = await scenario(2);
     const [r1, r2] = runs as [string, string];

@@ -19,7 +19,7 @@ import {
   staffHeader,
 } from './support';
 
-// GET /programs/{program_uuid}/overview/ (§9) and the learner dashboard (§11).
+// GET /programs/{program_uuid}/overview/ (docs/api/programs.md#overview) and the learner dashboard (#dashboard).
 
 let staff: Record<string, string>;
 beforeAll(async () => {

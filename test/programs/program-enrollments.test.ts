@@ -28,7 +28,7 @@ const write = (method: string, uuid: string, json: unknown) =>
   call(enrollmentsPath(uuid), { method, headers: staff, json });
 const list = async (uuid: string, query = '') => call(`${enrollmentsPath(uuid)}${query}`, { headers: staff });
 
-describe('POST program enrollments (§4.2)', () => {
+describe('POST program enrollments (#write)', () => {
   it('creates waiting enrollments: 201 with each key → its status', async () => {
     const { uuid } = await scenario(0);
     const res = await write('POST', uuid, [record('a'), record('b', 'pending'), record('c', 'suspended')]);
@@ -100,7 +100,7 @@ describe('POST program enrollments (§4.2)', () => {
     expect((await list(uuid)).body.results[0]).toMatchObject({ student_key: 'bob-key', account_exists: false });
   });
 
-  it('owner organization without provider, missing from the LMS, or no authoring organization: waiting (§10.4)', async () => {
+  it('owner organization without provider, missing from the LMS, or no authoring organization: waiting (P4)', async () => {
     const noSlug = await provisionOrg({ slug: null });
     for (const org of [noSlug.shortName, 'NeverProvisionedOrg', null]) {
       const uuid = await provisionProgram({ org });
@@ -156,7 +156,7 @@ describe('POST program enrollments (§4.2)', () => {
   });
 });
 
-describe('PATCH and PUT program enrollments (§4.2)', () => {
+describe('PATCH and PUT program enrollments (#write)', () => {
   it('PATCH changes existing statuses (200), unknown keys are not-in-program, curriculum is ignored', async () => {
     const { uuid } = await scenario(0);
     await write('POST', uuid, [record('a'), record('b')]);
@@ -211,7 +211,7 @@ describe('PATCH and PUT program enrollments (§4.2)', () => {
   });
 });
 
-describe('malformed requests (§4.2 steps 1–3): nothing written', () => {
+describe('malformed requests (#write steps 1–3): nothing written', () => {
   const malformed: [string, unknown][] = [
     ['an object', { student_key: 'a', status: 'enrolled' }],
     ['a string', 'nope'],
@@ -295,7 +295,7 @@ describe('malformed requests (§4.2 steps 1–3): nothing written', () => {
   });
 });
 
-describe('GET program enrollments: cursor paging (§3.4)', () => {
+describe('GET program enrollments: cursor paging (#paging)', () => {
   it('walks forward and back with absolute URLs that keep the query', async () => {
     const { uuid } = await scenario(0);
     await write(

@@ -110,7 +110,7 @@ describe('staff-or-app endpoints: permission matrix', () => {
     });
   }
 
-  it('no username hole: ?username=<self> does not admit a learner (§10.1)', async () => {
+  it('no username hole: ?username=<self> does not admit a learner (P1)', async () => {
     const me = await learner();
     for (const e of endpoints()) {
       const res = await call(`${e.path}?username=${me.username}`, {

@@ -4,7 +4,7 @@ import { ADMIN, courseBody, newCourseId, provisionCourse } from '../helpers/prov
 import { call } from '../helpers/request';
 import { apiKeyHeader } from '../helpers/tokens';
 
-// Contract §Errors: no input, however malformed, yields a 5xx.
+// docs/api/conventions.md#errors: no input, however malformed, yields a 5xx.
 describe('provisioning input robustness', () => {
   it('property: any JSON body to the write endpoints is answered below 500', async () => {
     const courseId = await provisionCourse();

@@ -26,7 +26,7 @@ const PIECE_CHARS = [...'abcXYZ019._-+@\'"!#$%&*/=?^`{|}~éß中ж', '\u200b', '
 const piece = fc.string({ unit: fc.constantFrom(...PIECE_CHARS), minLength: 1, maxLength: 12 });
 const separatorRun = fc.string({ unit: fc.constantFrom(...SEPARATORS), minLength: 1, maxLength: 4 });
 
-describe('splitIdentifiers (§3)', () => {
+describe('splitIdentifiers (#fields)', () => {
   it('splits on commas, CR, LF, tabs and spaces, dropping empty pieces', () => {
     expect(splitIdentifiers('a,b\nc\rd\te f')).toEqual(['a', 'b', 'c', 'd', 'e', 'f']);
     expect(splitIdentifiers('  a ,, b\r\n\r\nc,\n')).toEqual(['a', 'b', 'c']);
@@ -96,7 +96,7 @@ describe('splitIdentifiers (§3)', () => {
   });
 });
 
-describe('splitCommaList (§3 courses / cohorts)', () => {
+describe('splitCommaList (#fields courses / cohorts)', () => {
   it('splits on commas only and does not trim', () => {
     expect(splitCommaList('a, b')).toEqual(['a', ' b']);
     expect(splitCommaList('a,b , c')).toEqual(['a', 'b ', ' c']);
@@ -104,7 +104,7 @@ describe('splitCommaList (§3 courses / cohorts)', () => {
     expect(splitCommaList('a,,b')).toEqual(['a', '', 'b']);
   });
 
-  it('flattens an array, each element split on commas (§10 defect 2)', () => {
+  it('flattens an array, each element split on commas (B2)', () => {
     expect(splitCommaList(['a', 'b,c', ' d'])).toEqual(['a', 'b', 'c', ' d']);
     expect(splitCommaList([])).toEqual([]);
   });
@@ -125,7 +125,7 @@ describe('splitCommaList (§3 courses / cohorts)', () => {
   });
 });
 
-describe('parseDrfBoolean (§3 booleans)', () => {
+describe('parseDrfBoolean (#fields booleans)', () => {
   it.each([true, 'true', 'True', 'TRUE', '1', 'yes', 'Yes', 'YES', 'on', 'On', 'ON', 1])('%j is true', (value) => {
     expect(parseDrfBoolean(value)).toBe(true);
   });
@@ -154,7 +154,7 @@ function emailOfLength(length: number) {
   return `${'l'.repeat(length - 1 - domain.length)}@${domain}`;
 }
 
-describe('isValidEmail (§5.1 step 4, Django EmailValidator)', () => {
+describe('isValidEmail (#resolving step 3, Django EmailValidator)', () => {
   it.each([
     'email@here.com',
     'weirder-email@here.and.there.com',

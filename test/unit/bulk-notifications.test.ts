@@ -16,7 +16,7 @@ const compose = (kind: MessageKind, overrides: Partial<MessageContext> = {}) =>
   composeMessage({ ...base, kind, ...overrides });
 const lastLine = (body: string) => body.trimEnd().split('\n').at(-1) ?? '';
 
-describe('composeMessage (§5.6)', () => {
+describe('composeMessage (#notifications)', () => {
   it.each([
     ['enrolled_enroll', 'You have been enrolled in Demo Course'],
     ['allowed_enroll', 'You have been invited to register for Demo Course'],

@@ -63,7 +63,7 @@ const st = (user: boolean, enrollment: boolean, allowed: boolean, autoEnroll = f
   auto_enroll: autoEnroll,
 });
 
-describe('planCourse: enroll (§5.3, §5.5)', () => {
+describe('planCourse: enroll (#enroll, #audit)', () => {
   it('an active user not enrolled: enrolled, `from unenrolled to enrolled`', () => {
     const u = user(1);
     const p = plan([u.username], { users: [u] });
@@ -217,7 +217,7 @@ describe('planCourse: enroll (§5.3, §5.5)', () => {
   });
 });
 
-describe('planCourse: unenroll (§5.4, §5.5)', () => {
+describe('planCourse: unenroll (#unenroll, #audit)', () => {
   const unenroll = { action: 'unenroll' as const, emailStudents: true };
 
   it('enrolled: deactivated, `from enrolled to unenrolled`, `enrolled_unenroll`', () => {
@@ -232,7 +232,7 @@ describe('planCourse: unenroll (§5.4, §5.5)', () => {
     expect(p.nextState.enrollments.get(1)).toEqual({ mode: 'verified', isActive: false });
   });
 
-  it('allowed only: allowance deleted, `from allowed to enroll to unenrolled` (§10 defect 6), `allowed_unenroll`', () => {
+  it('allowed only: allowance deleted, `from allowed to enroll to unenrolled` (B6), `allowed_unenroll`', () => {
     const p = plan(
       ['new@example.com'],
       { allowances: [['new@example.com', { autoEnroll: true, userId: null }]] },
@@ -301,7 +301,7 @@ describe('planCourse: unenroll (§5.4, §5.5)', () => {
   });
 });
 
-describe('planCourse: duplicates see their predecessor (§3, §5)', () => {
+describe('planCourse: duplicates see their predecessor (#fields, #processing)', () => {
   it('a user listed twice (by username and by e-mail): enrolled once, second `from enrolled to enrolled`', () => {
     const u = user(1);
     const p = plan([u.username, u.email], { users: [u] }, { emailStudents: true });
@@ -394,7 +394,7 @@ describe('planCourse: duplicates see their predecessor (§3, §5)', () => {
   });
 });
 
-describe('planCourse: cohorts (§6)', () => {
+describe('planCourse: cohorts (#cohorts)', () => {
   const cohort = { id: 7, name: 'cohortA' };
 
   it('no cohort paired: no result has cohort keys', () => {

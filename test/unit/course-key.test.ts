@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { isCourseKey, parseCourseKey } from '../../src/lib/course-key';
 
-// Characters a key part may hold (bulk-enroll.md §4): word characters plus - ~ . :
+// Characters a key part may hold (docs/api/bulk-enroll.md#validation): word characters plus - ~ . :
 const ALLOWED_ASCII = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-~.:'.split('');
 const UNICODE_LETTERS = ['é', 'ß', 'Ж', '中', 'ع', 'ش', 'ü', '٣'];
 const FORBIDDEN = ['+', '/', ' ', '?', '#', '%', ',', '@', '&', '=', '"', "'", '<', '\\', '\n', '\t', '!', '*'];

@@ -104,7 +104,7 @@ describe('canonicalUuid', () => {
   });
 });
 
-describe('programRuns (§1.1)', () => {
+describe('programRuns (#catalog)', () => {
   const runs = (...keys: string[]) => keys.map((key) => ({ course_runs: [{ key }] }));
   const curriculum = (isActive: boolean, keys: string[], programs: never[] = []) => ({
     uuid: 'c',

@@ -9,7 +9,7 @@ const rec = (key: unknown, status: unknown = 'enrolled', curriculum: unknown = C
   curriculum_uuid: curriculum,
 });
 
-describe('walkProgramRecords (§4.2 steps 1–3)', () => {
+describe('walkProgramRecords (#write steps 1–3)', () => {
   it('refuses a body that is not an array with 422, more than 25 records with 413', () => {
     for (const body of [{}, null, 'x', 3, { student_key: 'a' }]) {
       expect(walkProgramRecords(body, 'POST')).toEqual({
@@ -103,7 +103,7 @@ describe('walkProgramRecords (§4.2 steps 1–3)', () => {
   });
 });
 
-describe('walkCourseRecords (§6.2 steps 1–3)', () => {
+describe('walkCourseRecords (#course-write steps 1–3)', () => {
   it('malformed bodies and records are 400, the limit 413', () => {
     expect(walkCourseRecords({})).toMatchObject({ status: 400, message: 'invalid enrollment record' });
     expect(walkCourseRecords([{ student_key: 'a', status: 'active', course_staff: 'yes' }])).toMatchObject({

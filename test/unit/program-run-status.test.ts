@@ -12,7 +12,7 @@ const run = (facts: Partial<RunFacts>): RunFacts => ({
   ...facts,
 });
 
-describe('courseRunStatus (§9)', () => {
+describe('courseRunStatus (#overview)', () => {
   it('instructor-paced: ended → completed, started → in_progress, else upcoming', () => {
     expect(courseRunStatus(run({ start: NOW - 10 * DAY, end: NOW - DAY }), NOW)).toBe('completed');
     expect(courseRunStatus(run({ start: NOW - DAY, end: NOW + DAY }), NOW)).toBe('in_progress');

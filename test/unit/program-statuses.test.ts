@@ -20,7 +20,7 @@ const current = fc.option(
   { nil: null },
 );
 
-describe('writeStatus (§4.2 step 5, §6.2 step 5)', () => {
+describe('writeStatus (#write step 5, #course-write step 6)', () => {
   it('maps results to 201/200, 207 and 422', () => {
     expect(writeStatus({ a: 'enrolled', b: 'pending' }, 201)).toBe(201);
     expect(writeStatus({ a: 'enrolled' }, 200)).toBe(200);
@@ -46,7 +46,7 @@ describe('writeStatus (§4.2 step 5, §6.2 step 5)', () => {
   });
 });
 
-describe('decideProgramRecord (§4.2 step 4)', () => {
+describe('decideProgramRecord (#write step 4)', () => {
   it('follows the table for POST, PATCH and PUT', () => {
     expect(decideProgramRecord('POST', true, false)).toEqual({ result: 'conflict' });
     expect(decideProgramRecord('POST', false, false)).toEqual({ action: 'create' });
@@ -63,7 +63,7 @@ describe('decideProgramRecord (§4.2 step 4)', () => {
   });
 });
 
-describe('planCourseLink (§2.2 create, §11)', () => {
+describe('planCourseLink (#course-enrollments-made, #p13)', () => {
   it('reuses an active enrollment: audit/honor become masters, other modes are kept', () => {
     expect(planCourseLink('active', { mode: 'audit', isActive: true }, false)).toEqual({
       kind: 'link',
@@ -107,7 +107,7 @@ describe('planCourseLink (§2.2 create, §11)', () => {
   });
 });
 
-describe('decideCourseRecord (§6.2 step 4)', () => {
+describe('decideCourseRecord (#course-write step 4)', () => {
   const waiting: CourseRecordFacts = {
     programEnrollment: { userId: null },
     courseEnrollment: null,
@@ -199,7 +199,7 @@ describe('decideCourseRecord (§6.2 step 4)', () => {
   });
 });
 
-describe('planRealisation (§7)', () => {
+describe('planRealisation (#realisation)', () => {
   const row = (id: number, courseKey: string, status: CourseStatus, runExists = true) => ({
     id,
     courseKey,
