@@ -1,4 +1,4 @@
-import { and, eq, inArray, ne, sql } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { insertFromSelect } from '../db/insert-select';
 import { inJsonList } from '../db/json-list';
@@ -11,6 +11,7 @@ import {
   programEnrollments,
   users,
 } from '../db/schema';
+import { activeThroughPrograms } from './held-elsewhere.repo';
 import type { IdCursor } from './paging';
 import { keyset, programQuery } from './programs.repo';
 
@@ -70,30 +71,7 @@ export async function loadCourseWrite(db: Db, programUuid: string, courseId: str
       .select({ userId: enrollments.userId, mode: enrollments.mode, isActive: enrollments.isActive })
       .from(enrollments)
       .where(and(eq(enrollments.courseId, courseId), inArray(enrollments.userId, learnerIds))),
-    db
-      .select({ userId: programEnrollments.userId })
-      .from(programCourseEnrollments)
-      .innerJoin(programEnrollments, eq(programEnrollments.id, programCourseEnrollments.programEnrollmentId))
-      .where(
-        and(
-          eq(programCourseEnrollments.courseKey, courseId),
-          eq(programCourseEnrollments.status, 'active'),
-          ne(programCourseEnrollments.programUuid, programUuid),
-          inArray(programEnrollments.userId, learnerIds),
-        ),
-      ),
-    db
-      .select({ userId: enrollments.userId })
-      .from(enrollments)
-      .innerJoin(programCourseEnrollments, eq(programCourseEnrollments.courseEnrollmentId, enrollments.id))
-      .where(
-        and(
-          eq(enrollments.courseId, courseId),
-          inArray(enrollments.userId, learnerIds),
-          eq(programCourseEnrollments.status, 'active'),
-          ne(programCourseEnrollments.programUuid, programUuid),
-        ),
-      ),
+    ...activeThroughPrograms(db, { userIds: learnerIds, courseIds: sql`(${courseId})`, exceptProgram: programUuid }),
   ]);
   return {
     program: program[0] ?? null,

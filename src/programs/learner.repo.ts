@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import {
   catalogProgramRuns,
@@ -60,11 +60,35 @@ export async function findAccessPrograms(db: Db, userId: number, type: string) {
   return { isCourseStaff: roles.length > 0, staffPrograms, learnerPrograms };
 }
 
+/** The user's enrollments matching `which`, with run, certificate and progress, in keyset order. */
+const overviewRuns = (db: Db, userId: number, which: SQL | undefined, order: { where?: SQL; order: SQL }) =>
+  db
+    .select({
+      id: enrollments.id,
+      courseId: enrollments.courseId,
+      courseName: courseRuns.courseName,
+      courseStart: courseRuns.courseStart,
+      courseEnd: courseRuns.courseEnd,
+      selfPaced: courseRuns.selfPaced,
+      bulkEmailEnabled: courseRuns.bulkEmailEnabled,
+      certificateStatus: sql<string | null>`${certificates.status}`.as('certificate_status'),
+      certificateUrl: certificates.downloadUrl,
+      certificateCreated: sql<number | null>`${certificates.createdAt}`.as('certificate_created'),
+      resumeBlockUrl: courseProgress.resumeBlockUrl,
+      emailOptOut: courseProgress.emailOptOut,
+    })
+    .from(enrollments)
+    .innerJoin(courseRuns, eq(courseRuns.id, enrollments.courseId))
+    .leftJoin(certificates, and(eq(certificates.courseId, enrollments.courseId), eq(certificates.userId, userId)))
+    .leftJoin(courseProgress, and(eq(courseProgress.courseId, enrollments.courseId), eq(courseProgress.userId, userId)))
+    .where(and(which, order.where))
+    .orderBy(order.order);
+
 /**
  * The overview's facts in ONE round trip: the program, whether the user is `enrolled` in it, their
- * ACTIVE `verified`/`masters` enrollments in any run of the program (§1.1 "all runs") with run,
- * certificate and progress, and the due dates of those runs. `page` limits the enrollments to a
- * keyset page (dashboard); without it, all of them.
+ * ACTIVE `verified`/`masters` enrollments in any run of the program (all runs, not only the active
+ * curriculum) with run, certificate and progress, and the due dates of those runs. `page` limits
+ * the enrollments to a keyset page (dashboard); without it, all of them.
  */
 export async function findOverview(
   db: Db,
@@ -84,28 +108,7 @@ export async function findOverview(
         .where(eq(catalogProgramRuns.programUuid, programUuid)),
     ),
   );
-  const order = keyset(enrollments.id, page?.cursor ?? null);
-  const runs = db
-    .select({
-      id: enrollments.id,
-      courseId: enrollments.courseId,
-      courseName: courseRuns.courseName,
-      courseStart: courseRuns.courseStart,
-      courseEnd: courseRuns.courseEnd,
-      selfPaced: courseRuns.selfPaced,
-      bulkEmailEnabled: courseRuns.bulkEmailEnabled,
-      certificateStatus: sql<string | null>`${certificates.status}`.as('certificate_status'),
-      certificateUrl: certificates.downloadUrl,
-      certificateCreated: sql<number | null>`${certificates.createdAt}`.as('certificate_created'),
-      resumeBlockUrl: courseProgress.resumeBlockUrl,
-      emailOptOut: courseProgress.emailOptOut,
-    })
-    .from(enrollments)
-    .innerJoin(courseRuns, eq(courseRuns.id, enrollments.courseId))
-    .leftJoin(certificates, and(eq(certificates.courseId, enrollments.courseId), eq(certificates.userId, userId)))
-    .leftJoin(courseProgress, and(eq(courseProgress.courseId, enrollments.courseId), eq(courseProgress.userId, userId)))
-    .where(and(inProgram, order.where))
-    .orderBy(order.order);
+  const runs = overviewRuns(db, userId, inProgram, keyset(enrollments.id, page?.cursor ?? null));
   const [program, enrolled, rows, dueDates] = await db.batch([
     programQuery(db, programUuid),
     db

@@ -10,6 +10,7 @@ import {
   userExternalIds,
   users,
 } from '../db/schema';
+import { activeThroughPrograms } from './held-elsewhere.repo';
 
 // SSO links and the waiting enrollments a new link realises (program-enrollments.md §7).
 
@@ -63,28 +64,7 @@ export async function loadLinkContext(db: Db, username: string, slug: string, ke
       .select({ courseId: enrollments.courseId, mode: enrollments.mode, isActive: enrollments.isActive })
       .from(enrollments)
       .where(and(eq(enrollments.userId, userId), inArray(enrollments.courseId, runs))),
-    db
-      .select({ courseKey: programCourseEnrollments.courseKey })
-      .from(programCourseEnrollments)
-      .innerJoin(programEnrollments, eq(programEnrollments.id, programCourseEnrollments.programEnrollmentId))
-      .where(
-        and(
-          eq(programEnrollments.userId, userId),
-          eq(programCourseEnrollments.status, 'active'),
-          inArray(programCourseEnrollments.courseKey, runs),
-        ),
-      ),
-    db
-      .select({ courseKey: enrollments.courseId })
-      .from(enrollments)
-      .innerJoin(programCourseEnrollments, eq(programCourseEnrollments.courseEnrollmentId, enrollments.id))
-      .where(
-        and(
-          eq(enrollments.userId, userId),
-          eq(programCourseEnrollments.status, 'active'),
-          inArray(enrollments.courseId, runs),
-        ),
-      ),
+    ...activeThroughPrograms(db, { userIds: userId, courseIds: runs }),
   ]);
   return {
     user: user[0] ?? null,

@@ -2,8 +2,9 @@ import { eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { organizations, programEnrollments, userExternalIds, users } from '../db/schema';
 import { deleteEnrollmentsById, deleteEnrollmentsOfUsers } from '../enrollments/enrollment-writes.repo';
+import { deleteUsers } from '../users/users.repo';
 
-// Integration reset (program-enrollments.md §8.2): a partner's test data wiped in one transaction.
+// Integration reset (docs/api/programs.md#integration-reset): a partner's test data wiped in one transaction.
 
 const linkedUsers = (slug: string) => sql`(select l.user_id from ${userExternalIds} l where l.provider_slug = ${slug})`;
 
@@ -33,7 +34,7 @@ export async function loadReset(db: Db, shortName: string) {
 export function resetStatements(db: Db, shortName: string, slug: string | null) {
   const ownedPrograms = sql`(select p.uuid from catalog_programs p where p.owning_org = ${shortName})`;
   const userStatements = slug
-    ? [deleteEnrollmentsOfUsers(db, linkedUsers(slug)), db.delete(users).where(inArray(users.id, linkedUsers(slug)))]
+    ? [deleteEnrollmentsOfUsers(db, linkedUsers(slug)), deleteUsers(db, linkedUsers(slug))]
     : [];
   return [
     ...userStatements,

@@ -1,4 +1,4 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, inArray, type SQL, sql } from 'drizzle-orm';
 import type { BatchItem } from 'drizzle-orm/batch';
 import type { Db } from '../db/client';
 import { userOrgPreferences, userRetirements, users } from '../db/schema';
@@ -17,6 +17,9 @@ export const markAllowancesRealised = (db: Db, username: string) =>
     .update(users)
     .set({ allowancesRealisedFor: sql`${users.email}` })
     .where(and(eq(users.username, username), eq(users.isActive, true)));
+
+/** Deletes the users `ids` (a subquery); their links, roles, cohorts, grades… cascade. */
+export const deleteUsers = (db: Db, ids: SQL) => db.delete(users).where(inArray(users.id, ids));
 
 /** Statements that run after the user write in the same batch (e.g. allowance realisation). */
 type Followers = readonly BatchItem<'sqlite'>[];
