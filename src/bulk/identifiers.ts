@@ -34,6 +34,3 @@ export function parseDrfBoolean(value: unknown): boolean | null {
   if (FALSE.has(value)) return false;
   return null;
 }
-
-// Temporary: moved to lib/email.ts; removed once bulk.plan.ts (being edited) imports it there.
-export { isValidEmail } from '../lib/email';

@@ -1,8 +1,9 @@
 import { createRoute } from '@hono/zod-openapi';
+import { jsonContent } from '../lib/http';
 import { createRouter, document, SECURITY } from '../openapi';
 import { listManualEnrollments } from './audit.service';
 import { AuditList, AuditQuery, DeveloperError } from './provisioning.schemas';
-import { allValid, check, jsonContent, serviceOnly } from './request';
+import { allValid, check, serviceOnly } from './request';
 
 export const auditRoutes = createRouter();
 

@@ -1,4 +1,5 @@
 import { createRoute } from '@hono/zod-openapi';
+import { COURSE_ID_PARAM, jsonContent } from '../lib/http';
 import { createRouter, document, SECURITY } from '../openapi';
 import { deleteCourse, getCourse, putCourse, putEmbargo } from './courses.service';
 import {
@@ -9,7 +10,7 @@ import {
   EmbargoBody,
   EmbargoResource,
 } from './provisioning.schemas';
-import { allValid, COURSE_ID_PARAM, check, jsonContent, readJson, serviceOnly } from './request';
+import { allValid, check, readJson, serviceOnly } from './request';
 
 export const courseRoutes = createRouter();
 

@@ -1,5 +1,6 @@
 import { createRoute, type z } from '@hono/zod-openapi';
 import { developerError } from '../lib/errors';
+import { COURSE_ID_PARAM, jsonContent } from '../lib/http';
 import { createRouter, document, SECURITY } from '../openapi';
 import {
   CertificateBody,
@@ -13,7 +14,7 @@ import {
 } from './learner-records.schemas';
 import { putCertificate, putDueDates, putGrade, putProgress } from './learner-records.service';
 import { CourseParams, CourseUserParams, DeveloperError } from './provisioning.schemas';
-import { allValid, COURSE_ID_PARAM, check, jsonContent, readJson, serviceOnly } from './request';
+import { allValid, check, readJson, serviceOnly } from './request';
 
 /** Grades, certificates, progress and due dates: what the program APIs report (§8.1, §9). */
 export const learnerRecordRoutes = createRouter();

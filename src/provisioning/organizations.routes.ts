@@ -1,4 +1,5 @@
 import { createRoute } from '@hono/zod-openapi';
+import { jsonContent } from '../lib/http';
 import { createRouter, document, SECURITY } from '../openapi';
 import {
   ExternalIdBody,
@@ -10,7 +11,7 @@ import {
 } from './programs-catalog.schemas';
 import { putExternalId, putOrganization } from './programs-catalog.service';
 import { DeveloperError } from './provisioning.schemas';
-import { allValid, check, jsonContent, readJson, serviceOnly } from './request';
+import { allValid, check, readJson, serviceOnly } from './request';
 
 /** Organizations with their SSO provider, and users' SSO links (program-enrollments.md §1.2, §7). */
 export const organizationRoutes = createRouter();

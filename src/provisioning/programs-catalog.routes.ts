@@ -1,9 +1,10 @@
 import { createRoute } from '@hono/zod-openapi';
+import { jsonContent } from '../lib/http';
 import { createRouter, document, SECURITY } from '../openapi';
 import { ProgramBody, ProgramParams, ProgramResource } from './programs-catalog.schemas';
 import { putProgram } from './programs-catalog.service';
 import { DeveloperError } from './provisioning.schemas';
-import { allValid, check, jsonContent, readJson, serviceOnly } from './request';
+import { allValid, check, readJson, serviceOnly } from './request';
 
 /** Catalog programs pushed by course discovery (program-enrollments.md §1.1). */
 export const programCatalogRoutes = createRouter();

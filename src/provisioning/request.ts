@@ -70,9 +70,6 @@ export function allValid<T extends readonly Checked<unknown>[]>(...results: T): 
   throw developerError(400, 'invalid_request', message, fields.length ? errors : undefined);
 }
 
-// Moved to lib/http.ts; re-exported until this file's importers switch.
-export { COURSE_ID_PARAM, jsonContent } from '../lib/http';
-
 /** Provisioning access (service-contract.md): the API key or a global-staff JWT; 401/403 in the service shape. */
 export const serviceOnly = () =>
   every(

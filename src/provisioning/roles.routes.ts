@@ -1,7 +1,8 @@
 import { createRoute } from '@hono/zod-openapi';
+import { COURSE_ID_PARAM, jsonContent } from '../lib/http';
 import { createRouter, document, SECURITY } from '../openapi';
 import { CourseRoleParams, CourseUserParams, DeveloperError, RoleBody, RoleResource } from './provisioning.schemas';
-import { allValid, COURSE_ID_PARAM, check, jsonContent, readJson, serviceOnly } from './request';
+import { allValid, check, readJson, serviceOnly } from './request';
 import { grantCourseRole, revokeCourseRole } from './roles.service';
 
 export const roleRoutes = createRouter();

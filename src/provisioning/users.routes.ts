@@ -1,4 +1,5 @@
 import { createRoute } from '@hono/zod-openapi';
+import { jsonContent } from '../lib/http';
 import { createRouter, document, SECURITY } from '../openapi';
 import { getUser, putUser, retireUser } from '../users/users.service';
 import {
@@ -9,7 +10,7 @@ import {
   UserParams,
   UserResource,
 } from './provisioning.schemas';
-import { allValid, check, jsonContent, readJson, serviceOnly } from './request';
+import { allValid, check, readJson, serviceOnly } from './request';
 
 export const userRoutes = createRouter();
 
