@@ -7,7 +7,8 @@
 // cycle rules keep those root files out of any cycle: index.ts and app.ts (the composition root)
 // are imported by nobody, config.ts imports only lib/, openapi.ts only lib/ and context/, and the
 // layers under them (context/ → db/ → lib/) never import upwards. Nested folders (db/schema/) are
-// nodes of their own; db/ importing only lib/ keeps them out of cycles too.
+// nodes of their own; db/ importing only lib/ keeps them out of cycles too. The last rules are the
+// layer rule's: routes never reach the database, only repos (and db/) import drizzle-orm.
 
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
@@ -60,6 +61,20 @@ module.exports = {
       severity: 'error',
       from: { path: '^src/db/' },
       to: { path: '^src/', pathNot: '^src/(db|lib)/' },
+    },
+    {
+      name: 'routes-do-not-touch-the-database',
+      severity: 'error',
+      comment: 'Routes do HTTP work only; data goes through a service.',
+      from: { path: '\\.routes\\.ts$' },
+      to: { path: ['^src/db/', '(^|/)node_modules/drizzle-orm/'] },
+    },
+    {
+      name: 'only-repos-import-drizzle',
+      severity: 'error',
+      comment: 'Repos (and db/ itself) are the only files that import drizzle-orm.',
+      from: { path: '^src/', pathNot: ['\\.repo\\.ts$', '^src/db/'] },
+      to: { path: '(^|/)node_modules/drizzle-orm/' },
     },
     {
       name: 'lib-imports-nothing-from-src',

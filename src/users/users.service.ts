@@ -1,5 +1,5 @@
 import type { Deps } from '../context';
-import type { UserAccount } from '../context/principal';
+import type { TokenIdentity, UserAccount } from '../context/principal';
 import { realiseAllowanceStatements } from '../enrollments/allowance-realisation.repo';
 import { formatDateTime } from '../lib/datetime';
 import { developerError } from '../lib/errors';
@@ -53,21 +53,16 @@ const allowanceRealisation = (deps: Deps, username: string) => [
   markAllowancesRealised(deps.db, username),
 ];
 
-const inStepWith = (
-  account: Pick<UserAccount, 'email' | 'isStaff'>,
-  claims: { email: string; administrator: boolean },
-) => account.isStaff === claims.administrator && (!claims.email || account.email === claims.email);
+const inStepWith = (account: Pick<UserAccount, 'email' | 'isStaff'>, claims: TokenIdentity) =>
+  account.isStaff === claims.administrator && (!claims.email || account.email === claims.email);
 
 /**
  * The stored user behind a verified JWT: created on first sight, e-mail and staff flag kept in step
  * with later tokens (service-contract.md §Authentication); creating it or changing its e-mail
  * realises the e-mail's allowances in the same batch. Steady state: no round trip (isolate cache),
- * else one read.
+ * else one read. Reached through `Deps.syncUser` (app.ts injects it), so auth/ does not import users.
  */
-export async function accountFromClaims(
-  deps: Deps,
-  claims: { username: string; email: string; administrator: boolean },
-): Promise<UserAccount> {
+export async function accountFromClaims(deps: Deps, claims: TokenIdentity): Promise<UserAccount> {
   const now = deps.now();
   const cached = recentAccounts.get(claims.username);
   if (cached && cached.expiresAt > now && inStepWith(cached.account, claims)) return cached.account;
