@@ -1,4 +1,5 @@
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, inArray, type SQL, sql } from 'drizzle-orm';
+import type { Statement } from '../db/batch';
 import type { Db } from '../db/client';
 import { insertFromSelect } from '../db/insert-select';
 import { inJsonList } from '../db/json-list';
@@ -84,8 +85,31 @@ export async function loadCourseWrite(db: Db, programUuid: string, courseId: str
   };
 }
 
+/** The program and run checks, then `rows` (a page of the run's rows in the program): one round trip. */
+export async function withRunChecks<Q extends Statement>(db: Db, programUuid: string, courseId: string, rows: Q) {
+  const [program, course, membership, page] = await db.batch([
+    programQuery(db, programUuid),
+    ...runChecks(db, programUuid, courseId),
+    rows,
+  ]);
+  return {
+    program: program[0] ?? null,
+    courseExists: course.length > 0,
+    inActiveCurriculum: membership[0]?.inActiveCurriculum ?? false,
+    rows: page as Awaited<Q>,
+  };
+}
+
+/** The program-course enrollments of the program in the run, after the keyset `page`. */
+export const inRun = (programUuid: string, courseId: string, page: { where?: SQL }) =>
+  and(
+    eq(programCourseEnrollments.programUuid, programUuid),
+    eq(programCourseEnrollments.courseKey, courseId),
+    page.where,
+  );
+
 /** Program, run checks and one page of the run's program-course enrollments in the program. */
-export async function findCourseEnrollmentPage(
+export function findCourseEnrollmentPage(
   db: Db,
   programUuid: string,
   courseId: string,
@@ -93,41 +117,26 @@ export async function findCourseEnrollmentPage(
   limit: number,
 ) {
   const page = keyset(programCourseEnrollments.id, cursor);
-  const [program, course, membership, rows] = await db.batch([
-    programQuery(db, programUuid),
-    ...runChecks(db, programUuid, courseId),
-    db
-      .select({
-        id: programCourseEnrollments.id,
-        status: programCourseEnrollments.status,
-        key: programEnrollments.externalUserKey,
-        userId: programEnrollments.userId,
-        curriculumUuid: programEnrollments.curriculumUuid,
-        // Columns qualified by hand: Drizzle prints them bare inside sql, where they would bind to r/cr.
-        courseStaff: sql<number>`case when "program_enrollments"."user_id" is null
-          then exists (select 1 from pending_course_roles r
-            where r.program_course_enrollment_id = "program_course_enrollments"."id" and r.role = 'staff')
-          else exists (select 1 from course_roles cr where cr.course_id = "program_course_enrollments"."course_key"
-            and cr.user_id = "program_enrollments"."user_id" and cr.role = 'staff') end`.as('course_staff'),
-      })
-      .from(programCourseEnrollments)
-      .innerJoin(programEnrollments, eq(programEnrollments.id, programCourseEnrollments.programEnrollmentId))
-      .where(
-        and(
-          eq(programCourseEnrollments.programUuid, programUuid),
-          eq(programCourseEnrollments.courseKey, courseId),
-          page.where,
-        ),
-      )
-      .orderBy(page.order)
-      .limit(limit + 1),
-  ]);
-  return {
-    program: program[0] ?? null,
-    courseExists: course.length > 0,
-    inActiveCurriculum: membership[0]?.inActiveCurriculum ?? false,
-    rows,
-  };
+  const rows = db
+    .select({
+      id: programCourseEnrollments.id,
+      status: programCourseEnrollments.status,
+      key: programEnrollments.externalUserKey,
+      userId: programEnrollments.userId,
+      curriculumUuid: programEnrollments.curriculumUuid,
+      // Columns qualified by hand: Drizzle prints them bare inside sql, where they would bind to r/cr.
+      courseStaff: sql<number>`case when "program_enrollments"."user_id" is null
+        then exists (select 1 from pending_course_roles r
+          where r.program_course_enrollment_id = "program_course_enrollments"."id" and r.role = 'staff')
+        else exists (select 1 from course_roles cr where cr.course_id = "program_course_enrollments"."course_key"
+          and cr.user_id = "program_enrollments"."user_id" and cr.role = 'staff') end`.as('course_staff'),
+    })
+    .from(programCourseEnrollments)
+    .innerJoin(programEnrollments, eq(programEnrollments.id, programCourseEnrollments.programEnrollmentId))
+    .where(inRun(programUuid, courseId, page))
+    .orderBy(page.order)
+    .limit(limit + 1);
+  return withRunChecks(db, programUuid, courseId, rows);
 }
 
 /** A program-course enrollment's status, by its parent (the run is the statement's). */

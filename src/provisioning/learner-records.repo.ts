@@ -1,4 +1,4 @@
-import { and, asc, eq, type SQL, sql } from 'drizzle-orm';
+import { and, asc, eq, getTableColumns, type SQL, sql } from 'drizzle-orm';
 import type { SQLiteTable } from 'drizzle-orm/sqlite-core';
 import type { Db } from '../db/client';
 import { insertFromSelect } from '../db/insert-select';
@@ -23,8 +23,16 @@ async function upsertRecord<T extends RecordTable>(
   courseId: string,
   username: string,
   values: Record<string, SQL | string | number | null>,
-  set: Record<string, SQL | number>,
+  /** Columns an update keeps as first written. */
+  insertOnly: readonly string[] = ['createdAt'],
 ) {
+  // An update takes every other written value (`excluded` is the row the insert proposed).
+  const columns = getTableColumns(table as SQLiteTable);
+  const set = Object.fromEntries(
+    Object.keys(values)
+      .filter((key) => !insertOnly.includes(key))
+      .map((key) => [key, sql.raw(`excluded."${columns[key]?.name}"`)]),
+  );
   const rowOf = () =>
     db
       .select({ row: table as SQLiteTable })
@@ -57,27 +65,14 @@ export async function saveGrade(
   grade: { percent: number | null; letterGrade: string | null; passed: boolean | null; error: string | null },
   now: number,
 ) {
-  const saved = await upsertRecord(
-    db,
-    courseGrades,
-    courseId,
-    username,
-    {
-      percent: grade.percent,
-      letterGrade: grade.letterGrade,
-      passed: flag(grade.passed),
-      error: grade.error,
-      createdAt: now,
-      updatedAt: now,
-    },
-    {
-      percent: sql`excluded.percent`,
-      letterGrade: sql`excluded.letter_grade`,
-      passed: sql`excluded.passed`,
-      error: sql`excluded.error`,
-      updatedAt: now,
-    },
-  );
+  const saved = await upsertRecord(db, courseGrades, courseId, username, {
+    percent: grade.percent,
+    letterGrade: grade.letterGrade,
+    passed: flag(grade.passed),
+    error: grade.error,
+    createdAt: now,
+    updatedAt: now,
+  });
   return { ...saved, row: saved.row as GradeRow | null };
 }
 
@@ -99,12 +94,7 @@ export async function saveCertificate(
       createdAt: certificate.createdAt,
       updatedAt: now,
     },
-    {
-      status: sql`excluded.status`,
-      downloadUrl: sql`excluded.download_url`,
-      createdAt: sql`excluded.created_at`,
-      updatedAt: now,
-    },
+    [],
   );
   return { ...saved, row: saved.row as CertificateRow | null };
 }
@@ -116,19 +106,12 @@ export async function saveProgress(
   progress: { resumeBlockUrl: string | null; emailOptOut: boolean },
   now: number,
 ) {
-  const saved = await upsertRecord(
-    db,
-    courseProgress,
-    courseId,
-    username,
-    {
-      resumeBlockUrl: progress.resumeBlockUrl,
-      emailOptOut: flag(progress.emailOptOut),
-      createdAt: now,
-      updatedAt: now,
-    },
-    { resumeBlockUrl: sql`excluded.resume_block_url`, emailOptOut: sql`excluded.email_opt_out`, updatedAt: now },
-  );
+  const saved = await upsertRecord(db, courseProgress, courseId, username, {
+    resumeBlockUrl: progress.resumeBlockUrl,
+    emailOptOut: flag(progress.emailOptOut),
+    createdAt: now,
+    updatedAt: now,
+  });
   return { ...saved, row: saved.row as ProgressRow | null };
 }
 
