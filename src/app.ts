@@ -10,7 +10,7 @@ import { jsonResponse, renderError } from './middleware/errors';
 import { answerMethodNotAllowed } from './middleware/method-not-allowed';
 import { requestContext } from './middleware/request-context';
 import { docsPage, registerOpenApiDocument } from './openapi';
-import { programRoutes } from './programs/programs.routes';
+import { programRoutes } from './programs';
 import { provisioningRoutes } from './provisioning/provisioning.routes';
 import { accountFromClaims } from './users/users.service';
 

@@ -14,7 +14,7 @@ import { type CourseLink, courseLinkStatements, courseStaffStatements, type Staf
 import { courseNotFound, courseNotInProgram, invalidCourseKey, noActiveCurriculum, programNotFound } from './errors';
 import { type PageQuery, pageBody, pageRequest, programKey } from './listing';
 import { STAFF_PAGE_SIZE } from './paging';
-import { walkCourseRecords } from './records';
+import type { CourseRecord, Walk } from './records';
 import { type CourseStatus, decideCourseRecord, type WriteMethod, writeStatus } from './statuses';
 
 // Program-course enrollments of one program and run (program-enrollments.md §6, §2.2, §11).
@@ -76,9 +76,8 @@ export async function writeCourseEnrollments(
   rawUuid: string,
   rawCourseId: string,
   method: WriteMethod,
-  body: unknown,
+  walked: Walk<CourseRecord>,
 ) {
-  const walked = walkCourseRecords(body);
   const courseId = parseCourseKey(rawCourseId)?.id ?? rawCourseId;
   const keys = walked.ok ? walked.records.map((r) => r.key) : [];
   const ctx = await loadCourseWrite(deps.db, programKey(rawUuid), courseId, keys);

@@ -12,7 +12,7 @@ import {
   type ProgramSummary,
   updateProgramEnrollmentStatuses,
 } from './programs.repo';
-import { walkProgramRecords } from './records';
+import type { ProgramRecord, Walk } from './records';
 import { decideProgramRecord, RESULT, type WriteMethod, writeStatus } from './statuses';
 
 // Program enrollments of one program (program-enrollments.md §4).
@@ -52,8 +52,12 @@ function warnWithoutOrganization(program: ProgramSummary) {
  * round trip loads the program, the existing enrollments and the linked users of all keys; one
  * atomic batch writes. Returns the result map and its status code.
  */
-export async function writeProgramEnrollments(deps: Deps, rawUuid: string, method: WriteMethod, body: unknown) {
-  const walked = walkProgramRecords(body, method);
+export async function writeProgramEnrollments(
+  deps: Deps,
+  rawUuid: string,
+  method: WriteMethod,
+  walked: Walk<ProgramRecord>,
+) {
   const keys = walked.ok ? walked.records.map((r) => r.key) : [];
   const ctx = await loadProgramWrite(deps.db, programKey(rawUuid), keys);
   // The program is checked first, whatever the body (§4).

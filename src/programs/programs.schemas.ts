@@ -2,8 +2,9 @@ import { z } from '@hono/zod-openapi';
 import { canonicalUuid } from '../lib/uuid';
 import { COURSE_STATUSES, PROGRAM_STATUSES } from './statuses';
 
-// Wire shapes of /api/program_enrollments/v1 (program-enrollments.md), written once: the write
-// records validate requests (records.ts) and every shape documents the OpenAPI operation.
+// Wire shapes of /api/program_enrollments/v1 (docs/api/programs.md), written once: the write
+// records validate requests (records.ts walks the bodies with them) and every shape documents the
+// OpenAPI operation.
 
 const EXAMPLE_UUID = 'aaaaaaaa-1111-2222-3333-444444444444';
 
@@ -30,8 +31,10 @@ export const PageQuery = z.object({
 export const StudentKey = z
   .string()
   .max(255, 'At most 255 characters.')
-  .refine((s) => s.trim() !== '', 'May not be blank.')
+  .regex(/\S/, 'May not be blank.')
   .openapi({ example: 'user-0', description: "The partner's opaque learner key (unique per program)." });
+
+const invalidChoice = 'Any other value makes this record `invalid-status` (the others are still written).';
 
 const CurriculumUuid = z
   .string()
@@ -43,23 +46,31 @@ const CurriculumUuid = z
     }
     return uuid;
   })
-  .openapi({ type: 'string', format: 'uuid', example: EXAMPLE_UUID });
+  .openapi({
+    type: 'string',
+    format: 'uuid',
+    example: EXAMPLE_UUID,
+    description: 'Any case, hyphens optional, `{…}` and `urn:uuid:` forms too (as Python reads a UUID).',
+  });
+
+const ProgramStatus = z.enum(PROGRAM_STATUSES).openapi({ description: invalidChoice });
 
 export const ProgramEnrollmentWrite = z
   .object({
     student_key: StudentKey,
-    status: z.enum(PROGRAM_STATUSES),
-    curriculum_uuid: CurriculumUuid.openapi({
-      description: 'Required by POST and PUT (used when creating); ignored by PATCH.',
-    }),
+    status: ProgramStatus,
+    curriculum_uuid: CurriculumUuid.openapi({ description: 'Used when the enrollment is created; never changed.' }),
   })
   .openapi('ProgramEnrollmentWrite');
-export const ProgramEnrollmentPatch = ProgramEnrollmentWrite.pick({ student_key: true, status: true });
+/** PATCH ignores `curriculum_uuid` (an enrollment never changes curriculum). */
+export const ProgramEnrollmentPatch = z
+  .object({ student_key: StudentKey, status: ProgramStatus })
+  .openapi('ProgramEnrollmentStatusWrite');
 
 export const CourseEnrollmentWrite = z
   .object({
     student_key: StudentKey,
-    status: z.enum(COURSE_STATUSES),
+    status: z.enum(COURSE_STATUSES).openapi({ description: invalidChoice }),
     course_staff: z.boolean().optional().openapi({
       description:
         '`true` grants the course staff role (pending until the learner is linked), `false` revokes it; absent leaves it.',
@@ -76,6 +87,7 @@ export const WriteResults = z.record(z.string(), z.string()).openapi('ProgramWri
 /** Bad bodies and the record limit are answered with a bare JSON string (upstream). */
 export const BareMessage = z.string().openapi({ example: 'invalid enrollment record' });
 
+/** 404s and unreadable bodies (upstream's DeveloperErrorViewMixin, §3.3). 401/403 use the shared catalogue. */
 export const DeveloperMessage = z
   .object({
     developer_message: z.string(),
@@ -84,7 +96,6 @@ export const DeveloperMessage = z
   .openapi('ProgramDeveloperError', {
     example: { developer_message: 'no program exists with given key', error_code: 'program_does_not_exist' },
   });
-export const DetailMessage = z.object({ detail: z.string() }).openapi('ProgramDetailError');
 
 const pageOf = <T extends z.ZodType>(item: T, name: string) =>
   z
@@ -162,4 +173,28 @@ export const DashboardQuery = z.object({
   page_size: z.string().optional().openapi({ description: 'Default 10, at most 25; anything invalid → 10.' }),
 });
 
-export const ResetBody = z.object({ organization: z.string() }).openapi('IntegrationResetRequest');
+export const MISSING_ORGANIZATION = "missing required body content 'organization'";
+
+/** Python's falsy JSON values: upstream's `if not request.data.get('organization')`. */
+const isFalsy = (value: unknown) =>
+  value === undefined ||
+  value === null ||
+  value === false ||
+  value === 0 ||
+  value === '' ||
+  (typeof value === 'object' && Object.keys(value).length === 0);
+
+/** §8.2: upstream looks up any truthy value; a non-string one is looked up as its JSON text. */
+export const ResetBody = z
+  .object({
+    organization: z
+      .preprocess(
+        (value) => (isFalsy(value) ? undefined : typeof value === 'string' ? value : JSON.stringify(value)),
+        z.string({ error: MISSING_ORGANIZATION }),
+      )
+      .openapi({
+        description: `The organization's short name. Missing, \`null\`, \`""\`, \`0\`, \`false\`, \`[]\` or \`{}\` → 400 \`"${MISSING_ORGANIZATION}"\`; another non-string value is looked up as its JSON text.`,
+        example: 'testorg',
+      }),
+  })
+  .openapi('IntegrationResetRequest');
