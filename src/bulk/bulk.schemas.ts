@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { COURSE_KEY_PATTERN, parseCourseKey } from '../lib/course-key';
+import { atMostCharacters } from '../lib/fields';
 import { REQUIRED_MESSAGE } from '../lib/zod-issues';
 import { DRF_FALSE, DRF_TRUE, parseDrfBoolean, splitCommaList, splitIdentifiers } from './identifiers';
 
@@ -80,13 +81,18 @@ export const BulkEnrollRequestSchema = z
     reason: z
       .preprocess(
         asText,
-        z
-          .string({ error: NOT_A_STRING })
-          .max(MAX_REASON_LENGTH, `Ensure this field has no more than ${MAX_REASON_LENGTH} characters.`)
-          .optional(),
+        atMostCharacters(
+          z.string({ error: NOT_A_STRING }),
+          MAX_REASON_LENGTH,
+          `Ensure this field has no more than ${MAX_REASON_LENGTH} characters.`,
+        ).optional(),
       )
       .transform((value) => value ?? null)
-      .openapi({ type: ['string', 'number', 'null'], description: 'Copied into every audit record of the request.' }),
+      .openapi({
+        type: ['string', 'number', 'null'],
+        maxLength: MAX_REASON_LENGTH,
+        description: 'Copied into every audit record of the request.',
+      }),
     dry_run: Flag.openapi({ description: 'Compute every result without changing anything or queuing e-mail.' }),
   })
   .openapi('BulkEnrollRequest', {

@@ -1,6 +1,7 @@
 import { z } from '@hono/zod-openapi';
+import { atMostCharacters } from '../lib/fields';
 
-/** Wire shapes of the cohorts API (service-contract.md, upstream CohortHandler). */
+/** Wire shapes of the cohorts API (docs/api/cohorts.md, upstream CohortHandler). */
 
 export const CohortParams = z.object({
   course_id: z.string().openapi({ example: 'course-v1:edX+DemoX+Demo_Course' }),
@@ -8,7 +9,7 @@ export const CohortParams = z.object({
 
 export const CohortBody = z
   .object({
-    name: z.string().max(255, 'At most 255 characters.').regex(/\S/, 'May not be blank.'),
+    name: atMostCharacters(z.string().regex(/\S/, 'May not be blank.'), 255, 'At most 255 characters.'),
     assignment_type: z.enum(['manual', 'random']),
   })
   .openapi('CohortInput', { example: { name: 'Group A', assignment_type: 'manual' } });

@@ -1,8 +1,8 @@
 import { z } from '@hono/zod-openapi';
 import { DEMO_COURSE_ID, DEMO_MODES } from '../lib/demo-examples';
-import { lenient, stringOrAbsent } from '../lib/lenient';
+import { lenient, stringOrAbsent } from '../lib/fields';
 
-// Wire shapes of enrollment-api.md §3, written once: handlers build these objects and the
+// Wire shapes of docs/api/enrollments.md, written once: handlers build these objects and the
 // OpenAPI document describes them from the same schemas.
 
 const DateTime = z.string().nullable().openapi({ example: '2015-02-03T00:00:00Z', format: 'date-time' });

@@ -1,5 +1,7 @@
 import { z } from '@hono/zod-openapi';
 
+// Field schemas the routes' request schemas share.
+
 /**
  * A field documented as `documented` (what succeeds) that the HTTP layer nevertheless accepts in any
  * form, read with `read`. For fields upstream takes loosely (ignores or coerces other values), and
@@ -17,3 +19,10 @@ export function lenient<T>(documented: z.ZodType, read: (value: unknown) => T, d
 
 /** Strings as they are; any other value as if the field were absent. */
 export const stringOrAbsent = (value: unknown) => (typeof value === 'string' ? value : undefined);
+
+/**
+ * A string of at most `max` characters counted as code points, as Python (DRF's `max_length`) and
+ * JSON Schema's `maxLength` count them, where zod's `.max()` counts UTF-16 units.
+ */
+export const atMostCharacters = (schema: z.ZodString, max: number, message: string) =>
+  schema.refine((value) => value.length <= max || [...value].length <= max, message).openapi({ maxLength: max });
