@@ -233,8 +233,8 @@ function checkUpdate(
       );
     }
   }
-  if (mode === null) return ctx.course as CourseRow;
   const course = courseOrRefuse(ctx, courseId);
+  if (mode === null) return course;
   refuseUnavailableMode(ctx, course, mode, mode, caller.apiKey || change.isActive === false, now);
   return course;
 }
