@@ -1,10 +1,11 @@
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { inArray, sql } from 'drizzle-orm';
 import type { Statement } from '../db/batch';
 import type { Db } from '../db/client';
 import { insertFromSelect } from '../db/insert-select';
 import { jsonField, jsonRows } from '../db/json-rows';
-import { courseRoles, enrollments, pendingCourseRoles, programCourseEnrollments } from '../db/schema';
+import { enrollments, pendingCourseRoles, programCourseEnrollments } from '../db/schema';
 import { writeEnrollmentStates } from '../enrollments/enrollment-writes.repo';
+import { grantCourseRoles, type LearnerInRun, revokeCourseRoles } from '../roles/course-roles.repo';
 
 // Course enrollments made through programs (docs/api/programs.md#program-course-enrollments): the
 // learner's enrollment in each run (mode and activation decided by statuses.ts) linked one-to-one
@@ -64,7 +65,6 @@ export function courseLinkStatements(db: Db, links: readonly CourseLink[], actor
   ];
 }
 
-type LearnerInRun = { userId: number; courseId: string };
 /** A waiting program-course enrollment, by its parent and run. */
 type WaitingRow = { programEnrollmentId: number; courseId: string };
 
@@ -82,27 +82,8 @@ const rowsOf = (pairs: readonly WaitingRow[]) =>
 
 export function courseStaffStatements(db: Db, changes: StaffChanges, now: number) {
   const statements: Statements = [];
-  if (changes.grant.length > 0) {
-    statements.push(
-      insertFromSelect(
-        db,
-        courseRoles,
-        { courseId: jsonField('courseId'), userId: jsonField('userId'), role: 'staff', createdAt: now },
-        sql`from ${jsonRows(changes.grant)} where true`,
-      ).onConflictDoNothing(),
-    );
-  }
-  if (changes.revoke.length > 0) {
-    statements.push(
-      db.delete(courseRoles).where(
-        and(
-          eq(courseRoles.role, 'staff'),
-          sql`("course_roles"."user_id", "course_roles"."course_id")
-              in (select ${jsonField('userId')}, ${jsonField('courseId')} from ${jsonRows(changes.revoke)})`,
-        ),
-      ),
-    );
-  }
+  if (changes.grant.length > 0) statements.push(grantCourseRoles(db, changes.grant, 'staff', now));
+  if (changes.revoke.length > 0) statements.push(revokeCourseRoles(db, changes.revoke, 'staff'));
   if (changes.addPending.length > 0) {
     statements.push(
       insertFromSelect(

@@ -1,8 +1,8 @@
 import type { Deps } from '../context';
 import { developerError } from '../lib/errors';
+import { type CourseRole, deleteCourseRole, insertCourseRole } from '../roles/course-roles.repo';
 import { userNotFound } from '../users/users.service';
 import { courseNotFound } from './courses.service';
-import { type CourseRole, deleteCourseRole, insertCourseRole } from './roles.repo';
 
 /**
  * Course staff roles (enrollment-api.md §2: `staff` or `instructor`, instructor implying staff).

@@ -1,6 +1,11 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
+import { insertFromSelect } from '../db/insert-select';
+import { jsonField, jsonRows } from '../db/json-rows';
 import { courseRoles, courseRuns, users } from '../db/schema';
+
+// The only writer of course roles (docs/architecture.md#one-owner-per-table): the provisioning
+// API grants and revokes one at a time, program enrollments grant and revoke course staff in sets.
 
 export type CourseRole = (typeof courseRoles.$inferSelect)['role'];
 
@@ -61,3 +66,25 @@ export async function deleteCourseRole(db: Db, courseId: string, username: strin
   ]);
   return { courseFound: course.length > 0, userFound: user.length > 0, deleted: deleted.length > 0 };
 }
+
+/** A learner in a run. */
+export type LearnerInRun = { userId: number; courseId: string };
+
+/** Grants `role` to each learner in its run (kept when already held); one statement for the caller's batch. */
+export const grantCourseRoles = (db: Db, rows: readonly LearnerInRun[], role: CourseRole, now: number) =>
+  insertFromSelect(
+    db,
+    courseRoles,
+    { courseId: jsonField('courseId'), userId: jsonField('userId'), role, createdAt: now },
+    sql`from ${jsonRows(rows)} where true`,
+  ).onConflictDoNothing();
+
+/** Revokes `role` of each learner in its run; one statement for the caller's batch. */
+export const revokeCourseRoles = (db: Db, rows: readonly LearnerInRun[], role: CourseRole) =>
+  db.delete(courseRoles).where(
+    and(
+      eq(courseRoles.role, role),
+      sql`("course_roles"."user_id", "course_roles"."course_id")
+        in (select ${jsonField('userId')}, ${jsonField('courseId')} from ${jsonRows(rows)})`,
+    ),
+  );
