@@ -19,7 +19,7 @@ import {
 import type { WriteMethod } from './statuses';
 import { courseWriteBody, documentRecords } from './write-bodies';
 
-/** A run's enrollments and grades within a program (docs/api/programs.md §6, §8.1): global staff JWT. */
+/** A run's enrollments and grades within a program (docs/api/programs.md#course-list, #course-write, #grades): global staff JWT. */
 export const courseEnrollmentRoutes = createRouter();
 const r = courseEnrollmentRoutes;
 
@@ -36,7 +36,7 @@ const NOT_FOUND = jsonContent(
   '`program_does_not_exist`, `invalid_course_key`, `course_does_not_exist`, `no_active_curriculum`, `course_not_in_program`',
 );
 
-// §6.1 — the run need not be in the program (baseline).
+// #course-list — the run need not be in the program (baseline).
 route(r, {
   ...common,
   method: 'get',
@@ -54,7 +54,7 @@ route(r, {
     c.json(await listCourseEnrollments(c.get('deps'), params.program_uuid, params.course_id, query, c.req.url)),
 });
 
-// §6.2 — every method answers 200 when all records succeed (no 201 here).
+// #course-write — every method answers 200 when all records succeed (no 201 here).
 const WRITES: Record<WriteMethod, string> = {
   POST: 'Enroll program learners in a run of the active curriculum (at most 25)',
   PATCH: 'Change the status of existing program-course enrollments (at most 25)',
@@ -96,7 +96,7 @@ for (const [method, summary] of Object.entries(WRITES) as [WriteMethod, string][
   });
 }
 
-// §8.1 — grades of the run's realised program learners.
+// #grades — grades of the run's realised program learners.
 route(r, {
   ...common,
   method: 'get',

@@ -6,7 +6,7 @@ import { errorResponse, errorResponses } from '../lib/error-responses';
 // before its input is validated, so 401/403 come before any 400 or 404.
 
 /**
- * §3.2 staff-or-app endpoints, with §10.1: global staff only. Restricted applications (no view
+ * Staff endpoints (docs/api/programs.md#access), with P1: global staff only. Restricted applications (no view
  * declares scopes, so upstream refuses them too) and the `?username=` hole get 403. JWT only: the
  * API key grants nothing here. 401/403 bodies in upstream's developer shape (`detail` for the reset).
  */
@@ -21,7 +21,7 @@ export const STAFF_ERRORS = {
   403: errorResponse('developer', 403, 'Not global staff (restricted applications included).'),
 };
 
-/** §3.2 learner endpoints: any signed-in user; restricted applications get 403 (contract). */
+/** Learner endpoints (docs/api/programs.md#access): any signed-in user; restricted applications get 403. */
 export const signedIn = () => [
   authenticate({ style: 'developer', jwtOnly: true }),
   requirePermission((p: Principal) => p.user !== null && !p.restricted, 'developer'),

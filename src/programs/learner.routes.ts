@@ -18,7 +18,7 @@ import {
   UserProgramParams,
 } from './programs.schemas';
 
-/** Endpoints for signed-in users (docs/api/programs.md §5, §9, §11). */
+/** Endpoints for signed-in users (docs/api/programs.md#access-list, #overview, #dashboard). */
 export const programLearnerRoutes = createRouter();
 const r = programLearnerRoutes;
 
@@ -31,7 +31,7 @@ const common = {
 };
 const forbidden = (description: string) => errorResponse('developer', 403, description);
 
-// §5 — the read-only access list, under both upstream paths.
+// #access-list — the read-only access list, under both upstream paths.
 for (const path of ['/programs/enrollments', '/programs/readonly_access']) {
   route(r, {
     ...common,
@@ -52,7 +52,7 @@ for (const path of ['/programs/enrollments', '/programs/readonly_access']) {
   });
 }
 
-// §9 — the overview of the caller's course runs in a program.
+// #overview — the overview of the caller's course runs in a program.
 route(r, {
   ...common,
   method: 'get',
@@ -70,7 +70,7 @@ route(r, {
     c.json(await programOverview(c.get('deps'), c.get('principal'), params.program_uuid)),
 });
 
-// §11 — the learner program dashboard: same records, paged.
+// #dashboard — the learner program dashboard: same records, paged.
 route(r, {
   ...common,
   method: 'get',

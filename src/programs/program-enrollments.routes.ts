@@ -17,7 +17,7 @@ import {
 import type { WriteMethod } from './statuses';
 import { documentRecords, programWriteBody } from './write-bodies';
 
-/** Program enrollments of one program (docs/api/programs.md §4): global staff JWT. */
+/** Program enrollments of one program (docs/api/programs.md#list, #write): global staff JWT. */
 export const programEnrollmentRoutes = createRouter();
 const r = programEnrollmentRoutes;
 
@@ -32,7 +32,7 @@ const common = {
   input: developerFieldStyle,
 };
 
-// §4.1 — every enrollment of the program, waiting or not.
+// #list — every enrollment of the program, waiting or not.
 route(r, {
   ...common,
   method: 'get',
@@ -47,7 +47,7 @@ route(r, {
     c.json(await listProgramEnrollments(c.get('deps'), params.program_uuid, query, c.req.url)),
 });
 
-// §4.2 — POST creates, PATCH updates, PUT does either; all-success is 201 for POST only.
+// #write — POST creates, PATCH updates, PUT does either; all-success is 201 for POST only.
 const WRITES: Record<WriteMethod, { summary: string; allOk: 200 | 201 }> = {
   POST: { summary: 'Enroll learners by their partner keys (at most 25)', allOk: 201 },
   PATCH: { summary: 'Change the status of existing program enrollments (at most 25)', allOk: 200 },

@@ -8,7 +8,7 @@ import { COURSE_STATUSES, PROGRAM_STATUSES } from './statuses';
 
 const EXAMPLE_UUID = 'aaaaaaaa-1111-2222-3333-444444444444';
 
-/** Program UUIDs in URLs: `[A-Fa-f0-9-]+`, anything else does not route (§1.1). */
+/** Program UUIDs in URLs: `[A-Fa-f0-9-]+`, anything else does not route (docs/api/programs.md#catalog). */
 export const PROGRAM_UUID_PATTERN = '[A-Fa-f0-9-]+';
 export const ProgramParams = z.object({
   program_uuid: z
@@ -46,12 +46,7 @@ const CurriculumUuid = z
     }
     return uuid;
   })
-  .openapi({
-    type: 'string',
-    format: 'uuid',
-    example: EXAMPLE_UUID,
-    description: 'Any case, hyphens optional, `{…}` and `urn:uuid:` forms too (as Python reads a UUID).',
-  });
+  .openapi({ type: 'string', format: 'uuid', example: EXAMPLE_UUID });
 
 const ProgramStatus = z.enum(PROGRAM_STATUSES).openapi({ description: invalidChoice });
 
@@ -59,7 +54,10 @@ export const ProgramEnrollmentWrite = z
   .object({
     student_key: StudentKey,
     status: ProgramStatus,
-    curriculum_uuid: CurriculumUuid.openapi({ description: 'Used when the enrollment is created; never changed.' }),
+    curriculum_uuid: CurriculumUuid.openapi({
+      description:
+        'Used when the enrollment is created, never changed. Any case, hyphens optional, `{…}` and `urn:uuid:` forms too (as Python reads a UUID).',
+    }),
   })
   .openapi('ProgramEnrollmentWrite');
 /** PATCH ignores `curriculum_uuid` (an enrollment never changes curriculum). */
@@ -87,7 +85,7 @@ export const WriteResults = z.record(z.string(), z.string()).openapi('ProgramWri
 /** Bad bodies and the record limit are answered with a bare JSON string (upstream). */
 export const BareMessage = z.string().openapi({ example: 'invalid enrollment record' });
 
-/** 404s and unreadable bodies (upstream's DeveloperErrorViewMixin, §3.3). 401/403 use the shared catalogue. */
+/** 404s and unreadable bodies (upstream's DeveloperErrorViewMixin, docs/api/programs.md#errors). 401/403 use the shared catalogue. */
 export const DeveloperMessage = z
   .object({
     developer_message: z.string(),
@@ -184,13 +182,13 @@ const isFalsy = (value: unknown) =>
   value === '' ||
   (typeof value === 'object' && Object.keys(value).length === 0);
 
-/** §8.2: upstream looks up any truthy value; a non-string one is looked up as its JSON text. */
+/** docs/api/programs.md#reset: upstream looks up any truthy value; a non-string one is looked up as its JSON text. */
 export const ResetBody = z
   .object({
     organization: z
       .preprocess(
         (value) => (isFalsy(value) ? undefined : typeof value === 'string' ? value : JSON.stringify(value)),
-        z.string({ error: MISSING_ORGANIZATION }),
+        z.string({ error: MISSING_ORGANIZATION }).min(1, MISSING_ORGANIZATION),
       )
       .openapi({
         description: `The organization's short name. Missing, \`null\`, \`""\`, \`0\`, \`false\`, \`[]\` or \`{}\` → 400 \`"${MISSING_ORGANIZATION}"\`; another non-string value is looked up as its JSON text.`,

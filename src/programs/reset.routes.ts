@@ -13,7 +13,7 @@ import { staffOrApp } from './guards';
 import { MISSING_ORGANIZATION, ResetBody } from './programs.schemas';
 import { integrationReset } from './reset.service';
 
-/** §8.2 — wipe an organization's test users and program enrollments (off unless ENABLE_ENROLLMENT_RESET). */
+/** docs/api/programs.md#reset — wipe an organization's test users and program enrollments (off unless ENABLE_ENROLLMENT_RESET). */
 export const programResetRoutes = createRouter();
 
 const NOT_ENABLED = 'reset not enabled on this environment';

@@ -5,8 +5,8 @@ import { runBatch } from './batch.repo';
 import { loadReset, resetStatements } from './reset.repo';
 
 /**
- * §8.2, once the route has checked the permission, the feature flag (501) and the body (400): the
- * organization must exist (404). Two round trips. Bodies are bare JSON strings (upstream).
+ * docs/api/programs.md#reset, once the route has checked the permission, the feature flag (501) and
+ * the body (400): the organization must exist (404). Two round trips. Bodies are bare JSON strings.
  */
 export async function integrationReset(deps: Deps, shortName: string) {
   const { org, usernames } = await loadReset(deps.db, shortName);

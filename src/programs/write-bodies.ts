@@ -47,7 +47,7 @@ function writeBody<B extends z.ZodType>(schema: B): BodySpec<B> {
   };
 }
 
-/** §4.2: malformed bodies are 422; PATCH ignores `curriculum_uuid`, POST and PUT require it. */
+/** docs/api/programs.md#write: malformed bodies are 422; PATCH ignores `curriculum_uuid`, POST and PUT require it. */
 export const programWriteBody = (method: WriteMethod) =>
   writeBody(
     recordList(method === 'PATCH' ? 'ProgramEnrollmentStatusWrite' : 'ProgramEnrollmentWrite', 422, (body) =>
@@ -55,5 +55,5 @@ export const programWriteBody = (method: WriteMethod) =>
     ),
   );
 
-/** §6.2: malformed bodies are 400. */
+/** docs/api/programs.md#course-write: malformed bodies are 400. */
 export const courseWriteBody = () => writeBody(recordList('ProgramCourseEnrollmentWrite', 400, walkCourseRecords));
