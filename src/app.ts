@@ -11,7 +11,7 @@ import { answerMethodNotAllowed } from './middleware/method-not-allowed';
 import { requestContext } from './middleware/request-context';
 import { docsPage, registerOpenApiDocument } from './openapi';
 import { programRoutes } from './programs';
-import { provisioningRoutes } from './provisioning/provisioning.routes';
+import { provisioningRoutes } from './provisioning';
 import { accountFromClaims } from './users/users.service';
 
 export const MAX_BODY_BYTES = 1024 * 1024;

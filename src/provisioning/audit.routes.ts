@@ -1,30 +1,27 @@
-import { createRoute } from '@hono/zod-openapi';
 import { jsonContent } from '../lib/http';
-import { createRouter, document, SECURITY } from '../openapi';
+import { serviceStyle } from '../lib/input-styles';
+import { route } from '../lib/route';
+import { createRouter } from '../openapi';
+import { AuditList, AuditQuery } from './audit.schemas';
 import { listManualEnrollments } from './audit.service';
-import { AuditList, AuditQuery, DeveloperError } from './provisioning.schemas';
-import { allValid, check, serviceOnly } from './request';
+import { ACCESS_ERRORS, serviceOnly } from './guards';
+import { INVALID_REQUEST } from './provisioning.schemas';
 
+/** Manual-enrollment audit records (docs/api/provisioning.md#audit). */
 export const auditRoutes = createRouter();
 
-auditRoutes.get('/audit/manual-enrollments', serviceOnly(), async (c) => {
-  const [query] = allValid(check(AuditQuery, c.req.query()));
-  return c.json(await listManualEnrollments(c.get('deps'), query));
+route(auditRoutes, {
+  tags: ['Provisioning: audit'],
+  ...serviceOnly(),
+  input: serviceStyle,
+  method: 'get',
+  path: '/audit/manual-enrollments',
+  summary: 'Manual-enrollment audit records, newest first',
+  request: { query: AuditQuery },
+  responses: {
+    200: jsonContent(AuditList, 'Matching records (at most `limit`)'),
+    400: { ...INVALID_REQUEST, description: 'Invalid filter(s), each named in `field_errors`' },
+    ...ACCESS_ERRORS,
+  },
+  handler: async (c, { query }) => c.json(await listManualEnrollments(c.get('deps'), query)),
 });
-document(
-  auditRoutes,
-  createRoute({
-    method: 'get',
-    path: '/audit/manual-enrollments',
-    tags: ['Provisioning: audit'],
-    summary: 'Manual-enrollment audit records, newest first',
-    security: SECURITY.jwtOrApiKey,
-    request: { query: AuditQuery },
-    responses: {
-      200: jsonContent(AuditList, 'Matching records (at most `limit`)'),
-      400: jsonContent(DeveloperError, 'Invalid filter(s), each named in `field_errors`'),
-      401: jsonContent(DeveloperError, 'No credentials'),
-      403: jsonContent(DeveloperError, 'Neither the API key nor global staff'),
-    },
-  }),
-);

@@ -2,12 +2,12 @@ import { z } from '@hono/zod-openapi';
 import { parseDateTime } from '../lib/datetime';
 
 /**
- * Wire shapes of the learner records the program APIs read (service-contract.md §Provisioning API):
+ * Wire shapes of the learner records the program APIs read (docs/api/provisioning.md#learner-records):
  * grades, certificates, progress and due dates. Validated and documented.
  */
 
 const text = (max: number) => z.string().max(max, `At most ${max} characters.`);
-const nonBlank = (max: number) => text(max).refine((s) => s.trim() !== '', 'May not be blank.');
+const nonBlank = (max: number) => text(max).regex(/\S/, 'May not be blank.');
 const url = text(2000).openapi({ example: 'https://lms.example.com/courses/course-v1:edX+ToyX+Toy_Course/jump_to/b1' });
 
 const dateTime = z
@@ -22,15 +22,30 @@ const dateTime = z
   })
   .openapi({ type: 'string', format: 'date-time', example: '2030-01-01T00:00:00Z' });
 
-/** Either a grade (`percent` a fraction 0–1, as upstream) or why it cannot be computed (`error`). */
+const GRADE = {
+  percent: z.number().min(0).max(1),
+  letter_grade: text(64).nullable().optional(),
+  passed: z.boolean(),
+};
+const GRADE_ERROR = {
+  error: text(1000).openapi({ description: 'The grade cannot be computed ("" → "Unknown error").' }),
+};
+/** One variant of the documented `oneOf`: exactly its own fields. */
+function variant(shape: z.ZodRawShape) {
+  const { $schema: _dialect, ...json } = z.toJSONSchema(z.strictObject(shape), { io: 'input' });
+  return json;
+}
+
+/**
+ * Either a grade (`percent` a fraction 0–1, as upstream) or why it cannot be computed (`error`):
+ * documented as the `oneOf` of the two, validated field by field so each bad field is named.
+ */
 export const GradeBody = z
   .object({
-    percent: z.number().min(0).max(1).optional(),
-    letter_grade: text(64).nullable().optional(),
-    passed: z.boolean().optional(),
-    error: text(1000)
-      .optional()
-      .openapi({ description: 'Alone: the grade cannot be computed ("" → "Unknown error").' }),
+    percent: GRADE.percent.optional(),
+    letter_grade: GRADE.letter_grade,
+    passed: GRADE.passed.optional(),
+    error: GRADE_ERROR.error.optional(),
   })
   .superRefine((body, ctx) => {
     const gradeFields = (['percent', 'letter_grade', 'passed'] as const).filter((f) => body[f] !== undefined);
@@ -44,7 +59,10 @@ export const GradeBody = z
         ctx.addIssue({ code: 'custom', path: [field], message: 'This field is required.' });
     }
   })
-  .openapi('CourseGradeInput', { example: { percent: 0.75, letter_grade: 'B', passed: true } });
+  .openapi('CourseGradeInput', {
+    oneOf: [variant(GRADE), variant(GRADE_ERROR)],
+    example: { percent: 0.75, letter_grade: 'B', passed: true },
+  } as never);
 
 /** Upstream CertificateStatuses. */
 export const CERTIFICATE_STATUSES = [

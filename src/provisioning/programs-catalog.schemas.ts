@@ -3,12 +3,12 @@ import { canonicalUuid } from '../lib/uuid';
 import { courseId, username } from './provisioning.schemas';
 
 /**
- * Wire shapes of the program-domain provisioning routes (service-contract.md §Provisioning API):
+ * Wire shapes of the program-domain provisioning routes (docs/api/provisioning.md#programs):
  * organizations, SSO links (external ids) and catalog programs. Validated and documented.
  */
 
 const text = (max: number) => z.string().max(max, `At most ${max} characters.`);
-const nonBlank = (max: number) => text(max).refine((s) => s.trim() !== '', 'May not be blank.');
+const nonBlank = (max: number) => text(max).regex(/\S/, 'May not be blank.');
 
 // Organization short names follow the org part of course keys (they are compared with it).
 export const shortName = z
@@ -49,7 +49,8 @@ export const ExternalIdBody = z
   .openapi('ExternalIdInput');
 
 // Catalog programs. Child programs of a curriculum are embedded objects, as course discovery sends
-// them; the schema is built to a fixed depth so it stays finite (and documentable).
+// them; the schema is built to a fixed depth so it stays finite (and documentable). Its recursive
+// output type is spelled out (zod cannot infer it), so the service gets the shape it validated.
 const MAX_CHILD_DEPTH = 3;
 const RunRef = z.object({ key: courseId });
 const CourseRef = z.object({
@@ -57,19 +58,39 @@ const CourseRef = z.object({
   course_runs: z.array(RunRef).max(200).default([]),
 });
 const courses = z.array(CourseRef).max(500).default([]);
+type CourseRefOutput = z.output<typeof CourseRef>;
 
-function curriculum(depth: number): z.ZodType {
+export interface CurriculumOutput {
+  uuid: string;
+  is_active: boolean;
+  courses: CourseRefOutput[];
+  programs: ChildProgramOutput[];
+}
+export interface ChildProgramOutput {
+  uuid: string;
+  courses: CourseRefOutput[];
+  curricula: CurriculumOutput[];
+}
+
+const children = (depth: number): z.ZodType<ChildProgramOutput[]> =>
+  depth > 0
+    ? z.array(childProgram(depth - 1)).max(20)
+    : z
+        .array(z.unknown())
+        .max(0, 'Nested too deep.')
+        .transform((): ChildProgramOutput[] => []);
+
+function curriculum(depth: number): z.ZodType<CurriculumOutput> {
   return z.object({
     uuid,
     is_active: z.boolean(),
     courses,
-    programs: (depth > 0 ? z.array(childProgram(depth - 1)) : z.array(z.object({})).max(0, 'Nested too deep.'))
-      .max(20)
+    programs: children(depth)
       .default([])
       .openapi({ description: 'Child programs, embedded (read for "all runs" of the parent).' }),
   });
 }
-function childProgram(depth: number): z.ZodType {
+function childProgram(depth: number): z.ZodType<ChildProgramOutput> {
   return z.object({ uuid, courses, curricula: z.array(curriculum(depth)).max(50).default([]) });
 }
 

@@ -2,7 +2,7 @@ import type { z } from '@hono/zod-openapi';
 import type { Deps } from '../context';
 import type { Principal } from '../context/principal';
 import { developerError } from '../lib/errors';
-import { activeCurriculum, type ProgramShape, programRuns } from '../programs/catalog';
+import { activeCurriculum, programRuns } from '../programs/catalog';
 import { linkExternalId } from '../programs/linking.service';
 import { type OrganizationRow, type ProgramRow, saveOrganization, saveProgram } from './programs-catalog.repo';
 import type { OrganizationBody, ProgramBody } from './programs-catalog.schemas';
@@ -53,8 +53,6 @@ const programResource = (row: ProgramRow) => ({
  * program-course writes accept) and "all runs" (overview, access list). One round trip.
  */
 export async function putProgram(deps: Deps, programUuid: string, input: z.output<typeof ProgramBody>) {
-  // The finite-depth schema validated exactly this shape (its recursive type is not inferred).
-  const shape = input as unknown as ProgramShape & { curricula: { uuid: string; is_active: boolean }[] };
   const saved = await saveProgram(
     deps.db,
     {
@@ -63,12 +61,12 @@ export async function putProgram(deps: Deps, programUuid: string, input: z.outpu
       type: input.type,
       marketingSlug: input.marketing_slug,
       owningOrg: input.authoring_organizations[0]?.key ?? null,
-      activeCurriculumUuid: activeCurriculum(shape)?.uuid ?? null,
+      activeCurriculumUuid: activeCurriculum(input)?.uuid ?? null,
       authoringOrganizations: input.authoring_organizations,
       courses: input.courses,
       curricula: input.curricula,
     },
-    programRuns(shape),
+    programRuns(input),
     deps.now(),
   );
   return { created: saved.created, program: programResource(saved.row) };

@@ -1,11 +1,13 @@
 import { z } from '@hono/zod-openapi';
-import { isCourseKey } from '../lib/course-key';
+import { COURSE_KEY_PATTERN } from '../lib/course-key';
 import { parseDateTime } from '../lib/datetime';
 import { DEMO_COURSE_ID, DEMO_MODES } from '../lib/demo-examples';
 import { isValidEmail } from '../lib/email';
-import { isCountryCode } from './countries';
+import { ServiceError } from '../lib/error-responses';
+import type { BodySpec } from '../lib/route';
+import { COUNTRY_CODES } from './countries';
 
-/** Wire shapes of `/api/admin/v1` (service-contract.md §Provisioning API): validated and documented. */
+/** Wire shapes of `/api/admin/v1` (docs/api/provisioning.md): validated and documented. */
 
 // Same grammar as JWT `preferred_username` (src/auth/jwt.ts) and upstream's username pattern.
 const USERNAME = /^[\p{L}\p{N}_.@+-]{1,150}$/u;
@@ -24,17 +26,22 @@ const dateTime = z
   .nullable()
   .openapi({ type: ['string', 'null'], format: 'date-time', example: '2030-01-01T00:00:00Z' });
 
-const text = (max: number) => z.string().max(max, `At most ${max} characters.`);
+export const text = (max: number) => z.string().max(max, `At most ${max} characters.`);
 
+const NOT_A_COUNTRY = 'Not an ISO 3166-1 alpha-2 country code (upper-case, e.g. "IR").';
+/** The assigned codes, listed (a missing value keeps the required/default wording). */
 export const countryCode = z
-  .string()
-  .refine(isCountryCode, 'Not an ISO 3166-1 alpha-2 country code (upper-case, e.g. "IR").')
+  .enum([...COUNTRY_CODES] as [string, ...string[]], {
+    error: (issue) => (issue.input === undefined ? undefined : NOT_A_COUNTRY),
+  })
   .openapi({ example: 'IR' });
 
 export const username = z.string().regex(USERNAME, 'Not a valid username.').openapi({ example: 'bob' });
+const NOT_A_COURSE_KEY = 'Not a valid course key.';
 export const courseId = z
   .string()
-  .refine(isCourseKey, 'Not a valid course key.')
+  .max(255, NOT_A_COURSE_KEY)
+  .regex(new RegExp(`^(?:${COURSE_KEY_PATTERN})$`, 'u'), NOT_A_COURSE_KEY)
   .openapi({ example: 'course-v1:edX+DemoX+Demo_Course' });
 export const role = z.enum(['staff', 'instructor']);
 
@@ -71,7 +78,9 @@ const ALICE = {
 
 export const UserBody = z
   .object({
-    email: text(254).refine(isValidEmail, 'Not a valid e-mail address.'),
+    email: text(254)
+      .refine(isValidEmail, 'Not a valid e-mail address.')
+      .openapi({ format: 'email', description: 'As Django’s EmailValidator reads it.' }),
     is_staff: z.boolean().default(false),
     is_superuser: z.boolean().default(false),
     is_active: z.boolean().default(true),
@@ -148,23 +157,6 @@ export const EmbargoBody = z
 
 export const RetirementBody = z.object({}).openapi('RetirementInput');
 
-const optionalFilter = <T extends z.ZodType>(schema: T) =>
-  z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
-
-export const AuditQuery = z.object({
-  course_id: optionalFilter(courseId),
-  email: optionalFilter(text(254)),
-  // Not in the contract: bounds the answer (newest first), so a busy course cannot blow up a response.
-  limit: optionalFilter(z.coerce.number().int().min(1).max(1000)).openapi({ type: 'integer', default: 100 }),
-});
-
-export const OutboxQuery = z.object({
-  to: optionalFilter(text(320)),
-  course_id: optionalFilter(courseId),
-  // Same bound as the audit list.
-  limit: optionalFilter(z.coerce.number().int().min(1).max(1000)).openapi({ type: 'integer', default: 100 }),
-});
-
 // --- responses ---
 
 const nullableDateTime = z.string().nullable().openapi({ format: 'date-time' });
@@ -235,61 +227,26 @@ export const RetirementResource = z
     },
   });
 
-export const AuditList = z
-  .object({
-    results: z.array(
-      z.object({
-        course_id: z.string(),
-        enrolled_email: z.string(),
-        enrolled_by: z.string().nullable(),
-        time_stamp: z.string(),
-        state_transition: z.string(),
-        reason: z.string().nullable(),
-        role: z.string().nullable(),
-      }),
-    ),
-  })
-  .openapi('ManualEnrollmentAuditList', {
-    example: {
-      results: [
-        {
-          course_id: DEMO_COURSE_ID,
-          enrolled_email: 'bob@example.com',
-          enrolled_by: 'staff',
-          time_stamp: '2026-01-05T09:00:00Z',
-          state_transition: 'from unenrolled to enrolled',
-          reason: 'Manual enrollment by support',
-          role: null,
-        },
-      ],
+/** The 400 of a provisioning write: every bad field of the path and the body named at once. */
+export const INVALID_REQUEST = {
+  description: 'Invalid field(s), each named in `field_errors` (or a body that is not JSON: `invalid_json`).',
+  content: {
+    'application/json': {
+      schema: ServiceError,
+      example: {
+        error_code: 'invalid_request',
+        developer_message: 'Invalid fields: course_id.',
+        field_errors: { course_id: { developer_message: 'Not a valid course key.' } },
+      },
     },
-  });
+  },
+};
 
-export const OutboxList = z
-  .object({
-    results: z.array(
-      z.object({
-        to: z.string(),
-        kind: z.enum(['enrolled_enroll', 'allowed_enroll', 'enrolled_unenroll', 'allowed_unenroll']),
-        course_id: z.string(),
-        subject: z.string().openapi({ example: 'You have been enrolled in Demonstration Course' }),
-        body: z.string(),
-        created: z.string(),
-      }),
-    ),
-  })
-  .openapi('OutboxList');
+/** Any other refusal (404, 409): this service's error shape. */
+export const refusal = (description: string) => ({
+  description,
+  content: { 'application/json': { schema: ServiceError } },
+});
 
-export const DeveloperError = z
-  .object({
-    error_code: z.string(),
-    developer_message: z.string(),
-    field_errors: z.record(z.string(), z.object({ developer_message: z.string() })).optional(),
-  })
-  .openapi('DeveloperError', {
-    example: {
-      error_code: 'invalid_request',
-      developer_message: 'Invalid fields: course_id.',
-      field_errors: { course_id: { developer_message: 'Not a valid course key.' } },
-    },
-  });
+/** A required JSON body: an empty one is refused as not a JSON object (DRF's `{}` would name every field). */
+export const jsonBody = <B extends z.ZodType>(schema: B): BodySpec<B> => ({ schema, required: true, empty: undefined });

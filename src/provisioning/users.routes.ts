@@ -1,89 +1,71 @@
-import { createRoute } from '@hono/zod-openapi';
 import { jsonContent } from '../lib/http';
-import { createRouter, document, SECURITY } from '../openapi';
+import { serviceStyle } from '../lib/input-styles';
+import { route } from '../lib/route';
+import { createRouter } from '../openapi';
 import { getUser, putUser, retireUser } from '../users/users.service';
+import { ACCESS_ERRORS, serviceOnly } from './guards';
 import {
-  DeveloperError,
+  INVALID_REQUEST,
+  jsonBody,
   RetirementBody,
   RetirementResource,
+  refusal,
   UserBody,
   UserParams,
   UserResource,
 } from './provisioning.schemas';
-import { allValid, check, readJson, serviceOnly } from './request';
 
+/** Users pushed by the LMS (docs/api/provisioning.md#users, #retirement). */
 export const userRoutes = createRouter();
+const r = userRoutes;
 
-const errors = {
-  400: jsonContent(DeveloperError, 'Invalid field(s), each named in `field_errors`'),
-  401: jsonContent(DeveloperError, 'No credentials'),
-  403: jsonContent(DeveloperError, 'Neither the API key nor global staff'),
-};
-const tags = ['Provisioning: users'];
+const common = { tags: ['Provisioning: users'], ...serviceOnly(), input: serviceStyle };
+const NO_USER = refusal('No such user (`user_not_found`).');
 
-userRoutes.put('/users/:username', serviceOnly(), async (c) => {
-  const [params, body] = allValid(check(UserParams, c.req.param()), check(UserBody, await readJson(c)));
-  const { created, user } = await putUser(c.get('deps'), params.username, body);
-  return c.json(user, created ? 201 : 200);
+route(r, {
+  ...common,
+  method: 'put',
+  path: '/users/{username}',
+  summary: 'Create or replace a user',
+  request: { params: UserParams, body: jsonBody(UserBody) },
+  responses: {
+    200: jsonContent(UserResource, 'Replaced'),
+    201: jsonContent(UserResource, 'Created'),
+    400: INVALID_REQUEST,
+    ...ACCESS_ERRORS,
+  },
+  handler: async (c, { params, body }) => {
+    const { created, user } = await putUser(c.get('deps'), params.username, body);
+    return c.json(user, created ? 201 : 200);
+  },
 });
-document(
-  userRoutes,
-  createRoute({
-    method: 'put',
-    path: '/users/{username}',
-    tags,
-    summary: 'Create or replace a user',
-    security: SECURITY.jwtOrApiKey,
-    request: { params: UserParams, body: { content: { 'application/json': { schema: UserBody } }, required: true } },
-    responses: {
-      200: jsonContent(UserResource, 'Replaced'),
-      201: jsonContent(UserResource, 'Created'),
-      ...errors,
-    },
-  }),
-);
 
-userRoutes.get('/users/:username', serviceOnly(), async (c) => {
-  const [params] = allValid(check(UserParams, c.req.param()));
-  return c.json(await getUser(c.get('deps'), params.username));
+route(r, {
+  ...common,
+  method: 'get',
+  path: '/users/{username}',
+  summary: 'A stored user, with its per-organization e-mail opt-in',
+  request: { params: UserParams },
+  responses: { 200: jsonContent(UserResource, 'The user'), 400: INVALID_REQUEST, ...ACCESS_ERRORS, 404: NO_USER },
+  handler: async (c, { params }) => c.json(await getUser(c.get('deps'), params.username)),
 });
-document(
-  userRoutes,
-  createRoute({
-    method: 'get',
-    path: '/users/{username}',
-    tags,
-    summary: 'A stored user, with its per-organization e-mail opt-in',
-    security: SECURITY.jwtOrApiKey,
-    request: { params: UserParams },
-    responses: {
-      200: jsonContent(UserResource, 'The user'),
-      ...errors,
-      404: jsonContent(DeveloperError, 'No such user'),
-    },
-  }),
-);
 
-userRoutes.put('/users/:username/retirement', serviceOnly(), async (c) => {
-  // The body carries nothing; an empty one is taken as `{}`.
-  const [params] = allValid(check(UserParams, c.req.param()), check(RetirementBody, (await readJson(c)) ?? {}));
-  const { created, retirement } = await retireUser(c.get('deps'), params.username);
-  return c.json(retirement, created ? 201 : 200);
+route(r, {
+  ...common,
+  method: 'put',
+  path: '/users/{username}/retirement',
+  summary: 'Mark a user as being retired (keeps the original username and e-mail)',
+  // The body carries nothing; an empty one is `{}`.
+  request: { params: UserParams, body: { schema: RetirementBody } },
+  responses: {
+    200: jsonContent(RetirementResource, 'Already marked; the first record'),
+    201: jsonContent(RetirementResource, 'Marked'),
+    400: INVALID_REQUEST,
+    ...ACCESS_ERRORS,
+    404: NO_USER,
+  },
+  handler: async (c, { params }) => {
+    const { created, retirement } = await retireUser(c.get('deps'), params.username);
+    return c.json(retirement, created ? 201 : 200);
+  },
 });
-document(
-  userRoutes,
-  createRoute({
-    method: 'put',
-    path: '/users/{username}/retirement',
-    tags,
-    summary: 'Mark a user as being retired (keeps the original username and e-mail)',
-    security: SECURITY.jwtOrApiKey,
-    request: { params: UserParams, body: { content: { 'application/json': { schema: RetirementBody } } } },
-    responses: {
-      200: jsonContent(RetirementResource, 'Already marked; the first record'),
-      201: jsonContent(RetirementResource, 'Marked'),
-      ...errors,
-      404: jsonContent(DeveloperError, 'No such user'),
-    },
-  }),
-);

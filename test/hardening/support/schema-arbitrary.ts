@@ -63,11 +63,21 @@ function ofType(document: OpenApiDocument, node: JsonSchema, type: string, scala
 /** JSON Schema counts a string's length in code points. */
 const codePoints = (s: string) => [...s].length;
 
+/** One arbitrary per pattern: building one over Unicode classes (course keys) takes about a second. */
+const matching = new Map<string, fc.Arbitrary<string>>();
+function matchingPattern(pattern: string): fc.Arbitrary<string> {
+  const known = matching.get(pattern);
+  if (known) return known;
+  const arbitrary = fc.stringMatching(new RegExp(pattern, 'u'));
+  matching.set(pattern, arbitrary);
+  return arbitrary;
+}
+
 function stringOf(node: JsonSchema): fc.Arbitrary<unknown> {
   const minLength = node.minLength ?? 0;
   const { maxLength } = node;
   const fits = (s: string) => codePoints(s) >= minLength && (maxLength === undefined || codePoints(s) <= maxLength);
-  if (node.pattern) return fc.stringMatching(new RegExp(node.pattern, 'u')).filter(fits);
+  if (node.pattern) return matchingPattern(node.pattern).filter(fits);
   if (node.format === 'date-time') {
     return fc
       .date({ min: new Date(Date.UTC(1970, 0, 1)), max: new Date(Date.UTC(2200, 0, 1)), noInvalidDate: true })

@@ -9,9 +9,9 @@ import { roleRoutes } from './roles.routes';
 import { userRoutes } from './users.routes';
 
 /**
- * `/api/admin/v1` (service-contract.md §Provisioning API): the LMS, Studio and course discovery push
- * users and the catalog here. Each route authenticates itself (no `use('*')`), so unknown paths stay
- * 404 and wrong methods 405 before any credential check.
+ * `/api/admin/v1` (docs/api/provisioning.md): composes the domain's routes files, holds none itself.
+ * The LMS, Studio and course discovery push users and the catalog here. Each route authenticates
+ * itself (no `use('*')`), so unknown paths stay 404 and wrong methods 405 before any credential check.
  */
 export const provisioningRoutes = createRouter();
 
