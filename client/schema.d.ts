@@ -517,12 +517,12 @@ export interface paths {
         get: operations["getProgramEnrollmentsV1ProgramsByProgramUuidEnrollments"];
         /**
          * Create or update program enrollments (at most 25)
-         * @description Each record gets a result: its new status, or `duplicated`, `conflict`, `invalid-status`, `not-in-program`. A key already linked through the program owner’s SSO provider is enrolled with its user; otherwise the enrollment waits for the link.
+         * @description Each record gets a result: its new status, or `duplicated`, `conflict`, `invalid-status`, `not-in-program`. A key already linked through the program owner’s SSO provider is enrolled with its user; otherwise the enrollment waits for the link. The program is checked before the body is judged.
          */
         put: operations["putProgramEnrollmentsV1ProgramsByProgramUuidEnrollments"];
         /**
          * Enroll learners by their partner keys (at most 25)
-         * @description Each record gets a result: its new status, or `duplicated`, `conflict`, `invalid-status`, `not-in-program`. A key already linked through the program owner’s SSO provider is enrolled with its user; otherwise the enrollment waits for the link.
+         * @description Each record gets a result: its new status, or `duplicated`, `conflict`, `invalid-status`, `not-in-program`. A key already linked through the program owner’s SSO provider is enrolled with its user; otherwise the enrollment waits for the link. The program is checked before the body is judged.
          */
         post: operations["postProgramEnrollmentsV1ProgramsByProgramUuidEnrollments"];
         delete?: never;
@@ -530,7 +530,7 @@ export interface paths {
         head?: never;
         /**
          * Change the status of existing program enrollments (at most 25)
-         * @description Each record gets a result: its new status, or `duplicated`, `conflict`, `invalid-status`, `not-in-program`. A key already linked through the program owner’s SSO provider is enrolled with its user; otherwise the enrollment waits for the link.
+         * @description Each record gets a result: its new status, or `duplicated`, `conflict`, `invalid-status`, `not-in-program`. A key already linked through the program owner’s SSO provider is enrolled with its user; otherwise the enrollment waits for the link. The program is checked before the body is judged.
          */
         patch: operations["patchProgramEnrollmentsV1ProgramsByProgramUuidEnrollments"];
         trace?: never;
@@ -549,12 +549,12 @@ export interface paths {
         get: operations["getProgramEnrollmentsV1ProgramsByProgramUuidCoursesByCourseIdEnrollments"];
         /**
          * Create or update program-course enrollments (at most 25)
-         * @description Results: `active`/`inactive`, or `duplicated`, `conflict`, `invalid-status`, `not-in-program`, `not-found`. A linked learner is enrolled in `masters` mode (an active audit/honor enrollment is upgraded, other modes kept); a learner active in the run through another program is a `conflict`.
+         * @description Results: `active`/`inactive`, or `duplicated`, `conflict`, `invalid-status`, `not-in-program`, `not-found`. A linked learner is enrolled in `masters` mode (an active audit/honor enrollment is upgraded, other modes kept); a learner active in the run through another program is a `conflict`. The program and run are checked before the body is judged.
          */
         put: operations["putProgramEnrollmentsV1ProgramsByProgramUuidCoursesByCourseIdEnrollments"];
         /**
          * Enroll program learners in a run of the active curriculum (at most 25)
-         * @description Results: `active`/`inactive`, or `duplicated`, `conflict`, `invalid-status`, `not-in-program`, `not-found`. A linked learner is enrolled in `masters` mode (an active audit/honor enrollment is upgraded, other modes kept); a learner active in the run through another program is a `conflict`.
+         * @description Results: `active`/`inactive`, or `duplicated`, `conflict`, `invalid-status`, `not-in-program`, `not-found`. A linked learner is enrolled in `masters` mode (an active audit/honor enrollment is upgraded, other modes kept); a learner active in the run through another program is a `conflict`. The program and run are checked before the body is judged.
          */
         post: operations["postProgramEnrollmentsV1ProgramsByProgramUuidCoursesByCourseIdEnrollments"];
         delete?: never;
@@ -562,7 +562,7 @@ export interface paths {
         head?: never;
         /**
          * Change the status of existing program-course enrollments (at most 25)
-         * @description Results: `active`/`inactive`, or `duplicated`, `conflict`, `invalid-status`, `not-in-program`, `not-found`. A linked learner is enrolled in `masters` mode (an active audit/honor enrollment is upgraded, other modes kept); a learner active in the run through another program is a `conflict`.
+         * @description Results: `active`/`inactive`, or `duplicated`, `conflict`, `invalid-status`, `not-in-program`, `not-found`. A linked learner is enrolled in `masters` mode (an active audit/honor enrollment is upgraded, other modes kept); a learner active in the run through another program is a `conflict`. The program and run are checked before the body is judged.
          */
         patch: operations["patchProgramEnrollmentsV1ProgramsByProgramUuidCoursesByCourseIdEnrollments"];
         trace?: never;
@@ -608,6 +608,50 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        ProgramEnrollmentWrite: {
+            /**
+             * @description The partner's opaque learner key (unique per program).
+             * @example user-0
+             */
+            student_key: string;
+            /**
+             * @description Any other value makes this record `invalid-status` (the others are still written).
+             * @enum {string}
+             */
+            status: "enrolled" | "pending" | "suspended" | "canceled" | "ended";
+            /**
+             * Format: uuid
+             * @description Used when the enrollment is created, never changed. Any case, hyphens optional, `{…}` and `urn:uuid:` forms too (as Python reads a UUID).
+             * @example aaaaaaaa-1111-2222-3333-444444444444
+             */
+            curriculum_uuid: string;
+        };
+        ProgramEnrollmentStatusWrite: {
+            /**
+             * @description The partner's opaque learner key (unique per program).
+             * @example user-0
+             */
+            student_key: string;
+            /**
+             * @description Any other value makes this record `invalid-status` (the others are still written).
+             * @enum {string}
+             */
+            status: "enrolled" | "pending" | "suspended" | "canceled" | "ended";
+        };
+        ProgramCourseEnrollmentWrite: {
+            /**
+             * @description The partner's opaque learner key (unique per program).
+             * @example user-0
+             */
+            student_key: string;
+            /**
+             * @description Any other value makes this record `invalid-status` (the others are still written).
+             * @enum {string}
+             */
+            status: "active" | "inactive";
+            /** @description `true` grants the course staff role (pending until the learner is linked), `false` revokes it; absent leaves it. */
+            course_staff?: boolean;
+        };
         /**
          * @example {
          *       "course_id": "course-v1:edX+DemoX+Demo_Course",
@@ -808,25 +852,33 @@ export interface components {
          */
         EnrollRequest: {
             course_details: {
+                /**
+                 * @description Course run key (step 2 refuses one that does not parse).
+                 * @example course-v1:edX+DemoX+Demo_Course
+                 */
                 course_id: string;
             };
-            /** @description Target username; default the caller. */
+            /** @description Target username; default the caller. Other types are ignored. */
             user?: string;
-            /** @description Target by e-mail (API key / global staff only). */
+            /** @description Target by e-mail (API key / global staff only) when `user` is absent. */
             email?: string;
+            /** @description Requested mode slug. Other JSON values are read as their JSON text (`5` is the mode "5"). */
             mode?: string | null;
+            /** @description Requested activation. Anything else is refused at step 8, after the user and embargo checks: `'<value>' is an invalid enrollment activation status.` */
             is_active?: boolean | null;
+            /** @description Stored on the enrollment. Anything else (also a single object) is refused at step 10: `'<key>' not in enrollment attribute`. */
             enrollment_attributes?: {
                 namespace: string;
                 name: string;
                 value: string;
             }[] | null;
-            /** @description Course staff, global staff or API key only. */
+            /** @description Cohort name (course staff, global staff or API key only). Non-strings are read as their JSON text. */
             cohort?: string | null;
-            email_opt_in?: boolean;
-            /** @description Global staff only. */
+            /** @description The target's e-mail preference for the course's org: a boolean or `true`/`false` in any case; other values are ignored. */
+            email_opt_in?: boolean | string;
+            /** @description Global staff only. Anything but a boolean or null is refused at step 9: `'<value>' is an invalid force enrollment status.` */
             force_enrollment?: boolean | null;
-            /** @description Stored in the audit record. */
+            /** @description Stored in the audit record. Non-strings are ignored. */
             reason?: string;
         };
         /**
@@ -856,7 +908,7 @@ export interface components {
          *     }
          */
         UnenrollRequest: {
-            username: string;
+            username: string | null;
         };
         /**
          * @example {
@@ -944,6 +996,16 @@ export interface components {
             email: string;
             course_id: string;
             auto_enroll?: boolean;
+        };
+        /**
+         * @example {
+         *       "email": "new@example.com",
+         *       "course_id": "course-v1:edX+DemoX+Demo_Course"
+         *     }
+         */
+        EnrollmentAllowanceKey: {
+            email: string;
+            course_id: string;
         };
         /**
          * @example {
@@ -1043,21 +1105,22 @@ export interface components {
          */
         BulkEnrollRequest: {
             /**
-             * @description Usernames and/or e-mails separated by commas, spaces or new lines.
+             * @description Usernames and/or e-mails separated by commas, spaces or new lines (not an array).
              * @example alice, new.learner@example.com
              */
-            identifiers: string;
-            /** @description Course run ids (comma-separated or an array). */
+            identifiers: string | number;
+            /** @description Course run keys, comma-separated (pieces are not trimmed) or an array of such strings. */
             courses: string | string[];
             /** @enum {string} */
             action: "enroll" | "unenroll";
-            /** @description One cohort name per course (enroll only). */
-            cohorts?: string | string[];
-            auto_enroll?: boolean | string;
-            email_students?: boolean | string;
-            reason?: string;
+            /** @description One cohort name per course, same order (enroll only); empty means none. */
+            cohorts?: string | string[] | null;
+            auto_enroll?: boolean | ("0" | "1" | "t" | "T" | "y" | "Y" | "yes" | "Yes" | "YES" | "true" | "True" | "TRUE" | "on" | "On" | "ON" | "f" | "F" | "n" | "N" | "no" | "No" | "NO" | "false" | "False" | "FALSE" | "off" | "Off" | "OFF") | 0 | 1 | null;
+            email_students?: boolean | ("0" | "1" | "t" | "T" | "y" | "Y" | "yes" | "Yes" | "YES" | "true" | "True" | "TRUE" | "on" | "On" | "ON" | "f" | "F" | "n" | "N" | "no" | "No" | "NO" | "false" | "False" | "FALSE" | "off" | "Off" | "OFF") | 0 | 1 | null;
+            /** @description Copied into every audit record of the request. */
+            reason?: string | number | null;
             /** @description Compute every result without changing anything or queuing e-mail. */
-            dry_run?: boolean | string;
+            dry_run?: boolean | ("0" | "1" | "t" | "T" | "y" | "Y" | "yes" | "Yes" | "YES" | "true" | "True" | "TRUE" | "on" | "On" | "ON" | "f" | "F" | "n" | "N" | "no" | "No" | "NO" | "false" | "False" | "FALSE" | "off" | "Off" | "OFF") | 0 | 1 | null;
         };
         /**
          * @example {
@@ -1094,26 +1157,6 @@ export interface components {
         };
         /**
          * @example {
-         *       "error_code": "invalid_request",
-         *       "developer_message": "Invalid fields: course_id.",
-         *       "field_errors": {
-         *         "course_id": {
-         *           "developer_message": "Not a valid course key."
-         *         }
-         *       }
-         *     }
-         */
-        DeveloperError: {
-            error_code: string;
-            developer_message: string;
-            field_errors?: {
-                [key: string]: {
-                    developer_message: string;
-                };
-            };
-        };
-        /**
-         * @example {
          *       "email": "alice@example.com",
          *       "name": "Alice Learner",
          *       "is_staff": false,
@@ -1124,6 +1167,10 @@ export interface components {
          *     }
          */
         ProvisionedUserInput: {
+            /**
+             * Format: email
+             * @description As Django’s EmailValidator reads it.
+             */
             email: string;
             /** @default false */
             is_staff?: boolean;
@@ -1136,8 +1183,9 @@ export interface components {
             /**
              * @default null
              * @example IR
+             * @enum {string|null}
              */
-            country?: string | null;
+            country?: "AD" | "AE" | "AF" | "AG" | "AI" | "AL" | "AM" | "AO" | "AQ" | "AR" | "AS" | "AT" | "AU" | "AW" | "AX" | "AZ" | "BA" | "BB" | "BD" | "BE" | "BF" | "BG" | "BH" | "BI" | "BJ" | "BL" | "BM" | "BN" | "BO" | "BQ" | "BR" | "BS" | "BT" | "BV" | "BW" | "BY" | "BZ" | "CA" | "CC" | "CD" | "CF" | "CG" | "CH" | "CI" | "CK" | "CL" | "CM" | "CN" | "CO" | "CR" | "CU" | "CV" | "CW" | "CX" | "CY" | "CZ" | "DE" | "DJ" | "DK" | "DM" | "DO" | "DZ" | "EC" | "EE" | "EG" | "EH" | "ER" | "ES" | "ET" | "FI" | "FJ" | "FK" | "FM" | "FO" | "FR" | "GA" | "GB" | "GD" | "GE" | "GF" | "GG" | "GH" | "GI" | "GL" | "GM" | "GN" | "GP" | "GQ" | "GR" | "GS" | "GT" | "GU" | "GW" | "GY" | "HK" | "HM" | "HN" | "HR" | "HT" | "HU" | "ID" | "IE" | "IL" | "IM" | "IN" | "IO" | "IQ" | "IR" | "IS" | "IT" | "JE" | "JM" | "JO" | "JP" | "KE" | "KG" | "KH" | "KI" | "KM" | "KN" | "KP" | "KR" | "KW" | "KY" | "KZ" | "LA" | "LB" | "LC" | "LI" | "LK" | "LR" | "LS" | "LT" | "LU" | "LV" | "LY" | "MA" | "MC" | "MD" | "ME" | "MF" | "MG" | "MH" | "MK" | "ML" | "MM" | "MN" | "MO" | "MP" | "MQ" | "MR" | "MS" | "MT" | "MU" | "MV" | "MW" | "MX" | "MY" | "MZ" | "NA" | "NC" | "NE" | "NF" | "NG" | "NI" | "NL" | "NO" | "NP" | "NR" | "NU" | "NZ" | "OM" | "PA" | "PE" | "PF" | "PG" | "PH" | "PK" | "PL" | "PM" | "PN" | "PR" | "PS" | "PT" | "PW" | "PY" | "QA" | "RE" | "RO" | "RS" | "RU" | "RW" | "SA" | "SB" | "SC" | "SD" | "SE" | "SG" | "SH" | "SI" | "SJ" | "SK" | "SL" | "SM" | "SN" | "SO" | "SR" | "SS" | "ST" | "SV" | "SX" | "SY" | "SZ" | "TC" | "TD" | "TF" | "TG" | "TH" | "TJ" | "TK" | "TL" | "TM" | "TN" | "TO" | "TR" | "TT" | "TV" | "TW" | "TZ" | "UA" | "UG" | "UM" | "US" | "UY" | "UZ" | "VA" | "VC" | "VE" | "VG" | "VI" | "VN" | "VU" | "WF" | "WS" | "YE" | "YT" | "ZA" | "ZM" | "ZW" | null;
             /** @default null */
             language?: string | null;
         };
@@ -1197,9 +1245,15 @@ export interface components {
             percent?: number;
             letter_grade?: string | null;
             passed?: boolean;
-            /** @description Alone: the grade cannot be computed ("" → "Unknown error"). */
+            /** @description The grade cannot be computed ("" → "Unknown error"). */
             error?: string;
-        };
+        } & ({
+            percent: number;
+            letter_grade?: string | null;
+            passed: boolean;
+        } | {
+            error: string;
+        });
         Certificate: {
             course_id: string;
             username: string;
@@ -1278,7 +1332,7 @@ export interface components {
          *     }
          */
         EmbargoInput: {
-            blocked_countries: string[];
+            blocked_countries: ("AD" | "AE" | "AF" | "AG" | "AI" | "AL" | "AM" | "AO" | "AQ" | "AR" | "AS" | "AT" | "AU" | "AW" | "AX" | "AZ" | "BA" | "BB" | "BD" | "BE" | "BF" | "BG" | "BH" | "BI" | "BJ" | "BL" | "BM" | "BN" | "BO" | "BQ" | "BR" | "BS" | "BT" | "BV" | "BW" | "BY" | "BZ" | "CA" | "CC" | "CD" | "CF" | "CG" | "CH" | "CI" | "CK" | "CL" | "CM" | "CN" | "CO" | "CR" | "CU" | "CV" | "CW" | "CX" | "CY" | "CZ" | "DE" | "DJ" | "DK" | "DM" | "DO" | "DZ" | "EC" | "EE" | "EG" | "EH" | "ER" | "ES" | "ET" | "FI" | "FJ" | "FK" | "FM" | "FO" | "FR" | "GA" | "GB" | "GD" | "GE" | "GF" | "GG" | "GH" | "GI" | "GL" | "GM" | "GN" | "GP" | "GQ" | "GR" | "GS" | "GT" | "GU" | "GW" | "GY" | "HK" | "HM" | "HN" | "HR" | "HT" | "HU" | "ID" | "IE" | "IL" | "IM" | "IN" | "IO" | "IQ" | "IR" | "IS" | "IT" | "JE" | "JM" | "JO" | "JP" | "KE" | "KG" | "KH" | "KI" | "KM" | "KN" | "KP" | "KR" | "KW" | "KY" | "KZ" | "LA" | "LB" | "LC" | "LI" | "LK" | "LR" | "LS" | "LT" | "LU" | "LV" | "LY" | "MA" | "MC" | "MD" | "ME" | "MF" | "MG" | "MH" | "MK" | "ML" | "MM" | "MN" | "MO" | "MP" | "MQ" | "MR" | "MS" | "MT" | "MU" | "MV" | "MW" | "MX" | "MY" | "MZ" | "NA" | "NC" | "NE" | "NF" | "NG" | "NI" | "NL" | "NO" | "NP" | "NR" | "NU" | "NZ" | "OM" | "PA" | "PE" | "PF" | "PG" | "PH" | "PK" | "PL" | "PM" | "PN" | "PR" | "PS" | "PT" | "PW" | "PY" | "QA" | "RE" | "RO" | "RS" | "RU" | "RW" | "SA" | "SB" | "SC" | "SD" | "SE" | "SG" | "SH" | "SI" | "SJ" | "SK" | "SL" | "SM" | "SN" | "SO" | "SR" | "SS" | "ST" | "SV" | "SX" | "SY" | "SZ" | "TC" | "TD" | "TF" | "TG" | "TH" | "TJ" | "TK" | "TL" | "TM" | "TN" | "TO" | "TR" | "TT" | "TV" | "TW" | "TZ" | "UA" | "UG" | "UM" | "US" | "UY" | "UZ" | "VA" | "VC" | "VE" | "VG" | "VI" | "VN" | "VU" | "WF" | "WS" | "YE" | "YT" | "ZA" | "ZM" | "ZW")[];
         };
         /**
          * @example {
@@ -1691,7 +1745,7 @@ export interface components {
                                          * @description Child programs, embedded (read for "all runs" of the parent).
                                          * @default []
                                          */
-                                        programs?: Record<string, never>[];
+                                        programs?: unknown[];
                                     }[];
                                 }[];
                             }[];
@@ -1777,16 +1831,6 @@ export interface components {
             uuid: string;
             slug: string;
         }[];
-        /**
-         * @example {
-         *       "developer_message": "no program exists with given key",
-         *       "error_code": "program_does_not_exist"
-         *     }
-         */
-        ProgramDeveloperError: {
-            developer_message: string;
-            error_code?: string;
-        };
         ProgramOverview: {
             course_runs: components["schemas"]["ProgramCourseRunOverview"][];
         };
@@ -1817,6 +1861,16 @@ export interface components {
             /** @description Only for `MicroMasters` programs. */
             micromasters_title?: string;
             resume_course_run_url?: string;
+        };
+        /**
+         * @example {
+         *       "developer_message": "no program exists with given key",
+         *       "error_code": "program_does_not_exist"
+         *     }
+         */
+        ProgramDeveloperError: {
+            developer_message: string;
+            error_code?: string;
         };
         ProgramCourseRunPage: {
             /** @description Absolute URL of the next page, or null. */
@@ -1854,21 +1908,6 @@ export interface components {
         ProgramWriteResults: {
             [key: string]: string;
         };
-        ProgramEnrollmentWrite: {
-            /**
-             * @description The partner's opaque learner key (unique per program).
-             * @example user-0
-             */
-            student_key: string;
-            /** @enum {string} */
-            status: "enrolled" | "pending" | "suspended" | "canceled" | "ended";
-            /**
-             * Format: uuid
-             * @description Required by POST and PUT (used when creating); ignored by PATCH.
-             * @example aaaaaaaa-1111-2222-3333-444444444444
-             */
-            curriculum_uuid: string;
-        };
         ProgramCourseEnrollmentPage: {
             /** @description Absolute URL of the next page, or null. */
             next: string | null;
@@ -1883,17 +1922,6 @@ export interface components {
             /** @example aaaaaaaa-1111-2222-3333-444444444444 */
             curriculum_uuid: string;
             course_staff: boolean;
-        };
-        ProgramCourseEnrollmentWrite: {
-            /**
-             * @description The partner's opaque learner key (unique per program).
-             * @example user-0
-             */
-            student_key: string;
-            /** @enum {string} */
-            status: "active" | "inactive";
-            /** @description `true` grants the course staff role (pending until the learner is linked), `false` revokes it; absent leaves it. */
-            course_staff?: boolean;
         };
         ProgramCourseGradePage: {
             /** @description Absolute URL of the next page, or null. */
@@ -1910,10 +1938,11 @@ export interface components {
             student_key: string;
             error: string;
         };
-        ProgramDetailError: {
-            detail: string;
-        };
         IntegrationResetRequest: {
+            /**
+             * @description The organization's short name. Missing, `null`, `""`, `0`, `false`, `[]` or `{}` → 400 `"missing required body content 'organization'"`; another non-string value is looked up as its JSON text.
+             * @example testorg
+             */
             organization: string;
         };
     };
@@ -1928,6 +1957,7 @@ export interface operations {
     getEnrollmentV1CourseByCourseId: {
         parameters: {
             query?: {
+                /** @description Also list expired modes unless empty, `0`, `false`, `no` or `off`. */
                 include_expired?: string;
             };
             header?: never;
@@ -1980,6 +2010,7 @@ export interface operations {
     getEnrollmentV1Enrollment: {
         parameters: {
             query?: {
+                /** @description Default: the caller. */
                 user?: string;
             };
             header?: never;
@@ -1997,7 +2028,7 @@ export interface operations {
                     "application/json": components["schemas"]["Enrollment"][];
                 };
             };
-            /** @description Not authenticated. */
+            /** @description Not authenticated: no credentials, or a JWT that is malformed, expired or not ours. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2015,7 +2046,7 @@ export interface operations {
                     "application/json": components["schemas"]["DetailError"];
                 };
             };
-            /** @description Throttled. */
+            /** @description Throttled; `Retry-After` says when to retry. */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -2066,7 +2097,7 @@ export interface operations {
                     "application/json": components["schemas"]["MessageError"];
                 };
             };
-            /** @description Not authenticated. */
+            /** @description Not authenticated: no credentials, or a JWT that is malformed, expired or not ours. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2111,7 +2142,7 @@ export interface operations {
                     "application/json": components["schemas"]["ServiceError"];
                 };
             };
-            /** @description Throttled. */
+            /** @description Throttled; `Retry-After` says when to retry. */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -2162,7 +2193,7 @@ export interface operations {
                     "application/json": components["schemas"]["MessageError"];
                 };
             };
-            /** @description Not authenticated. */
+            /** @description Not authenticated: no credentials, or a JWT that is malformed, expired or not ours. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2189,7 +2220,7 @@ export interface operations {
                     "application/json": components["schemas"]["DetailError"];
                 };
             };
-            /** @description Throttled. */
+            /** @description Throttled; `Retry-After` says when to retry. */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -2239,7 +2270,7 @@ export interface operations {
                     "application/json": components["schemas"]["MessageError"];
                 };
             };
-            /** @description Not authenticated. */
+            /** @description Not authenticated: no credentials, or a JWT that is malformed, expired or not ours. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2266,7 +2297,7 @@ export interface operations {
                     "application/json": components["schemas"]["DetailError"];
                 };
             };
-            /** @description Throttled. */
+            /** @description Throttled; `Retry-After` says when to retry. */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -2315,7 +2346,7 @@ export interface operations {
                     "application/json": components["schemas"]["MessageError"];
                 };
             };
-            /** @description Not authenticated. */
+            /** @description Not authenticated: no credentials, or a JWT that is malformed, expired or not ours. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2324,7 +2355,7 @@ export interface operations {
                     "application/json": components["schemas"]["DetailError"];
                 };
             };
-            /** @description Not allowed. */
+            /** @description Authenticated but not allowed (restricted applications included). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2333,7 +2364,7 @@ export interface operations {
                     "application/json": components["schemas"]["DetailError"];
                 };
             };
-            /** @description Throttled. */
+            /** @description Throttled; `Retry-After` says when to retry. */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -2382,7 +2413,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Not authenticated. */
+            /** @description Not authenticated: no credentials, or a JWT that is malformed, expired or not ours. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2391,7 +2422,7 @@ export interface operations {
                     "application/json": components["schemas"]["DetailError"];
                 };
             };
-            /** @description Not allowed. */
+            /** @description Authenticated but not allowed (restricted applications included). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2439,7 +2470,7 @@ export interface operations {
                 course_ids?: string;
                 /** @description Comma-separated, at most 100. */
                 email?: string;
-                /** @description 1–100 (default 100). */
+                /** @description 1–100; anything else is 100. */
                 page_size?: string;
                 cursor?: string;
             };
@@ -2467,7 +2498,7 @@ export interface operations {
                     "application/json": components["schemas"]["DeveloperMessageError"];
                 };
             };
-            /** @description Not authenticated. */
+            /** @description Not authenticated: no credentials, or a JWT that is malformed, expired or not ours. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2494,7 +2525,7 @@ export interface operations {
                     "application/json": components["schemas"]["DeveloperMessageError"];
                 };
             };
-            /** @description Throttled. */
+            /** @description Throttled; `Retry-After` says when to retry. */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -2517,6 +2548,7 @@ export interface operations {
     getEnrollmentV1EnrollmentAllowed: {
         parameters: {
             query?: {
+                /** @description Default: the caller's. */
                 email?: string;
             };
             header?: never;
@@ -2534,23 +2566,7 @@ export interface operations {
                     "application/json": components["schemas"]["EnrollmentAllowance"][];
                 };
             };
-            /** @description Created. */
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["EnrollmentAllowance"];
-                };
-            };
-            /** @description Deleted. */
-            204: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Field errors. */
+            /** @description Field errors (DRF shape). */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2561,7 +2577,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not authenticated. */
+            /** @description Not authenticated: no credentials, or a JWT that is malformed, expired or not ours. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2570,7 +2586,7 @@ export interface operations {
                     "application/json": components["schemas"]["DetailError"];
                 };
             };
-            /** @description Not allowed. */
+            /** @description Authenticated but not allowed (restricted applications included). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2579,25 +2595,7 @@ export interface operations {
                     "application/json": components["schemas"]["DetailError"];
                 };
             };
-            /** @description No such allowance. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["MessageError"];
-                };
-            };
-            /** @description Already exists. */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["MessageError"];
-                };
-            };
-            /** @description Throttled. */
+            /** @description Throttled; `Retry-After` says when to retry. */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -2630,15 +2628,6 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Allowances of the e-mail, oldest first. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["EnrollmentAllowance"][];
-                };
-            };
             /** @description Created. */
             201: {
                 headers: {
@@ -2648,14 +2637,7 @@ export interface operations {
                     "application/json": components["schemas"]["EnrollmentAllowance"];
                 };
             };
-            /** @description Deleted. */
-            204: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Field errors. */
+            /** @description Field errors (DRF shape). */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2666,7 +2648,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not authenticated. */
+            /** @description Not authenticated: no credentials, or a JWT that is malformed, expired or not ours. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2675,22 +2657,13 @@ export interface operations {
                     "application/json": components["schemas"]["DetailError"];
                 };
             };
-            /** @description Not allowed. */
+            /** @description Authenticated but not allowed (restricted applications included). */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["DetailError"];
-                };
-            };
-            /** @description No such allowance. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["MessageError"];
                 };
             };
             /** @description Already exists. */
@@ -2711,7 +2684,7 @@ export interface operations {
                     "application/json": components["schemas"]["ServiceError"];
                 };
             };
-            /** @description Throttled. */
+            /** @description Throttled; `Retry-After` says when to retry. */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -2740,28 +2713,10 @@ export interface operations {
         };
         requestBody?: {
             content: {
-                "application/json": components["schemas"]["EnrollmentAllowanceRequest"];
+                "application/json": components["schemas"]["EnrollmentAllowanceKey"];
             };
         };
         responses: {
-            /** @description Allowances of the e-mail, oldest first. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["EnrollmentAllowance"][];
-                };
-            };
-            /** @description Created. */
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["EnrollmentAllowance"];
-                };
-            };
             /** @description Deleted. */
             204: {
                 headers: {
@@ -2769,7 +2724,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Field errors. */
+            /** @description Field errors (DRF shape). */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2780,7 +2735,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not authenticated. */
+            /** @description Not authenticated: no credentials, or a JWT that is malformed, expired or not ours. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2789,7 +2744,7 @@ export interface operations {
                     "application/json": components["schemas"]["DetailError"];
                 };
             };
-            /** @description Not allowed. */
+            /** @description Authenticated but not allowed (restricted applications included). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2807,15 +2762,6 @@ export interface operations {
                     "application/json": components["schemas"]["MessageError"];
                 };
             };
-            /** @description Already exists. */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["MessageError"];
-                };
-            };
             /** @description Body over 1 MiB (`payload_too_large`). */
             413: {
                 headers: {
@@ -2825,7 +2771,7 @@ export interface operations {
                     "application/json": components["schemas"]["ServiceError"];
                 };
             };
-            /** @description Throttled. */
+            /** @description Throttled; `Retry-After` says when to retry. */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -2856,6 +2802,7 @@ export interface operations {
             content: {
                 "application/json": components["schemas"]["BulkEnrollRequest"];
                 "application/x-www-form-urlencoded": components["schemas"]["BulkEnrollRequest"];
+                "multipart/form-data": components["schemas"]["BulkEnrollRequest"];
                 "text/csv": string;
             };
         };
@@ -2880,15 +2827,13 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not authenticated. */
+            /** @description Not authenticated: no credentials, or a JWT that is malformed, expired or not ours. */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        detail: string;
-                    };
+                    "application/json": components["schemas"]["DetailError"];
                 };
             };
             /** @description Not global staff (the API key grants nothing here). */
@@ -2897,9 +2842,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        detail: string;
-                    };
+                    "application/json": components["schemas"]["DetailError"];
                 };
             };
             /** @description A course does not exist (nothing was changed). */
@@ -2908,32 +2851,25 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        detail: string;
-                    };
+                    "application/json": components["schemas"]["DetailError"];
                 };
             };
-            /** @description Too many identifier × course pairs. */
+            /** @description Too many identifier × course pairs or courses, or a body over 1 MiB. */
             413: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error_code: string;
-                        developer_message: string;
-                    };
+                    "application/json": components["schemas"]["ServiceError"];
                 };
             };
-            /** @description Throttled. */
+            /** @description Throttled; `Retry-After` says when to retry. */
             429: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        detail: string;
-                    };
+                    "application/json": components["schemas"]["DetailError"];
                 };
             };
             /** @description `bad_configuration` (names the variable) or `internal_error` (with the request id). */
@@ -2967,40 +2903,51 @@ export interface operations {
                     "application/json": components["schemas"]["ProvisionedUser"];
                 };
             };
-            /** @description Invalid field(s), each named in `field_errors` */
+            /** @description Invalid field(s), each named in `field_errors` (or a body that is not JSON: `invalid_json`). */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["DeveloperError"];
+                    /**
+                     * @example {
+                     *       "error_code": "invalid_request",
+                     *       "developer_message": "Invalid fields: course_id.",
+                     *       "field_errors": {
+                     *         "course_id": {
+                     *           "developer_message": "Not a valid course key."
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ServiceError"];
                 };
             };
-            /** @description No credentials */
+            /** @description Not authenticated: no credentials, or a JWT that is malformed, expired or not ours. */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["DeveloperError"];
+                    "application/json": components["schemas"]["ServiceError"];
                 };
             };
-            /** @description Neither the API key nor global staff */
+            /** @description Neither the API key nor global staff. */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["DeveloperError"];
+                    "application/json": components["schemas"]["ServiceError"];
                 };
             };
-            /** @description No such user */
+            /** @description No such user (`user_not_found`). */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["DeveloperError"];
+                    "application/json": components["schemas"]["ServiceError"];
                 };
             };
             /** @description `bad_configuration` (names the variable) or `internal_error` (with the request id). */
@@ -3047,31 +2994,42 @@ export interface operations {
                     "application/json": components["schemas"]["ProvisionedUser"];
                 };
             };
-            /** @description Invalid field(s), each named in `field_errors` */
+            /** @description Invalid field(s), each named in `field_errors` (or a body that is not JSON: `invalid_json`). */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["DeveloperError"];
+                    /**
+                     * @example {
+                     *       "error_code": "invalid_request",
+                     *       "developer_message": "Invalid fields: course_id.",
+                     *       "field_errors": {
+                     *         "course_id": {
+                     *           "developer_message": "Not a valid course key."
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ServiceError"];
                 };
             };
-            /** @description No credentials */
+            /** @description Not authenticated: no credentials, or a JWT that is malformed, expired or not ours. */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["DeveloperError"];
+                    "application/json": components["schemas"]["ServiceError"];
                 };
             };
-            /** @description Neither the API key nor global staff */
+            /** @description Neither the API key nor global staff. */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["DeveloperError"];
+                    "application/json": components["schemas"]["ServiceError"];
                 };
             };
             /** @description Body over 1 MiB (`payload_too_large`). */
@@ -3127,40 +3085,51 @@ export interface operations {
                     "application/json": components["schemas"]["UserRetirement"];
                 };
             };
-            /** @description Invalid field(s), each named in `field_errors` */
+            /** @description Invalid field(s), each named in `field_errors` (or a body that is not JSON: `invalid_json`). */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["DeveloperError"];
+                    /**
+                     * @example {
+                     *       "error_code": "invalid_request",
+                     *       "developer_message": "Invalid fields: course_id.",
+                     *       "field_errors": {
+                     *         "course_id": {
+                     *           "developer_message": "Not a valid course key."
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ServiceError"];
                 };
             };
-            /** @description No credentials */
+            /** @description Not authenticated: no credentials, or a JWT that is malformed, expired or not ours. */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["DeveloperError"];
+                    "application/json": components["schemas"]["ServiceError"];
                 };
             };
-            /** @description Neither the API key nor global staff */
+            /** @description Neither the API key nor global staff. */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["DeveloperError"];
+                    "application/json": components["schemas"]["ServiceError"];
                 };
             };
-            /** @description No such user */
+            /** @description No such user (`user_not_found`). */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["DeveloperError"];
+                    "application/json": components["schemas"]["ServiceError"];
                 };
             };
             /** @description Body over 1 MiB (`payload_too_large`). */
@@ -3217,31 +3186,42 @@ export interface operations {
                     "application/json": components["schemas"]["CourseRole"];
                 };
             };
-            /** @description Invalid field(s), each named in `field_errors` */
+            /** @description Invalid field(s), each named in `field_errors` (or a body that is not JSON: `invalid_json`). */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["DeveloperError"];
+                    /**
+                     * @example {
+                     *       "error_code": "invalid_request",
+                     *       "developer_message": "Invalid fields: course_id.",
+                     *       "field_errors": {
+                     *         "course_id": {
+                     *           "developer_message": "Not a valid course key."
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ServiceError"];
                 };
             };
-            /** @description No credentials */
+            /** @description Not authenticated: no credentials, or a JWT that is malformed, expired or not ours. */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["DeveloperError"];
+                    "application/json": components["schemas"]["ServiceError"];
                 };
             };
-            /** @description Neither the API key nor global staff */
+            /** @description Neither the API key nor global staff. */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["DeveloperError"];
+                    "application/json": components["schemas"]["ServiceError"];
                 };
             };
             /** @description No such course run or user */
@@ -3250,7 +3230,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["DeveloperError"];
+                    "application/json": components["schemas"]["ServiceError"];
                 };
             };
             /** @description Body over 1 MiB (`payload_too_large`). */
@@ -3293,31 +3273,42 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Invalid field(s), each named in `field_errors` */
+            /** @description Invalid field(s), each named in `field_errors` (or a body that is not JSON: `invalid_json`). */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["DeveloperError"];
+                    /**
+                     * @example {
+                     *       "error_code": "invalid_request",
+                     *       "developer_message": "Invalid fields: course_id.",
+                     *       "field_errors": {
+                     *         "course_id": {
+                     *           "developer_message": "Not a valid course key."
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ServiceError"];
                 };
             };
-            /** @description No credentials */
+            /** @description Not authenticated: no credentials, or a JWT that is malformed, expired or not ours. */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["DeveloperError"];
+                    "application/json": components["schemas"]["ServiceError"];
                 };
             };
-            /** @description Neither the API key nor global staff */
+            /** @description Neither the API key nor global staff. */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["DeveloperError"];
+                    "application/json": components["schemas"]["ServiceError"];
                 };
             };
             /** @description No such course run or user, or the role is not held */
@@ -3326,7 +3317,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["DeveloperError"];
+                    "application/json": components["schemas"]["ServiceError"];
                 };
             };
             /** @description `bad_configuration` (names the variable) or `internal_error` (with the request id). */
@@ -3374,40 +3365,51 @@ export interface operations {
                     "application/json": components["schemas"]["CourseGrade"];
                 };
             };
-            /** @description Invalid field(s), each named in `field_errors` */
+            /** @description Invalid field(s), each named in `field_errors` (or a body that is not JSON: `invalid_json`). */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["DeveloperError"];
+                    /**
+                     * @example {
+                     *       "error_code": "invalid_request",
+                     *       "developer_message": "Invalid fields: course_id.",
+                     *       "field_errors": {
+                     *         "course_id": {
+                     *           "developer_message": "Not a valid course key."
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ServiceError"];
                 };
             };
-            /** @description No credentials */
+            /** @description Not authenticated: no credentials, or a JWT that is malformed, expired or not ours. */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["DeveloperError"];
+                    "application/json": components["schemas"]["ServiceError"];
                 };
             };
-            /** @description Neither the API key nor global staff */
+            /** @description Neither the API key nor global staff. */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["DeveloperError"];
+                    "application/json": components["schemas"]["ServiceError"];
                 };
             };
-            /** @description No such course run or user */
+            /** @description No such course run or user (`course_not_found`, `user_not_found`) */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["DeveloperError"];
+                    "application/json": components["schemas"]["ServiceError"];
                 };
             };
             /** @description Body over 1 MiB (`payload_too_large`). */
@@ -3464,40 +3466,51 @@ export interface operations {
                     "application/json": components["schemas"]["Certificate"];
                 };
             };
-            /** @description Invalid field(s), each named in `field_errors` */
+            /** @description Invalid field(s), each named in `field_errors` (or a body that is not JSON: `invalid_json`). */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["DeveloperError"];
+                    /**
+                     * @example {
+                     *       "error_code": "invalid_request",
+                     *       "developer_message": "Invalid fields: course_id.",
+                     *       "field_errors": {
+                     *         "course_id": {
+                     *           "developer_message": "Not a valid course key."
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ServiceError"];
                 };
             };
-            /** @description No credentials */
+            /** @description Not authenticated: no credentials, or a JWT that is malformed, expired or not ours. */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["DeveloperError"];
+                    "application/json": components["schemas"]["ServiceError"];
                 };
             };
-            /** @description Neither the API key nor global staff */
+            /** @description Neither the API key nor global staff. */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["DeveloperError"];
+                    "application/json": components["schemas"]["ServiceError"];
                 };
             };
-            /** @description No such course run or user */
+            /** @description No such course run or user (`course_not_found`, `user_not_found`) */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["DeveloperError"];
+                    "application/json": components["schemas"]["ServiceError"];
                 };
             };
             /** @description Body over 1 MiB (`payload_too_large`). */
@@ -3554,40 +3567,51 @@ export interface operations {
                     "application/json": components["schemas"]["CourseProgress"];
                 };
             };
-            /** @description Invalid field(s), each named in `field_errors` */
+            /** @description Invalid field(s), each named in `field_errors` (or a body that is not JSON: `invalid_json`). */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["DeveloperError"];
+                    /**
+                     * @example {
+                     *       "error_code": "invalid_request",
+                     *       "developer_message": "Invalid fields: course_id.",
+                     *       "field_errors": {
+                     *         "course_id": {
+                     *           "developer_message": "Not a valid course key."
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ServiceError"];
                 };
             };
-            /** @description No credentials */
+            /** @description Not authenticated: no credentials, or a JWT that is malformed, expired or not ours. */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["DeveloperError"];
+                    "application/json": components["schemas"]["ServiceError"];
                 };
             };
-            /** @description Neither the API key nor global staff */
+            /** @description Neither the API key nor global staff. */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["DeveloperError"];
+                    "application/json": components["schemas"]["ServiceError"];
                 };
             };
-            /** @description No such course run or user */
+            /** @description No such course run or user (`course_not_found`, `user_not_found`) */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["DeveloperError"];
+                    "application/json": components["schemas"]["ServiceError"];
                 };
             };
             /** @description Body over 1 MiB (`payload_too_large`). */
@@ -3634,40 +3658,51 @@ export interface operations {
                     "application/json": components["schemas"]["CourseDueDates"];
                 };
             };
-            /** @description Invalid field(s), each named in `field_errors` */
+            /** @description Invalid field(s), each named in `field_errors`; not a list: "Request body must be a JSON array of {name, url, date}." */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["DeveloperError"];
+                    /**
+                     * @example {
+                     *       "error_code": "invalid_request",
+                     *       "developer_message": "Invalid fields: course_id.",
+                     *       "field_errors": {
+                     *         "course_id": {
+                     *           "developer_message": "Not a valid course key."
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ServiceError"];
                 };
             };
-            /** @description No credentials */
+            /** @description Not authenticated: no credentials, or a JWT that is malformed, expired or not ours. */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["DeveloperError"];
+                    "application/json": components["schemas"]["ServiceError"];
                 };
             };
-            /** @description Neither the API key nor global staff */
+            /** @description Neither the API key nor global staff. */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["DeveloperError"];
+                    "application/json": components["schemas"]["ServiceError"];
                 };
             };
-            /** @description No such course run */
+            /** @description No such course run (`course_not_found`) */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["DeveloperError"];
+                    "application/json": components["schemas"]["ServiceError"];
                 };
             };
             /** @description Body over 1 MiB (`payload_too_large`). */
@@ -3714,40 +3749,51 @@ export interface operations {
                     "application/json": components["schemas"]["Embargo"];
                 };
             };
-            /** @description Invalid field(s), each named in `field_errors` */
+            /** @description Invalid field(s), each named in `field_errors` (or a body that is not JSON: `invalid_json`). */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["DeveloperError"];
+                    /**
+                     * @example {
+                     *       "error_code": "invalid_request",
+                     *       "developer_message": "Invalid fields: course_id.",
+                     *       "field_errors": {
+                     *         "course_id": {
+                     *           "developer_message": "Not a valid course key."
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ServiceError"];
                 };
             };
-            /** @description No credentials */
+            /** @description Not authenticated: no credentials, or a JWT that is malformed, expired or not ours. */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["DeveloperError"];
+                    "application/json": components["schemas"]["ServiceError"];
                 };
             };
-            /** @description Neither the API key nor global staff */
+            /** @description Neither the API key nor global staff. */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["DeveloperError"];
+                    "application/json": components["schemas"]["ServiceError"];
                 };
             };
-            /** @description No such course run */
+            /** @description No such course run (`course_not_found`) */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["DeveloperError"];
+                    "application/json": components["schemas"]["ServiceError"];
                 };
             };
             /** @description Body over 1 MiB (`payload_too_large`). */
@@ -3790,40 +3836,51 @@ export interface operations {
                     "application/json": components["schemas"]["ProvisionedCourse"];
                 };
             };
-            /** @description Invalid field(s), each named in `field_errors` */
+            /** @description Invalid field(s), each named in `field_errors` (or a body that is not JSON: `invalid_json`). */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["DeveloperError"];
+                    /**
+                     * @example {
+                     *       "error_code": "invalid_request",
+                     *       "developer_message": "Invalid fields: course_id.",
+                     *       "field_errors": {
+                     *         "course_id": {
+                     *           "developer_message": "Not a valid course key."
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ServiceError"];
                 };
             };
-            /** @description No credentials */
+            /** @description Not authenticated: no credentials, or a JWT that is malformed, expired or not ours. */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["DeveloperError"];
+                    "application/json": components["schemas"]["ServiceError"];
                 };
             };
-            /** @description Neither the API key nor global staff */
+            /** @description Neither the API key nor global staff. */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["DeveloperError"];
+                    "application/json": components["schemas"]["ServiceError"];
                 };
             };
-            /** @description No such course run */
+            /** @description No such course run (`course_not_found`) */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["DeveloperError"];
+                    "application/json": components["schemas"]["ServiceError"];
                 };
             };
             /** @description `bad_configuration` (names the variable) or `internal_error` (with the request id). */
@@ -3870,31 +3927,42 @@ export interface operations {
                     "application/json": components["schemas"]["ProvisionedCourse"];
                 };
             };
-            /** @description Invalid field(s), each named in `field_errors` */
+            /** @description Invalid field(s), each named in `field_errors` (or a body that is not JSON: `invalid_json`). */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["DeveloperError"];
+                    /**
+                     * @example {
+                     *       "error_code": "invalid_request",
+                     *       "developer_message": "Invalid fields: course_id.",
+                     *       "field_errors": {
+                     *         "course_id": {
+                     *           "developer_message": "Not a valid course key."
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ServiceError"];
                 };
             };
-            /** @description No credentials */
+            /** @description Not authenticated: no credentials, or a JWT that is malformed, expired or not ours. */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["DeveloperError"];
+                    "application/json": components["schemas"]["ServiceError"];
                 };
             };
-            /** @description Neither the API key nor global staff */
+            /** @description Neither the API key nor global staff. */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["DeveloperError"];
+                    "application/json": components["schemas"]["ServiceError"];
                 };
             };
             /** @description Body over 1 MiB (`payload_too_large`). */
@@ -3935,49 +4003,60 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Invalid field(s), each named in `field_errors` */
+            /** @description Invalid field(s), each named in `field_errors` (or a body that is not JSON: `invalid_json`). */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["DeveloperError"];
+                    /**
+                     * @example {
+                     *       "error_code": "invalid_request",
+                     *       "developer_message": "Invalid fields: course_id.",
+                     *       "field_errors": {
+                     *         "course_id": {
+                     *           "developer_message": "Not a valid course key."
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ServiceError"];
                 };
             };
-            /** @description No credentials */
+            /** @description Not authenticated: no credentials, or a JWT that is malformed, expired or not ours. */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["DeveloperError"];
+                    "application/json": components["schemas"]["ServiceError"];
                 };
             };
-            /** @description Neither the API key nor global staff */
+            /** @description Neither the API key nor global staff. */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["DeveloperError"];
+                    "application/json": components["schemas"]["ServiceError"];
                 };
             };
-            /** @description No such course run */
+            /** @description No such course run (`course_not_found`) */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["DeveloperError"];
+                    "application/json": components["schemas"]["ServiceError"];
                 };
             };
-            /** @description The run has enrollments */
+            /** @description The run has enrollments (`course_has_enrollments`) */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["DeveloperError"];
+                    "application/json": components["schemas"]["ServiceError"];
                 };
             };
             /** @description `bad_configuration` (names the variable) or `internal_error` (with the request id). */
@@ -4019,25 +4098,36 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["DeveloperError"];
+                    /**
+                     * @example {
+                     *       "error_code": "invalid_request",
+                     *       "developer_message": "Invalid fields: course_id.",
+                     *       "field_errors": {
+                     *         "course_id": {
+                     *           "developer_message": "Not a valid course key."
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ServiceError"];
                 };
             };
-            /** @description No credentials */
+            /** @description Not authenticated: no credentials, or a JWT that is malformed, expired or not ours. */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["DeveloperError"];
+                    "application/json": components["schemas"]["ServiceError"];
                 };
             };
-            /** @description Neither the API key nor global staff */
+            /** @description Neither the API key nor global staff. */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["DeveloperError"];
+                    "application/json": components["schemas"]["ServiceError"];
                 };
             };
             /** @description `bad_configuration` (names the variable) or `internal_error` (with the request id). */
@@ -4079,25 +4169,36 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["DeveloperError"];
+                    /**
+                     * @example {
+                     *       "error_code": "invalid_request",
+                     *       "developer_message": "Invalid fields: course_id.",
+                     *       "field_errors": {
+                     *         "course_id": {
+                     *           "developer_message": "Not a valid course key."
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ServiceError"];
                 };
             };
-            /** @description No credentials */
+            /** @description Not authenticated: no credentials, or a JWT that is malformed, expired or not ours. */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["DeveloperError"];
+                    "application/json": components["schemas"]["ServiceError"];
                 };
             };
-            /** @description Neither the API key nor global staff */
+            /** @description Neither the API key nor global staff. */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["DeveloperError"];
+                    "application/json": components["schemas"]["ServiceError"];
                 };
             };
             /** @description `bad_configuration` (names the variable) or `internal_error` (with the request id). */
@@ -4144,31 +4245,42 @@ export interface operations {
                     "application/json": components["schemas"]["Organization"];
                 };
             };
-            /** @description Invalid field(s), each named in `field_errors` */
+            /** @description Invalid field(s), each named in `field_errors` (or a body that is not JSON: `invalid_json`). */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["DeveloperError"];
+                    /**
+                     * @example {
+                     *       "error_code": "invalid_request",
+                     *       "developer_message": "Invalid fields: course_id.",
+                     *       "field_errors": {
+                     *         "course_id": {
+                     *           "developer_message": "Not a valid course key."
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ServiceError"];
                 };
             };
-            /** @description No credentials */
+            /** @description Not authenticated: no credentials, or a JWT that is malformed, expired or not ours. */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["DeveloperError"];
+                    "application/json": components["schemas"]["ServiceError"];
                 };
             };
-            /** @description Neither the API key nor global staff */
+            /** @description Neither the API key nor global staff. */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["DeveloperError"];
+                    "application/json": components["schemas"]["ServiceError"];
                 };
             };
             /** @description The provider slug belongs to another organization (`sso_provider_in_use`) */
@@ -4177,7 +4289,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["DeveloperError"];
+                    "application/json": components["schemas"]["ServiceError"];
                 };
             };
             /** @description Body over 1 MiB (`payload_too_large`). */
@@ -4234,40 +4346,51 @@ export interface operations {
                     "application/json": components["schemas"]["ExternalId"];
                 };
             };
-            /** @description Invalid field(s), each named in `field_errors` */
+            /** @description Invalid field(s), each named in `field_errors` (or a body that is not JSON: `invalid_json`). */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["DeveloperError"];
+                    /**
+                     * @example {
+                     *       "error_code": "invalid_request",
+                     *       "developer_message": "Invalid fields: course_id.",
+                     *       "field_errors": {
+                     *         "course_id": {
+                     *           "developer_message": "Not a valid course key."
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ServiceError"];
                 };
             };
-            /** @description No credentials */
+            /** @description Not authenticated: no credentials, or a JWT that is malformed, expired or not ours. */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["DeveloperError"];
+                    "application/json": components["schemas"]["ServiceError"];
                 };
             };
-            /** @description Neither the API key nor global staff */
+            /** @description Neither the API key nor global staff. */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["DeveloperError"];
+                    "application/json": components["schemas"]["ServiceError"];
                 };
             };
-            /** @description No such user */
+            /** @description No such user (`user_not_found`). */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["DeveloperError"];
+                    "application/json": components["schemas"]["ServiceError"];
                 };
             };
             /** @description `external_id_taken` (another user holds the key) or `program_course_enrollment_failed` (a realised course enrollment cannot be made; nothing changed) */
@@ -4276,7 +4399,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["DeveloperError"];
+                    "application/json": components["schemas"]["ServiceError"];
                 };
             };
             /** @description Body over 1 MiB (`payload_too_large`). */
@@ -4332,31 +4455,42 @@ export interface operations {
                     "application/json": components["schemas"]["CatalogProgram"];
                 };
             };
-            /** @description Invalid field(s), each named in `field_errors` */
+            /** @description Invalid field(s), each named in `field_errors` (or a body that is not JSON: `invalid_json`). */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["DeveloperError"];
+                    /**
+                     * @example {
+                     *       "error_code": "invalid_request",
+                     *       "developer_message": "Invalid fields: course_id.",
+                     *       "field_errors": {
+                     *         "course_id": {
+                     *           "developer_message": "Not a valid course key."
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ServiceError"];
                 };
             };
-            /** @description No credentials */
+            /** @description Not authenticated: no credentials, or a JWT that is malformed, expired or not ours. */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["DeveloperError"];
+                    "application/json": components["schemas"]["ServiceError"];
                 };
             };
-            /** @description Neither the API key nor global staff */
+            /** @description Neither the API key nor global staff. */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["DeveloperError"];
+                    "application/json": components["schemas"]["ServiceError"];
                 };
             };
             /** @description Body over 1 MiB (`payload_too_large`). */
@@ -4399,13 +4533,13 @@ export interface operations {
                     "application/json": components["schemas"]["CohortList"];
                 };
             };
-            /** @description No credentials */
+            /** @description Not authenticated: no credentials, or a JWT that is malformed, expired or not ours. */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["DeveloperErrorViewMixinError"];
+                    "application/json": components["schemas"]["DeveloperMessageError"];
                 };
             };
             /** @description Not global staff, the API key or course staff */
@@ -4414,7 +4548,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["DeveloperErrorViewMixinError"];
+                    "application/json": components["schemas"]["DeveloperMessageError"];
                 };
             };
             /** @description No such course run */
@@ -4470,13 +4604,13 @@ export interface operations {
                     "application/json": components["schemas"]["DeveloperErrorViewMixinError"];
                 };
             };
-            /** @description No credentials */
+            /** @description Not authenticated: no credentials, or a JWT that is malformed, expired or not ours. */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["DeveloperErrorViewMixinError"];
+                    "application/json": components["schemas"]["DeveloperMessageError"];
                 };
             };
             /** @description Not global staff, the API key or course staff */
@@ -4485,7 +4619,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["DeveloperErrorViewMixinError"];
+                    "application/json": components["schemas"]["DeveloperMessageError"];
                 };
             };
             /** @description No such course run */
@@ -4520,7 +4654,7 @@ export interface operations {
     getProgramEnrollmentsV1ProgramsEnrollments: {
         parameters: {
             query?: {
-                /** @description Program type, default `masters`. */
+                /** @description Program type, compared lower-cased; default `masters`. */
                 type?: string;
             };
             header?: never;
@@ -4538,13 +4672,13 @@ export interface operations {
                     "application/json": components["schemas"]["ProgramAccessList"];
                 };
             };
-            /** @description No JWT */
+            /** @description Not authenticated: no credentials, or a JWT that is malformed, expired or not ours. */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ProgramDeveloperError"];
+                    "application/json": components["schemas"]["DeveloperMessageError"];
                 };
             };
             /** @description A restricted application */
@@ -4553,7 +4687,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ProgramDeveloperError"];
+                    "application/json": components["schemas"]["DeveloperMessageError"];
                 };
             };
             /** @description `bad_configuration` (names the variable) or `internal_error` (with the request id). */
@@ -4570,7 +4704,7 @@ export interface operations {
     getProgramEnrollmentsV1ProgramsReadonlyAccess: {
         parameters: {
             query?: {
-                /** @description Program type, default `masters`. */
+                /** @description Program type, compared lower-cased; default `masters`. */
                 type?: string;
             };
             header?: never;
@@ -4588,13 +4722,13 @@ export interface operations {
                     "application/json": components["schemas"]["ProgramAccessList"];
                 };
             };
-            /** @description No JWT */
+            /** @description Not authenticated: no credentials, or a JWT that is malformed, expired or not ours. */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ProgramDeveloperError"];
+                    "application/json": components["schemas"]["DeveloperMessageError"];
                 };
             };
             /** @description A restricted application */
@@ -4603,7 +4737,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ProgramDeveloperError"];
+                    "application/json": components["schemas"]["DeveloperMessageError"];
                 };
             };
             /** @description `bad_configuration` (names the variable) or `internal_error` (with the request id). */
@@ -4637,13 +4771,13 @@ export interface operations {
                     "application/json": components["schemas"]["ProgramOverview"];
                 };
             };
-            /** @description No JWT */
+            /** @description Not authenticated: no credentials, or a JWT that is malformed, expired or not ours. */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ProgramDeveloperError"];
+                    "application/json": components["schemas"]["DeveloperMessageError"];
                 };
             };
             /** @description Not `enrolled` in the program, or a restricted application */
@@ -4652,7 +4786,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ProgramDeveloperError"];
+                    "application/json": components["schemas"]["DeveloperMessageError"];
                 };
             };
             /** @description `program_does_not_exist` */
@@ -4700,13 +4834,13 @@ export interface operations {
                     "application/json": components["schemas"]["ProgramCourseRunPage"];
                 };
             };
-            /** @description No JWT */
+            /** @description Not authenticated: no credentials, or a JWT that is malformed, expired or not ours. */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ProgramDeveloperError"];
+                    "application/json": components["schemas"]["DeveloperMessageError"];
                 };
             };
             /** @description Another user, not `enrolled` in the program, or a restricted application */
@@ -4715,7 +4849,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ProgramDeveloperError"];
+                    "application/json": components["schemas"]["DeveloperMessageError"];
                 };
             };
             /** @description `program_does_not_exist`, or an invalid cursor */
@@ -4763,22 +4897,22 @@ export interface operations {
                     "application/json": components["schemas"]["ProgramEnrollmentPage"];
                 };
             };
-            /** @description No JWT */
+            /** @description Not authenticated: no credentials, or a JWT that is malformed, expired or not ours. */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ProgramDeveloperError"];
+                    "application/json": components["schemas"]["DeveloperMessageError"];
                 };
             };
-            /** @description Not global staff (restricted applications included) */
+            /** @description Not global staff (restricted applications included). */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ProgramDeveloperError"];
+                    "application/json": components["schemas"]["DeveloperMessageError"];
                 };
             };
             /** @description `program_does_not_exist`, or an invalid cursor */
@@ -4813,6 +4947,8 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["ProgramEnrollmentWrite"][];
+                "application/x-www-form-urlencoded": Record<string, never>;
+                "multipart/form-data": Record<string, never>;
             };
         };
         responses: {
@@ -4834,7 +4970,7 @@ export interface operations {
                     "application/json": components["schemas"]["ProgramWriteResults"];
                 };
             };
-            /** @description Body is not JSON */
+            /** @description Body is not JSON (`JSON parse error - …`) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4843,25 +4979,25 @@ export interface operations {
                     "application/json": components["schemas"]["ProgramDeveloperError"];
                 };
             };
-            /** @description No JWT */
+            /** @description Not authenticated: no credentials, or a JWT that is malformed, expired or not ours. */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ProgramDeveloperError"];
+                    "application/json": components["schemas"]["DeveloperMessageError"];
                 };
             };
-            /** @description Not global staff (restricted applications included) */
+            /** @description Not global staff (restricted applications included). */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ProgramDeveloperError"];
+                    "application/json": components["schemas"]["DeveloperMessageError"];
                 };
             };
-            /** @description `program_does_not_exist` */
+            /** @description `program_does_not_exist` (whatever the body) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -4870,13 +5006,13 @@ export interface operations {
                     "application/json": components["schemas"]["ProgramDeveloperError"];
                 };
             };
-            /** @description `"enrollment limit 25"` */
+            /** @description `"enrollment limit 25"`, or a body over 1 MiB */
             413: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": string;
+                    "application/json": string | components["schemas"]["ServiceError"];
                 };
             };
             /** @description No record succeeded (result map), or a malformed body/record (`"invalid enrollment record"`) */
@@ -4911,6 +5047,8 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["ProgramEnrollmentWrite"][];
+                "application/x-www-form-urlencoded": Record<string, never>;
+                "multipart/form-data": Record<string, never>;
             };
         };
         responses: {
@@ -4932,7 +5070,7 @@ export interface operations {
                     "application/json": components["schemas"]["ProgramWriteResults"];
                 };
             };
-            /** @description Body is not JSON */
+            /** @description Body is not JSON (`JSON parse error - …`) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4941,25 +5079,25 @@ export interface operations {
                     "application/json": components["schemas"]["ProgramDeveloperError"];
                 };
             };
-            /** @description No JWT */
+            /** @description Not authenticated: no credentials, or a JWT that is malformed, expired or not ours. */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ProgramDeveloperError"];
+                    "application/json": components["schemas"]["DeveloperMessageError"];
                 };
             };
-            /** @description Not global staff (restricted applications included) */
+            /** @description Not global staff (restricted applications included). */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ProgramDeveloperError"];
+                    "application/json": components["schemas"]["DeveloperMessageError"];
                 };
             };
-            /** @description `program_does_not_exist` */
+            /** @description `program_does_not_exist` (whatever the body) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -4968,13 +5106,13 @@ export interface operations {
                     "application/json": components["schemas"]["ProgramDeveloperError"];
                 };
             };
-            /** @description `"enrollment limit 25"` */
+            /** @description `"enrollment limit 25"`, or a body over 1 MiB */
             413: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": string;
+                    "application/json": string | components["schemas"]["ServiceError"];
                 };
             };
             /** @description No record succeeded (result map), or a malformed body/record (`"invalid enrollment record"`) */
@@ -5008,15 +5146,9 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": {
-                    /**
-                     * @description The partner's opaque learner key (unique per program).
-                     * @example user-0
-                     */
-                    student_key: string;
-                    /** @enum {string} */
-                    status: "enrolled" | "pending" | "suspended" | "canceled" | "ended";
-                }[];
+                "application/json": components["schemas"]["ProgramEnrollmentStatusWrite"][];
+                "application/x-www-form-urlencoded": Record<string, never>;
+                "multipart/form-data": Record<string, never>;
             };
         };
         responses: {
@@ -5038,7 +5170,7 @@ export interface operations {
                     "application/json": components["schemas"]["ProgramWriteResults"];
                 };
             };
-            /** @description Body is not JSON */
+            /** @description Body is not JSON (`JSON parse error - …`) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5047,25 +5179,25 @@ export interface operations {
                     "application/json": components["schemas"]["ProgramDeveloperError"];
                 };
             };
-            /** @description No JWT */
+            /** @description Not authenticated: no credentials, or a JWT that is malformed, expired or not ours. */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ProgramDeveloperError"];
+                    "application/json": components["schemas"]["DeveloperMessageError"];
                 };
             };
-            /** @description Not global staff (restricted applications included) */
+            /** @description Not global staff (restricted applications included). */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ProgramDeveloperError"];
+                    "application/json": components["schemas"]["DeveloperMessageError"];
                 };
             };
-            /** @description `program_does_not_exist` */
+            /** @description `program_does_not_exist` (whatever the body) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -5074,13 +5206,13 @@ export interface operations {
                     "application/json": components["schemas"]["ProgramDeveloperError"];
                 };
             };
-            /** @description `"enrollment limit 25"` */
+            /** @description `"enrollment limit 25"`, or a body over 1 MiB */
             413: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": string;
+                    "application/json": string | components["schemas"]["ServiceError"];
                 };
             };
             /** @description No record succeeded (result map), or a malformed body/record (`"invalid enrollment record"`) */
@@ -5129,22 +5261,22 @@ export interface operations {
                     "application/json": components["schemas"]["ProgramCourseEnrollmentPage"];
                 };
             };
-            /** @description No JWT */
+            /** @description Not authenticated: no credentials, or a JWT that is malformed, expired or not ours. */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ProgramDeveloperError"];
+                    "application/json": components["schemas"]["DeveloperMessageError"];
                 };
             };
-            /** @description Not global staff (restricted applications included) */
+            /** @description Not global staff (restricted applications included). */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ProgramDeveloperError"];
+                    "application/json": components["schemas"]["DeveloperMessageError"];
                 };
             };
             /** @description `invalid_course_key`, `course_does_not_exist`, `program_does_not_exist` */
@@ -5180,6 +5312,8 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["ProgramCourseEnrollmentWrite"][];
+                "application/x-www-form-urlencoded": Record<string, never>;
+                "multipart/form-data": Record<string, never>;
             };
         };
         responses: {
@@ -5210,22 +5344,22 @@ export interface operations {
                     "application/json": string | components["schemas"]["ProgramDeveloperError"];
                 };
             };
-            /** @description No JWT */
+            /** @description Not authenticated: no credentials, or a JWT that is malformed, expired or not ours. */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ProgramDeveloperError"];
+                    "application/json": components["schemas"]["DeveloperMessageError"];
                 };
             };
-            /** @description Not global staff (restricted applications included) */
+            /** @description Not global staff (restricted applications included). */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ProgramDeveloperError"];
+                    "application/json": components["schemas"]["DeveloperMessageError"];
                 };
             };
             /** @description `program_does_not_exist`, `invalid_course_key`, `course_does_not_exist`, `no_active_curriculum`, `course_not_in_program` */
@@ -5237,13 +5371,13 @@ export interface operations {
                     "application/json": components["schemas"]["ProgramDeveloperError"];
                 };
             };
-            /** @description `"enrollment limit 25"` */
+            /** @description `"enrollment limit 25"`, or a body over 1 MiB */
             413: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": string;
+                    "application/json": string | components["schemas"]["ServiceError"];
                 };
             };
             /** @description No record succeeded */
@@ -5279,6 +5413,8 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["ProgramCourseEnrollmentWrite"][];
+                "application/x-www-form-urlencoded": Record<string, never>;
+                "multipart/form-data": Record<string, never>;
             };
         };
         responses: {
@@ -5309,22 +5445,22 @@ export interface operations {
                     "application/json": string | components["schemas"]["ProgramDeveloperError"];
                 };
             };
-            /** @description No JWT */
+            /** @description Not authenticated: no credentials, or a JWT that is malformed, expired or not ours. */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ProgramDeveloperError"];
+                    "application/json": components["schemas"]["DeveloperMessageError"];
                 };
             };
-            /** @description Not global staff (restricted applications included) */
+            /** @description Not global staff (restricted applications included). */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ProgramDeveloperError"];
+                    "application/json": components["schemas"]["DeveloperMessageError"];
                 };
             };
             /** @description `program_does_not_exist`, `invalid_course_key`, `course_does_not_exist`, `no_active_curriculum`, `course_not_in_program` */
@@ -5336,13 +5472,13 @@ export interface operations {
                     "application/json": components["schemas"]["ProgramDeveloperError"];
                 };
             };
-            /** @description `"enrollment limit 25"` */
+            /** @description `"enrollment limit 25"`, or a body over 1 MiB */
             413: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": string;
+                    "application/json": string | components["schemas"]["ServiceError"];
                 };
             };
             /** @description No record succeeded */
@@ -5378,6 +5514,8 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["ProgramCourseEnrollmentWrite"][];
+                "application/x-www-form-urlencoded": Record<string, never>;
+                "multipart/form-data": Record<string, never>;
             };
         };
         responses: {
@@ -5408,22 +5546,22 @@ export interface operations {
                     "application/json": string | components["schemas"]["ProgramDeveloperError"];
                 };
             };
-            /** @description No JWT */
+            /** @description Not authenticated: no credentials, or a JWT that is malformed, expired or not ours. */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ProgramDeveloperError"];
+                    "application/json": components["schemas"]["DeveloperMessageError"];
                 };
             };
-            /** @description Not global staff (restricted applications included) */
+            /** @description Not global staff (restricted applications included). */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ProgramDeveloperError"];
+                    "application/json": components["schemas"]["DeveloperMessageError"];
                 };
             };
             /** @description `program_does_not_exist`, `invalid_course_key`, `course_does_not_exist`, `no_active_curriculum`, `course_not_in_program` */
@@ -5435,13 +5573,13 @@ export interface operations {
                     "application/json": components["schemas"]["ProgramDeveloperError"];
                 };
             };
-            /** @description `"enrollment limit 25"` */
+            /** @description `"enrollment limit 25"`, or a body over 1 MiB */
             413: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": string;
+                    "application/json": string | components["schemas"]["ServiceError"];
                 };
             };
             /** @description No record succeeded */
@@ -5499,22 +5637,22 @@ export interface operations {
                     "application/json": components["schemas"]["ProgramCourseGradePage"];
                 };
             };
-            /** @description No JWT */
+            /** @description Not authenticated: no credentials, or a JWT that is malformed, expired or not ours. */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ProgramDeveloperError"];
+                    "application/json": components["schemas"]["DeveloperMessageError"];
                 };
             };
-            /** @description Not global staff (restricted applications included) */
+            /** @description Not global staff (restricted applications included). */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ProgramDeveloperError"];
+                    "application/json": components["schemas"]["DeveloperMessageError"];
                 };
             };
             /** @description `program_does_not_exist`, `invalid_course_key`, `course_does_not_exist`, `no_active_curriculum`, `course_not_in_program` */
@@ -5556,6 +5694,8 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["IntegrationResetRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["IntegrationResetRequest"];
+                "multipart/form-data": components["schemas"]["IntegrationResetRequest"];
             };
         };
         responses: {
@@ -5568,31 +5708,31 @@ export interface operations {
                     "application/json": "success";
                 };
             };
-            /** @description `"missing required body content 'organization'"` */
+            /** @description `"missing required body content 'organization'"`, or a body that is not a JSON object (`{"detail"}`) */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": string;
+                    "application/json": string | components["schemas"]["DetailError"];
                 };
             };
-            /** @description No JWT */
+            /** @description Not authenticated: no credentials, or a JWT that is malformed, expired or not ours. */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ProgramDetailError"];
+                    "application/json": components["schemas"]["DetailError"];
                 };
             };
-            /** @description Not global staff */
+            /** @description Authenticated but not allowed (restricted applications included). */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ProgramDetailError"];
+                    "application/json": components["schemas"]["DetailError"];
                 };
             };
             /** @description `"organization <key> not found"` */
