@@ -30,7 +30,7 @@ function recordList<T>(recordName: string, malformed: 400 | 422, walk: (body: un
       maxItems: MAX_ENROLLMENT_RECORDS,
       items: { $ref: `#/components/schemas/${recordName}` },
       description: `Extra fields are ignored. A later record with the same \`student_key\` makes that key \`duplicated\` (neither is written). Not a list (an empty or form body counts as \`{}\`), or a record that is not an object, has no string \`student_key\` or has another field error: ${malformed} \`"${INVALID_RECORD}"\`, nothing written. More than ${MAX_ENROLLMENT_RECORDS} records: 413 \`"${LIMIT_MESSAGE}"\`.`,
-    } as never);
+    });
 }
 
 /** A form is never a list: DRF parses it into a dictionary, so it is read as `{}` (not even parsed). */

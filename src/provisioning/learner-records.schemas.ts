@@ -30,10 +30,11 @@ const GRADE = {
 const GRADE_ERROR = {
   error: text(1000).openapi({ description: 'The grade cannot be computed ("" → "Unknown error").' }),
 };
-/** One variant of the documented `oneOf`: exactly its own fields. */
-function variant(shape: z.ZodRawShape) {
+type OpenApiSchema = NonNullable<Exclude<Parameters<z.ZodType['openapi']>[0], string>['oneOf']>[number];
+/** One variant of the documented `oneOf`: exactly its own fields (zod's JSON Schema is OpenAPI 3.1's). */
+function variant(shape: z.ZodRawShape): OpenApiSchema {
   const { $schema: _dialect, ...json } = z.toJSONSchema(z.strictObject(shape), { io: 'input' });
-  return json;
+  return json as OpenApiSchema;
 }
 
 /**
@@ -62,7 +63,7 @@ export const GradeBody = z
   .openapi('CourseGradeInput', {
     oneOf: [variant(GRADE), variant(GRADE_ERROR)],
     example: { percent: 0.75, letter_grade: 'B', passed: true },
-  } as never);
+  });
 
 /** Upstream CertificateStatuses. */
 export const CERTIFICATE_STATUSES = [
