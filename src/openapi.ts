@@ -1,20 +1,16 @@
 import { swaggerUI } from '@hono/swagger-ui';
-import { OpenAPIHono, type RouteConfig } from '@hono/zod-openapi';
+import { OpenAPIHono } from '@hono/zod-openapi';
 import type { AppEnv } from './context';
 import { errorResponse } from './lib/error-responses';
 import { SECURITY } from './lib/route';
 
-export { SECURITY };
-
-/** A domain's sub-app. Its documented routes are merged into `/openapi.json` by `app.route()`. */
+/**
+ * A domain's sub-app. Endpoints are declared on it with `route()` (lib/route.ts); `app.route()`
+ * merges their documentation into `/openapi.json`.
+ */
 export const createRouter = () => new OpenAPIHono<AppEnv>();
 
 export type Router = ReturnType<typeof createRouter>;
-
-/** @deprecated Declare the route with `route()` (lib/route.ts), which documents and validates at once. */
-export function document(router: Router, route: RouteConfig): void {
-  router.openAPIRegistry.registerPath(route);
-}
 
 const TAGS = [
   { name: 'Enrollment API', description: 'Open edX Enrollment API v1 (`/api/enrollment/v1`), as the LMS serves it.' },
