@@ -34,7 +34,8 @@ const OWNERS = {
 };
 // Generic writers that take the table as a parameter: their callers are what is checked.
 const GENERIC = new Set(['src/db/insert-select.ts', 'src/provisioning/learner-records.repo.ts']);
-const WRITE = /\.(?:insert|update|delete)\(\s*([A-Za-z_$][\w$]*)\s*\)|insertFromSelect\(\s*[\w$]+\s*,\s*([A-Za-z_$][\w$]*)\s*,/g;
+const WRITE =
+  /\.(?:insert|update|delete)\(\s*([A-Za-z_$][\w$]*)\s*\)|insertFromSelect\(\s*[\w$]+\s*,\s*([A-Za-z_$][\w$]*)\s*,/g;
 
 const files = (dir) =>
   readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {

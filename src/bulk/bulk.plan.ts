@@ -1,9 +1,4 @@
-import {
-  ENROLLMENT_STATE,
-  type EnrollmentState,
-  stateOf as enrollmentStateOf,
-  transition,
-} from '../enrollments/transitions';
+import { ENROLLMENT_STATE, stateOf as enrollmentStateOf, transition } from '../enrollments/transitions';
 import { isValidEmail } from '../lib/email';
 import type { MessageKind } from './notifications';
 

@@ -2,6 +2,7 @@ import { parseCourseKey } from '../lib/course-key';
 import { messageError, notFoundDetail } from '../lib/errors';
 import { courseDetailsView, defaultModeSlug, isEnrollmentOpen, isModeAvailable } from './course-modes';
 import type { CourseRow, EnrollContext, UserSelector } from './enrollments.repo';
+import type { EnrollBody } from './enrollments.schemas';
 
 // The decisions of POST /api/enrollment/v1/enrollment (docs/api/enrollments.md#post-enrollment),
 // pure: the steps in their documented order, each refusal thrown as the error it answers. The
@@ -62,7 +63,7 @@ export function parseOptIn(value: unknown): boolean | null {
 }
 
 export interface EnrollRequest {
-  body: Record<string, unknown>;
+  body: EnrollBody;
   courseId: string;
   org: string;
   target: UserSelector;
@@ -70,9 +71,12 @@ export interface EnrollRequest {
   cohortName: string | null;
 }
 
-/** Steps 1–5: the course id, the target, and the modes an unprivileged caller may ask for. */
-export function parseEnrollRequest(body: Record<string, unknown>, caller: Caller): EnrollRequest {
-  const rawCourseId = isObject(body.course_details) ? body.course_details.course_id : undefined;
+/**
+ * Steps 1–5: the course id, the target, and the modes an unprivileged caller may ask for. The route's
+ * schema already refused a missing course id (step 1); the check stays for callers other than HTTP.
+ */
+export function parseEnrollRequest(body: EnrollBody, caller: Caller): EnrollRequest {
+  const rawCourseId = body.course_details?.course_id;
   if (typeof rawCourseId !== 'string' || rawCourseId === '') {
     throw messageError(400, 'Course ID must be specified to create a new enrollment.');
   }
@@ -147,7 +151,7 @@ export function decideEnrollment(
   now: number,
   random: () => number,
 ): Decision {
-  const { body, courseId, mode, cohortName } = request;
+  const { body, mode, cohortName } = request;
   const isActive = optionalBoolean(body.is_active, (v) => `'${v}' is an invalid enrollment activation status.`);
   const force = optionalBoolean(body.force_enrollment, (v) => `'${v}' is an invalid force enrollment status.`);
   const attributes = parseAttributes(body.enrollment_attributes) ?? [];

@@ -22,13 +22,14 @@ import {
   setOrgEmailOptIn,
   upsertEnrollmentAttribute,
 } from './enrollments.repo';
+import type { EnrollBody } from './enrollments.schemas';
 import { enrollmentView } from './enrollments.service';
 
 // POST /api/enrollment/v1/enrollment (docs/api/enrollments.md#post-enrollment): parse, read the
 // context in one round trip, decide (enroll.plan.ts, pure), write in one atomic batch.
 
 export interface EnrollInput {
-  body: Record<string, unknown>;
+  body: EnrollBody;
   /** The request's country (Cloudflare geolocation), null when unknown. */
   requestCountry: string | null;
 }

@@ -1,7 +1,6 @@
 import { and, asc, eq, inArray, type SQL, sql } from 'drizzle-orm';
 import { type Db, preparedOn } from '../db/client';
 import {
-  cohortMemberships,
   cohortPreassignments,
   cohorts,
   courseModes,
@@ -9,7 +8,6 @@ import {
   courseRuns,
   enrollmentAllowances,
   enrollmentAttributes,
-  enrollmentAudit,
   enrollments,
   userOrgPreferences,
   users,

@@ -184,6 +184,9 @@ export const EnrollBodySchema = z
   })
   .openapi('EnrollRequest', { example: { course_details: { course_id: DEMO_COURSE_ID }, mode: 'audit' } });
 
+/** The validated body of POST /enrollment, as the service receives it. */
+export type EnrollBody = z.output<typeof EnrollBodySchema>;
+
 /** E9 POST body. Blank, malformed e-mails and course keys that do not parse are the service's 400s. */
 export const AllowanceBodySchema = z
   .object({

@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import { parseDateTime } from './datetime';
 
 // Field schemas the routes' request schemas share.
 
@@ -26,3 +27,16 @@ export const stringOrAbsent = (value: unknown) => (typeof value === 'string' ? v
  */
 export const atMostCharacters = (schema: z.ZodString, max: number, message: string) =>
   schema.refine((value) => value.length <= max || [...value].length <= max, message).openapi({ maxLength: max });
+
+/** An ISO 8601 date-time with a zone, read as epoch milliseconds (how the database keeps times). */
+export const epochMillisFromDateTime = z
+  .string()
+  .transform((value, ctx) => {
+    const ms = parseDateTime(value);
+    if (ms === null) {
+      ctx.addIssue({ code: 'custom', message: 'Not an ISO 8601 datetime with a zone (e.g. "2030-01-01T00:00:00Z").' });
+      return z.NEVER;
+    }
+    return ms;
+  })
+  .openapi({ type: 'string', format: 'date-time', example: '2030-01-01T00:00:00Z' });

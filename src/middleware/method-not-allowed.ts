@@ -1,6 +1,6 @@
 import type { Hono } from 'hono';
 import type { AppEnv } from '../context';
-import { jsonResponse } from './errors';
+import { jsonResponse } from './render-error';
 
 /**
  * Adds, after all routes, a catch-all per path answering 405 JSON with `Allow`. It is reached only

@@ -3,7 +3,7 @@ import { type Config, loadConfig } from '../config';
 import type { AppEnv, Deps } from '../context';
 import type { TokenIdentity, UserAccount } from '../context/principal';
 import { createDb, type Db, type DbMetrics, newDbMetrics } from '../db/client';
-import { renderError } from './errors';
+import { renderError } from './render-error';
 
 const VALID_REQUEST_ID = /^[A-Za-z0-9._:@-]{1,200}$/;
 

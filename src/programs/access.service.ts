@@ -1,7 +1,7 @@
 import type { Deps } from '../context';
 import { isGlobalStaff, type Principal } from '../context/principal';
-import { forbidden } from './errors';
 import { findAccessPrograms, findProgramsOfType } from './learner.repo';
+import { forbidden } from './program-errors';
 
 /**
  * §5 read-only access list: global staff see every program of `type` (default `masters`, compared

@@ -5,7 +5,7 @@ import { route, SECURITY } from '../lib/route';
 import { createRouter } from '../openapi';
 import { listCourseEnrollments, writeCourseEnrollments } from './course-enrollments.service';
 import { listGrades } from './grades.service';
-import { STAFF_ERRORS, staffOrApp } from './guards';
+import { STAFF_ERRORS, staffOrApp } from './program-guards';
 import {
   BareMessage,
   CourseEnrollmentPage,

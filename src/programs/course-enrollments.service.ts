@@ -11,9 +11,15 @@ import {
   updateCourseRowStatuses,
 } from './course-enrollments.repo';
 import { type CourseLink, courseLinkStatements, courseStaffStatements, type StaffChanges } from './course-links.repo';
-import { courseNotFound, courseNotInProgram, invalidCourseKey, noActiveCurriculum, programNotFound } from './errors';
 import { type PageQuery, pageBody, pageRequest, programKey } from './listing';
 import { STAFF_PAGE_SIZE } from './paging';
+import {
+  courseNotFound,
+  courseNotInProgram,
+  invalidCourseKey,
+  noActiveCurriculum,
+  programNotFound,
+} from './program-errors';
 import type { CourseRecord, Walk } from './records';
 import { type CourseStatus, decideCourseRecord, type WriteMethod, writeStatus } from './statuses';
 

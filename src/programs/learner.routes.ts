@@ -5,8 +5,8 @@ import { developerFieldStyle } from '../lib/input-styles';
 import { route, SECURITY } from '../lib/route';
 import { createRouter } from '../openapi';
 import { readOnlyAccess } from './access.service';
-import { signedIn } from './guards';
 import { learnerProgramCourses, programOverview } from './overview.service';
+import { signedIn } from './program-guards';
 import {
   DashboardPage,
   DashboardQuery,

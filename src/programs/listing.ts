@@ -1,6 +1,6 @@
 import { canonicalUuid } from '../lib/uuid';
-import { invalidCursor } from './errors';
 import { cutPage, decodeIdCursor, type IdCursor, type PageSizeRule, pageUrl, parsePageSize } from './paging';
+import { invalidCursor } from './program-errors';
 
 /** A program UUID from a URL in canonical form; one that is not a UUID matches no program. */
 export const programKey = (raw: string) => canonicalUuid(raw) ?? raw.toLowerCase();

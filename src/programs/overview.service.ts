@@ -2,10 +2,10 @@ import type { Deps } from '../context';
 import type { Principal } from '../context/principal';
 import { groupBy } from '../lib/collections';
 import { formatDateTime } from '../lib/datetime';
-import { forbidden, programNotFound } from './errors';
 import { findOverview, type OverviewRow } from './learner.repo';
 import { type PageQuery, pageBody, pageRequest, programKey } from './listing';
 import { DASHBOARD_PAGE_SIZE } from './paging';
+import { forbidden, programNotFound } from './program-errors';
 import { courseRunStatus } from './run-status';
 
 // The learner's view of a program: the overview (program-enrollments.md §9) and the later learner

@@ -3,8 +3,8 @@ import { jsonContent } from '../lib/http';
 import { developerFieldStyle } from '../lib/input-styles';
 import { route, SECURITY } from '../lib/route';
 import { createRouter } from '../openapi';
-import { STAFF_ERRORS, staffOrApp } from './guards';
 import { listProgramEnrollments, writeProgramEnrollments } from './program-enrollments.service';
+import { STAFF_ERRORS, staffOrApp } from './program-guards';
 import {
   BareMessage,
   DeveloperMessage,

@@ -1,9 +1,9 @@
 import type { Deps } from '../context';
 import { ApiError } from '../lib/errors';
 import { runBatch, type Statement } from './batch.repo';
-import { programNotFound } from './errors';
 import { type PageQuery, pageBody, pageRequest, programKey } from './listing';
 import { STAFF_PAGE_SIZE } from './paging';
+import { programNotFound } from './program-errors';
 import {
   findProgramEnrollmentPage,
   insertProgramEnrollments,

@@ -9,7 +9,7 @@ import { drfStyle, type InputStyle } from '../lib/input-styles';
 import { route, SECURITY } from '../lib/route';
 import { isRootTypeIssue } from '../lib/zod-issues';
 import { createRouter } from '../openapi';
-import { staffOrApp } from './guards';
+import { staffOrApp } from './program-guards';
 import { MISSING_ORGANIZATION, ResetBody } from './programs.schemas';
 import { integrationReset } from './reset.service';
 

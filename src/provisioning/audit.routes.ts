@@ -4,8 +4,8 @@ import { route } from '../lib/route';
 import { createRouter } from '../openapi';
 import { AuditList, AuditQuery } from './audit.schemas';
 import { listManualEnrollments } from './audit.service';
-import { ACCESS_ERRORS, serviceOnly } from './guards';
 import { INVALID_REQUEST } from './provisioning.schemas';
+import { ACCESS_ERRORS, serviceOnly } from './service-guards';
 
 /** Manual-enrollment audit records (docs/api/provisioning.md#audit). */
 export const auditRoutes = createRouter();

@@ -3,7 +3,6 @@ import { serviceStyle } from '../lib/input-styles';
 import { route } from '../lib/route';
 import { createRouter } from '../openapi';
 import { deleteCourse, getCourse, putCourse, putEmbargo } from './courses.service';
-import { ACCESS_ERRORS, serviceOnly } from './guards';
 import {
   CourseBody,
   CourseParams,
@@ -14,6 +13,7 @@ import {
   jsonBody,
   refusal,
 } from './provisioning.schemas';
+import { ACCESS_ERRORS, serviceOnly } from './service-guards';
 
 /** Course runs with their modes and embargo (docs/api/provisioning.md#courses, #embargo). */
 export const courseRoutes = createRouter();

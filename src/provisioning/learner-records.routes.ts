@@ -5,7 +5,6 @@ import { type InputStyle, serviceStyle } from '../lib/input-styles';
 import { route } from '../lib/route';
 import { isRootTypeIssue } from '../lib/zod-issues';
 import { createRouter } from '../openapi';
-import { ACCESS_ERRORS, serviceOnly } from './guards';
 import {
   CertificateBody,
   CertificateResource,
@@ -18,6 +17,7 @@ import {
 } from './learner-records.schemas';
 import { putCertificate, putDueDates, putGrade, putProgress } from './learner-records.service';
 import { CourseParams, CourseUserParams, INVALID_REQUEST, jsonBody, refusal } from './provisioning.schemas';
+import { ACCESS_ERRORS, serviceOnly } from './service-guards';
 
 /** Grades, certificates, progress and due dates the program APIs report (docs/api/provisioning.md#learner-records). */
 export const learnerRecordRoutes = createRouter();

@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import { parseDateTime } from '../lib/datetime';
+import { epochMillisFromDateTime } from '../lib/fields';
 
 /**
  * Wire shapes of the learner records the program APIs read (docs/api/provisioning.md#learner-records):
@@ -10,17 +10,7 @@ const text = (max: number) => z.string().max(max, `At most ${max} characters.`);
 const nonBlank = (max: number) => text(max).regex(/\S/, 'May not be blank.');
 const url = text(2000).openapi({ example: 'https://lms.example.com/courses/course-v1:edX+ToyX+Toy_Course/jump_to/b1' });
 
-const dateTime = z
-  .string()
-  .transform((value, ctx) => {
-    const ms = parseDateTime(value);
-    if (ms === null) {
-      ctx.addIssue({ code: 'custom', message: 'Not an ISO 8601 datetime with a zone (e.g. "2030-01-01T00:00:00Z").' });
-      return z.NEVER;
-    }
-    return ms;
-  })
-  .openapi({ type: 'string', format: 'date-time', example: '2030-01-01T00:00:00Z' });
+const dateTime = epochMillisFromDateTime;
 
 const GRADE = {
   percent: z.number().min(0).max(1),

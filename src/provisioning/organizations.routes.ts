@@ -2,7 +2,6 @@ import { jsonContent } from '../lib/http';
 import { serviceStyle } from '../lib/input-styles';
 import { route } from '../lib/route';
 import { createRouter } from '../openapi';
-import { ACCESS_ERRORS, serviceOnly } from './guards';
 import {
   ExternalIdBody,
   ExternalIdParams,
@@ -13,6 +12,7 @@ import {
 } from './programs-catalog.schemas';
 import { putExternalId, putOrganization } from './programs-catalog.service';
 import { INVALID_REQUEST, jsonBody, refusal } from './provisioning.schemas';
+import { ACCESS_ERRORS, serviceOnly } from './service-guards';
 
 /** Organizations with their SSO provider, and users' SSO links (docs/api/provisioning.md#organizations, #external-ids). */
 export const organizationRoutes = createRouter();

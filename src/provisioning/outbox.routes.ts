@@ -3,9 +3,9 @@ import { serviceStyle } from '../lib/input-styles';
 import { route } from '../lib/route';
 import { createRouter } from '../openapi';
 import { OutboxList, OutboxQuery } from './audit.schemas';
-import { ACCESS_ERRORS, serviceOnly } from './guards';
 import { listQueuedMessages } from './outbox.service';
 import { INVALID_REQUEST } from './provisioning.schemas';
+import { ACCESS_ERRORS, serviceOnly } from './service-guards';
 
 /** Notification e-mails the service queued (docs/api/provisioning.md#outbox). */
 export const outboxRoutes = createRouter();

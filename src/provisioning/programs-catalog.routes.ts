@@ -2,10 +2,10 @@ import { jsonContent } from '../lib/http';
 import { serviceStyle } from '../lib/input-styles';
 import { route } from '../lib/route';
 import { createRouter } from '../openapi';
-import { ACCESS_ERRORS, serviceOnly } from './guards';
 import { ProgramBody, ProgramParams, ProgramResource } from './programs-catalog.schemas';
 import { putProgram } from './programs-catalog.service';
 import { INVALID_REQUEST, jsonBody } from './provisioning.schemas';
+import { ACCESS_ERRORS, serviceOnly } from './service-guards';
 
 /** Catalog programs pushed by course discovery (docs/api/provisioning.md#catalog-programs). */
 export const programCatalogRoutes = createRouter();

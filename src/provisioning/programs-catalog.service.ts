@@ -2,8 +2,8 @@ import type { z } from '@hono/zod-openapi';
 import type { Deps } from '../context';
 import type { Principal } from '../context/principal';
 import { developerError } from '../lib/errors';
-import { activeCurriculum, programRuns } from '../programs/catalog';
 import { linkExternalId } from '../programs/linking.service';
+import { activeCurriculum, programRuns } from '../programs/program-catalog';
 import { type OrganizationRow, type ProgramRow, saveOrganization, saveProgram } from './programs-catalog.repo';
 import type { OrganizationBody, ProgramBody } from './programs-catalog.schemas';
 

@@ -1,9 +1,9 @@
 import { z } from '@hono/zod-openapi';
 import { COURSE_KEY_PATTERN } from '../lib/course-key';
-import { parseDateTime } from '../lib/datetime';
 import { DEMO_COURSE_ID, DEMO_MODES } from '../lib/demo-examples';
 import { isValidEmail } from '../lib/email';
 import { ServiceError } from '../lib/error-responses';
+import { epochMillisFromDateTime } from '../lib/fields';
 import type { BodySpec } from '../lib/route';
 import { COUNTRY_CODES } from './countries';
 
@@ -13,16 +13,7 @@ import { COUNTRY_CODES } from './countries';
 const USERNAME = /^[\p{L}\p{N}_.@+-]{1,150}$/u;
 const LANGUAGE = /^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*$/;
 
-const dateTime = z
-  .string()
-  .transform((value, ctx) => {
-    const ms = parseDateTime(value);
-    if (ms === null) {
-      ctx.addIssue({ code: 'custom', message: 'Not an ISO 8601 datetime with a zone (e.g. "2030-01-01T00:00:00Z").' });
-      return z.NEVER;
-    }
-    return ms;
-  })
+const dateTime = epochMillisFromDateTime
   .nullable()
   .openapi({ type: ['string', 'null'], format: 'date-time', example: '2030-01-01T00:00:00Z' });
 

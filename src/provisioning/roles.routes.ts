@@ -2,7 +2,6 @@ import { COURSE_ID_PARAM, jsonContent } from '../lib/http';
 import { serviceStyle } from '../lib/input-styles';
 import { route } from '../lib/route';
 import { createRouter } from '../openapi';
-import { ACCESS_ERRORS, serviceOnly } from './guards';
 import {
   CourseRoleParams,
   CourseUserParams,
@@ -13,6 +12,7 @@ import {
   refusal,
 } from './provisioning.schemas';
 import { grantCourseRole, revokeCourseRole } from './roles.service';
+import { ACCESS_ERRORS, serviceOnly } from './service-guards';
 
 /** Course roles (docs/api/provisioning.md#roles). */
 export const roleRoutes = createRouter();

@@ -3,7 +3,6 @@ import { serviceStyle } from '../lib/input-styles';
 import { route } from '../lib/route';
 import { createRouter } from '../openapi';
 import { getUser, putUser, retireUser } from '../users/users.service';
-import { ACCESS_ERRORS, serviceOnly } from './guards';
 import {
   INVALID_REQUEST,
   jsonBody,
@@ -14,6 +13,7 @@ import {
   UserParams,
   UserResource,
 } from './provisioning.schemas';
+import { ACCESS_ERRORS, serviceOnly } from './service-guards';
 
 /** Users pushed by the LMS (docs/api/provisioning.md#users, #retirement). */
 export const userRoutes = createRouter();

@@ -9,6 +9,7 @@ import {
   parseEnrollRequest,
 } from '../../src/enrollments/enroll.plan';
 import type { CourseRow, EnrollContext, EnrollmentRow, ModeRow, UserRow } from '../../src/enrollments/enrollments.repo';
+import type { EnrollBody } from '../../src/enrollments/enrollments.schemas';
 import { ApiError } from '../../src/lib/errors';
 
 // Decision table of POST /api/enrollment/v1/enrollment (docs/api/enrollments.md#e5-steps,
@@ -154,7 +155,8 @@ function outcome(
   { requestCountry = null, now = NOW, random = () => 0 }: Partial<Facts> & { now?: number; random?: () => number } = {},
 ): Outcome {
   try {
-    const request = parseEnrollRequest(body, caller);
+    // Bodies as the route's schema hands them on (the table also feeds shapes HTTP never sends).
+    const request = parseEnrollRequest(body as EnrollBody, caller);
     checkTarget(request, ctx, { apiKey: caller.apiKey, requestCountry, lmsRootUrl: LMS });
     return { decision: decideEnrollment(request, ctx, caller, now, random) };
   } catch (error) {

@@ -1,7 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { canonicalUuid } from '../../src/lib/uuid';
-import { programRuns } from '../../src/programs/catalog';
 import {
   cutPage,
   DASHBOARD_PAGE_SIZE,
@@ -11,6 +10,7 @@ import {
   parsePageSize,
   STAFF_PAGE_SIZE,
 } from '../../src/programs/paging';
+import { programRuns } from '../../src/programs/program-catalog';
 
 describe('id cursors', () => {
   it('round-trip and stay URL-safe', () => {

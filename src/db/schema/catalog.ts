@@ -1,7 +1,7 @@
 // What is taught: course runs and their modes, organizations, the program catalog (program-enrollments.md §1).
 import { sql } from 'drizzle-orm';
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
-import { bool, millis } from './columns';
+import { bool, millis, timestamps } from './columns';
 
 export const courseRuns = sqliteTable('course_runs', {
   id: text('id').primaryKey(),
@@ -57,8 +57,7 @@ export const organizations = sqliteTable(
     name: text('name').notNull(),
     /** At most one SSO provider per organization, and a provider belongs to one organization. */
     ssoProviderSlug: text('sso_provider_slug'),
-    createdAt: millis('created_at').notNull(),
-    updatedAt: millis('updated_at').notNull(),
+    ...timestamps(),
   },
   (t) => [uniqueIndex('organizations_sso_provider_uq').on(t.ssoProviderSlug)],
 );
@@ -79,8 +78,7 @@ export const catalogPrograms = sqliteTable(
     authoringOrganizations: text('authoring_organizations', { mode: 'json' }).$type<unknown[]>().notNull(),
     courses: text('courses', { mode: 'json' }).$type<unknown[]>().notNull(),
     curricula: text('curricula', { mode: 'json' }).$type<unknown[]>().notNull(),
-    createdAt: millis('created_at').notNull(),
-    updatedAt: millis('updated_at').notNull(),
+    ...timestamps(),
   },
   (t) => [index('catalog_programs_owning_org_idx').on(t.owningOrg)],
 );

@@ -5,3 +5,9 @@ import { integer } from 'drizzle-orm/sqlite-core';
 
 export const bool = (name: string) => integer(name, { mode: 'boolean' });
 export const millis = (name: string) => integer(name);
+
+/** `created_at` and `updated_at`, in that order (a spread keeps the table's column order). */
+export const timestamps = () => ({
+  createdAt: millis('created_at').notNull(),
+  updatedAt: millis('updated_at').notNull(),
+});

@@ -1,6 +1,6 @@
 // Course enrollments, their attributes, allowances (bulk-enroll.md §8) and the audit trail.
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
-import { bool, millis } from './columns';
+import { bool, millis, timestamps } from './columns';
 import { users } from './users';
 
 export const enrollments = sqliteTable(
@@ -13,8 +13,7 @@ export const enrollments = sqliteTable(
     courseId: text('course_id').notNull(),
     mode: text('mode').notNull(),
     isActive: bool('is_active').notNull(),
-    createdAt: millis('created_at').notNull(),
-    updatedAt: millis('updated_at').notNull(),
+    ...timestamps(),
   },
   (t) => [
     uniqueIndex('enrollments_user_course_uq').on(t.userId, t.courseId),

@@ -1,6 +1,6 @@
 // Program enrollments (program-enrollments.md §2) and their course enrollments.
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
-import { millis } from './columns';
+import { millis, timestamps } from './columns';
 import { enrollments } from './enrollments';
 import { users } from './users';
 
@@ -15,8 +15,7 @@ export const programEnrollments = sqliteTable(
     userId: integer('user_id').references(() => users.id, { onDelete: 'cascade' }),
     externalUserKey: text('external_user_key'),
     status: text('status').notNull(),
-    createdAt: millis('created_at').notNull(),
-    updatedAt: millis('updated_at').notNull(),
+    ...timestamps(),
   },
   (t) => [
     // The API never creates a second enrollment for (program, key), whatever the curriculum.
@@ -42,8 +41,7 @@ export const programCourseEnrollments = sqliteTable(
     courseKey: text('course_key').notNull(),
     courseEnrollmentId: integer('course_enrollment_id').references(() => enrollments.id, { onDelete: 'set null' }),
     status: text('status').notNull(),
-    createdAt: millis('created_at').notNull(),
-    updatedAt: millis('updated_at').notNull(),
+    ...timestamps(),
   },
   (t) => [
     uniqueIndex('program_course_enrollments_enrollment_course_uq').on(t.programEnrollmentId, t.courseKey),

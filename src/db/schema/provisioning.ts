@@ -1,18 +1,23 @@
 // Pushed by the LMS: course roles, learner records the overview reads (§9), the notification outbox.
 import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import { courseRuns } from './catalog';
-import { bool, millis } from './columns';
+import { bool, millis, timestamps } from './columns';
 import { users } from './users';
+
+/** The (run, learner) pair a role or learner record belongs to; both cascade on delete. */
+const learnerInRun = () => ({
+  courseId: text('course_id')
+    .notNull()
+    .references(() => courseRuns.id, { onDelete: 'cascade' }),
+  userId: integer('user_id')
+    .notNull()
+    .references(() => users.id, { onDelete: 'cascade' }),
+});
 
 export const courseRoles = sqliteTable(
   'course_roles',
   {
-    courseId: text('course_id')
-      .notNull()
-      .references(() => courseRuns.id, { onDelete: 'cascade' }),
-    userId: integer('user_id')
-      .notNull()
-      .references(() => users.id, { onDelete: 'cascade' }),
+    ...learnerInRun(),
     role: text('role', { enum: ['staff', 'instructor'] }).notNull(),
     createdAt: millis('created_at').notNull(),
   },
@@ -40,18 +45,12 @@ export const outbox = sqliteTable(
 export const courseGrades = sqliteTable(
   'course_grades',
   {
-    courseId: text('course_id')
-      .notNull()
-      .references(() => courseRuns.id, { onDelete: 'cascade' }),
-    userId: integer('user_id')
-      .notNull()
-      .references(() => users.id, { onDelete: 'cascade' }),
+    ...learnerInRun(),
     percent: real('percent'),
     letterGrade: text('letter_grade'),
     passed: bool('passed'),
     error: text('error'),
-    createdAt: millis('created_at').notNull(),
-    updatedAt: millis('updated_at').notNull(),
+    ...timestamps(),
   },
   (t) => [primaryKey({ columns: [t.courseId, t.userId] })],
 );
@@ -59,17 +58,11 @@ export const courseGrades = sqliteTable(
 export const certificates = sqliteTable(
   'certificates',
   {
-    courseId: text('course_id')
-      .notNull()
-      .references(() => courseRuns.id, { onDelete: 'cascade' }),
-    userId: integer('user_id')
-      .notNull()
-      .references(() => users.id, { onDelete: 'cascade' }),
+    ...learnerInRun(),
     status: text('status').notNull(),
     downloadUrl: text('download_url'),
-    /** When the certificate was created (drives the self-paced 30-day rule, §9). */
-    createdAt: millis('created_at').notNull(),
-    updatedAt: millis('updated_at').notNull(),
+    /** `created_at`: when the certificate was created (drives the self-paced 30-day rule of the overview). */
+    ...timestamps(),
   },
   (t) => [primaryKey({ columns: [t.courseId, t.userId] })],
 );
@@ -78,16 +71,10 @@ export const certificates = sqliteTable(
 export const courseProgress = sqliteTable(
   'course_progress',
   {
-    courseId: text('course_id')
-      .notNull()
-      .references(() => courseRuns.id, { onDelete: 'cascade' }),
-    userId: integer('user_id')
-      .notNull()
-      .references(() => users.id, { onDelete: 'cascade' }),
+    ...learnerInRun(),
     resumeBlockUrl: text('resume_block_url'),
     emailOptOut: bool('email_opt_out').notNull().default(false),
-    createdAt: millis('created_at').notNull(),
-    updatedAt: millis('updated_at').notNull(),
+    ...timestamps(),
   },
   (t) => [primaryKey({ columns: [t.courseId, t.userId] })],
 );

@@ -1,6 +1,6 @@
 // Accounts (service-contract.md §Provisioning API, §Authentication) and their SSO links.
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
-import { bool, millis } from './columns';
+import { bool, millis, timestamps } from './columns';
 
 export const users = sqliteTable(
   'users',
@@ -20,8 +20,7 @@ export const users = sqliteTable(
      * null while inactive. An active account whose e-mail differs has just become usable.
      */
     allowancesRealisedFor: text('allowances_realised_for'),
-    createdAt: millis('created_at').notNull(),
-    updatedAt: millis('updated_at').notNull(),
+    ...timestamps(),
   },
   (t) => [uniqueIndex('users_username_uq').on(t.username), index('users_email_idx').on(t.email)],
 );
@@ -63,8 +62,7 @@ export const userExternalIds = sqliteTable(
       .references(() => users.id, { onDelete: 'cascade' }),
     providerSlug: text('provider_slug').notNull(),
     externalUserKey: text('external_user_key').notNull(),
-    createdAt: millis('created_at').notNull(),
-    updatedAt: millis('updated_at').notNull(),
+    ...timestamps(),
   },
   (t) => [
     uniqueIndex('user_external_ids_provider_key_uq').on(t.providerSlug, t.externalUserKey),
