@@ -35,7 +35,7 @@ const r = enrollmentAdminRoutes;
 const tags = ['Enrollment API'];
 const notRestricted = (p: Principal) => !p.restricted;
 
-// E6 — the caller's course roles (§9).
+// E6 — the caller's course roles (docs/api/enrollments.md#e6).
 route(r, {
   method: 'get',
   path: '/roles',
@@ -60,7 +60,7 @@ const retirementStyle: InputStyle = {
     issues.some(isRootTypeIssue) ? drfStyle.invalid(issues) : new ApiError(404, 'Username not specified.'),
 };
 
-// E7 — retirement: deactivate all of a user's enrollments (§10). JWT only, not throttled.
+// E7 — retirement: deactivate all of a user's enrollments (docs/api/enrollments.md#e7). JWT only, not throttled.
 route(r, {
   method: 'post',
   path: '/unenroll',
@@ -85,8 +85,8 @@ route(r, {
   },
 });
 
-// E8 — admin list of all enrollments with cursor paging (§11). Developer-error shape. The filters'
-// rules (course key, name grammar, at most 100 items) are the service's field errors.
+// E8 — admin list of all enrollments with cursor paging (docs/api/enrollments.md#e8). Developer-error
+// shape. The filters' rules (course key, name grammar, at most 100 items) are the service's field errors.
 route(r, {
   method: 'get',
   path: '/enrollments',
@@ -128,7 +128,7 @@ route(r, {
   },
 });
 
-// E9 — enrollment allowances (§12). Global staff, JWT only.
+// E9 — enrollment allowances (docs/api/enrollments.md#e9). Global staff, JWT only.
 const allowances = {
   path: '/enrollment_allowed',
   tags,

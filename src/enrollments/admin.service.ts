@@ -14,7 +14,10 @@ import { AllowanceBodySchema } from './enrollments.schemas';
 
 // E6–E9: roles, retirement unenroll, the admin list and enrollment allowances.
 
-/** E6 (§9): the caller's course roles. An API-key-only call has no user: 400 (upstream text, quote missing). */
+/**
+ * E6 (docs/api/enrollments.md#e6): the caller's course roles. An API-key-only call has no user: 400
+ * (upstream text, quote missing).
+ */
 export async function getRoles(deps: Deps, principal: Principal, courseId: string | null) {
   const user = principal.user;
   if (!user) throw messageError(400, `An error occurred while retrieving roles for user '${callerUsername(principal)}`);
@@ -22,7 +25,7 @@ export async function getRoles(deps: Deps, principal: Principal, courseId: strin
   return { roles, is_staff: user.isStaff };
 }
 
-/** E7 (§10): may call the retirement unenroll: superusers and the retirement service worker. */
+/** E7 (docs/api/enrollments.md#e7): may call the retirement unenroll: superusers and the retirement service worker. */
 export const mayRetire = (principal: Principal, workerUsername: string) =>
   !!principal.user &&
   !principal.restricted &&
@@ -50,7 +53,7 @@ export async function unenrollRetiredUser(
   return [...orgs].sort();
 }
 
-// ---- E8 admin list (§11) ----
+// ---- E8 admin list (docs/api/enrollments.md#e8) ----
 
 export const ADMIN_PAGE_SIZE = 100;
 const MAX_FILTER_ITEMS = 100;
@@ -128,7 +131,7 @@ export async function listAllEnrollments(deps: Deps, query: AdminListQuery) {
   };
 }
 
-// ---- E9 enrollment allowances (§12) ----
+// ---- E9 enrollment allowances (docs/api/enrollments.md#e9) ----
 
 export const allowanceView = (row: AllowanceRow) => ({
   email: row.email,

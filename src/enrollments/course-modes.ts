@@ -2,7 +2,8 @@ import type { z } from '@hono/zod-openapi';
 import { formatDateTime } from '../lib/datetime';
 import type { CourseDetailsSchema, ModeSchema } from './enrollments.schemas';
 
-// Pure rules of enrollment-api.md §3.2 and §4 (which modes a course shows, the default mode).
+// Pure rules of docs/api/enrollments.md#course-details-object and #modes (which modes a course
+// shows, the default mode).
 
 export type ModeView = z.infer<typeof ModeSchema>;
 export type CourseDetailsView = z.infer<typeof CourseDetailsSchema>;
@@ -58,7 +59,7 @@ export const toModeView = (mode: StoredMode): ModeView => ({
   bulk_sku: mode.bulkSku,
 });
 
-/** Shown list (§4): current modes, expired ones only when asked; never empty (synthesised audit). */
+/** Shown list (#modes): current modes, expired ones only when asked; never empty (synthesised audit). */
 export function shownModes(modes: readonly StoredMode[], includeExpired: boolean, now: number): ModeView[] {
   const shown = modes.filter((m) => includeExpired || !isExpired(m, now)).map(toModeView);
   return shown.length > 0 ? shown : [DEFAULT_MODE];
@@ -100,13 +101,13 @@ export function courseDetailsView(
   };
 }
 
-/** `include_expired` (§5, D2): any non-empty value except 0/false/no/off (case-insensitive). */
+/** `include_expired` (#e1, #d2): any non-empty value except 0/false/no/off (case-insensitive). */
 export function parseIncludeExpired(value: string | undefined): boolean {
   if (!value) return false;
   return !['0', 'false', 'no', 'off'].includes(value.toLowerCase());
 }
 
-/** The enrollment window (§8.5 step 4): null start = −∞, null end = +∞, both bounds exclusive. */
+/** The enrollment window (#e5-add step 4): null start = −∞, null end = +∞, both bounds exclusive. */
 export function isEnrollmentOpen(course: Pick<StoredCourse, 'enrollmentStart' | 'enrollmentEnd'>, now: number) {
   return (
     (course.enrollmentStart === null || course.enrollmentStart < now) &&

@@ -31,8 +31,8 @@ const STANDARD_ERRORS = {
   403: errorResponse('detail', 403, 'Not allowed (restricted applications included).'),
 };
 
-// E1 — public course enrollment details (§5), cached in KV (§14). Anonymous; an API key is optional
-// and only lifts the throttle.
+// E1 — public course enrollment details (docs/api/enrollments.md#e1), cached in KV
+// (#course-details-cache). Anonymous; an API key is optional and only lifts the throttle.
 route(r, {
   method: 'get',
   path: '/course/{course_id}',
@@ -63,7 +63,7 @@ route(r, {
   },
 });
 
-// E4 — a user's active enrollments (§7).
+// E4 — a user's active enrollments (docs/api/enrollments.md#e4).
 route(r, {
   method: 'get',
   path: '/enrollment',
@@ -80,8 +80,9 @@ route(r, {
   },
 });
 
-// E5 — enroll, reactivate, change mode, deactivate (§8). Field by field in the spec's order: the
-// schema refuses only step 1 (see EnrollBodySchema), the service every later step.
+// E5 — enroll, reactivate, change mode, deactivate (docs/api/enrollments.md#e5). Field by field in
+// the documented order: the schema refuses only step 1 (see EnrollBodySchema), the service every
+// later step.
 route(r, {
   method: 'post',
   path: '/enrollment',
@@ -102,7 +103,7 @@ route(r, {
     c.json(await enroll(c.get('deps'), c.get('principal'), { body, requestCountry: requestCountry(c) })),
 });
 
-// E2/E3 — one enrollment (§6): `{username},{course_id}`, or `{course_id}` for the caller.
+// E2/E3 — one enrollment (docs/api/enrollments.md#e2-e3): `{username},{course_id}`, or `{course_id}` for the caller.
 const USERNAME = /^[\p{L}\p{N}_.@+-]+$/u;
 
 /** Splits `{username},{course_id}` at the first comma (course keys never contain one). */
@@ -115,7 +116,7 @@ function enrollmentTarget(target: string, principal: Principal) {
 /** The path after `/enrollment/`, decoded (an encoded comma separates as a plain one does). */
 const targetOf = (c: Context<AppEnv>) => enrollmentTarget(c.req.param('target') ?? '', c.get('principal'));
 
-/** Checked before the throttle: a refused request is not counted (§13). */
+/** Checked before the throttle: a refused request is not counted (docs/api/enrollments.md#throttling). */
 const mayReadTarget = createMiddleware<AppEnv>(async function mayReadTarget(c, next) {
   const { username, named } = targetOf(c);
   if (named && !USERNAME.test(username)) throw notFoundDetail();

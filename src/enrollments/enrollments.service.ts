@@ -16,7 +16,10 @@ import type { EnrollmentSchema } from './enrollments.schemas';
 
 export type EnrollmentView = import('@hono/zod-openapi').z.infer<typeof EnrollmentSchema>;
 
-/** Enrollment object (§3.3): course details always fresh and without expired modes. */
+/**
+ * Enrollment object (docs/api/enrollments.md#enrollment-object): course details always fresh and
+ * without expired modes.
+ */
 export function enrollmentView(
   enrollment: Pick<EnrollmentRow, 'createdAt' | 'mode' | 'isActive'>,
   username: string,
@@ -34,8 +37,8 @@ export function enrollmentView(
 }
 
 /**
- * E1 course details (§5, §14): a KV hit answers without touching D1. Returns the JSON text so a
- * hit is passed through as stored.
+ * E1 course details (docs/api/enrollments.md#e1, #course-details-cache): a KV hit answers without
+ * touching D1. Returns the JSON text so a hit is passed through as stored.
  */
 export async function getCourseDetails(
   deps: Deps,
@@ -58,11 +61,11 @@ export async function getCourseDetails(
   return { json, cache: 'miss' };
 }
 
-/** Who may read `username`'s single enrollment (E2/E3): self, API key, global staff (§6). */
+/** Who may read `username`'s single enrollment (E2/E3): self, API key, global staff. */
 export const mayReadEnrollmentOf = (principal: Principal, username: string) =>
   username === callerUsername(principal) || isPrivileged(principal);
 
-/** E2/E3 (§6): the enrollment whatever its state, or null (answered as an empty 200). */
+/** E2/E3 (docs/api/enrollments.md#e2-e3): the enrollment whatever its state, or null (answered as an empty 200). */
 export async function getEnrollment(deps: Deps, username: string, courseId: string): Promise<EnrollmentView | null> {
   const key = parseCourseKey(courseId);
   if (!key) {
@@ -78,8 +81,9 @@ export async function getEnrollment(deps: Deps, username: string, courseId: stri
 }
 
 /**
- * E4 (§7): the target's active enrollments, oldest first. Self, global staff and the API key see all
- * of them; anyone else only those of courses they are course staff of (possibly none).
+ * E4 (docs/api/enrollments.md#e4): the target's active enrollments, oldest first. Self, global
+ * staff and the API key see all of them; anyone else only those of courses they are course staff of
+ * (possibly none).
  */
 export async function listEnrollments(deps: Deps, principal: Principal, username: string): Promise<EnrollmentView[]> {
   if (username === '') return [];
