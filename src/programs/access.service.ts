@@ -4,10 +4,10 @@ import { findAccessPrograms, findProgramsOfType } from './learner.repo';
 import { forbidden } from './program-errors';
 
 /**
- * §5 read-only access list: global staff see every program of `type` (default `masters`, compared
- * lower-cased); course staff or instructors the programs of `type` containing their runs; anyone
- * else the programs they are enrolled in (`enrolled`/`pending`, any type). Baseline rule: course
- * staff do not also get their learner programs. One round trip.
+ * Read-only access list (docs/api/programs.md#access-list): global staff see every program of
+ * `type` (default `masters`, compared lower-cased); course staff or instructors the programs of
+ * `type` containing their runs; anyone else the programs they are enrolled in (`enrolled`/`pending`,
+ * any type). Baseline rule: course staff do not also get their learner programs. One round trip.
  */
 export async function readOnlyAccess(deps: Deps, principal: Principal, type: string | undefined) {
   const user = principal.user;

@@ -16,7 +16,8 @@ import { activeThroughPrograms } from './held-elsewhere.repo';
 import type { IdCursor } from './paging';
 import { keyset, programQuery } from './programs.repo';
 
-// Program-course enrollments (§2.2, §6) and the facts their writes decide on.
+// Program-course enrollments (docs/api/programs.md#course-enrollments-made, #course-list) and the
+// facts their writes decide on.
 
 /** Whether the run is in the catalog, and whether it is in the program's active curriculum. */
 export const runChecks = (db: Db, programUuid: string, courseId: string) =>

@@ -23,7 +23,8 @@ import {
 import type { CourseRecord, Walk } from './records';
 import { type CourseStatus, decideCourseRecord, type WriteMethod, writeStatus } from './statuses';
 
-// Program-course enrollments of one program and run (program-enrollments.md §6, §2.2, §11).
+// Program-course enrollments of one program and run (docs/api/programs.md#course-list,
+// #course-enrollments-made, #adopted).
 
 /** What the program/run checks need to know. */
 export interface ProgramRunFacts {
@@ -33,8 +34,8 @@ export interface ProgramRunFacts {
 }
 
 /**
- * §6.2 / §8.1 checks, in order: program exists; course key parses and the run exists; the program
- * has an active curriculum; the run is in it (all 404, §3.3).
+ * #course-write / #grades checks, in order: program exists; course key parses and the run exists; the program
+ * has an active curriculum; the run is in it (all 404, #errors).
  */
 export function checkProgramAndRun(facts: ProgramRunFacts, rawCourseId: string) {
   if (!facts.program) throw programNotFound();
@@ -46,7 +47,7 @@ export function checkProgramAndRun(facts: ProgramRunFacts, rawCourseId: string) 
 }
 
 /**
- * §6.1: checks the run (key, then existence), then the program. Baseline: the run need not be in the
+ * #course-list-get: checks the run (key, then existence), then the program. Baseline: the run need not be in the
  * program (later upstream added that 404; partners' integrations depend on the baseline 200).
  */
 export async function listCourseEnrollments(
@@ -72,7 +73,7 @@ export async function listCourseEnrollments(
 }
 
 /**
- * §6.2 POST/PATCH/PUT. The body is judged in full first; one round trip loads the checks and every
+ * #course-write POST/PATCH/PUT. The body is judged in full first; one round trip loads the checks and every
  * fact about the keys; one atomic batch writes the rows, the learners' course enrollments with their
  * audit records and links, and course-staff roles. Returns the result map and its status code.
  */
@@ -136,6 +137,6 @@ export async function writeCourseEnrollments(
   statements.push(...courseStaffStatements(db, staff, now));
   await runBatch(db, statements);
   const answer = Object.fromEntries(results);
-  // §6.2 step 5: all successes are 200 for every method (no 201 here).
+  // #course-write step 6: all successes are 200 for every method (no 201 here).
   return { status: writeStatus(answer, 200), results: answer };
 }

@@ -5,7 +5,7 @@ import { findGradePage } from './grades.repo';
 import { type PageQuery, pageBody, pageRequest, programKey } from './listing';
 import { STAFF_PAGE_SIZE } from './paging';
 
-// Course grades of a program's learners (program-enrollments.md §8.1).
+// Course grades of a program's learners (docs/api/programs.md#grades).
 
 type GradeRow = Awaited<ReturnType<typeof findGradePage>>['rows'][number];
 
@@ -31,7 +31,7 @@ export function gradeView(row: GradeRow): GradeView {
   return { student_key: studentKey, passed: false, percent: 0, letter_grade: null };
 }
 
-/** Per page: all errors → 422, some → 207, else 200 — and 200 for an empty page (§10.5, not 204). */
+/** Per page: all errors → 422, some → 207, else 200 — and 200 for an empty page (#p5, not 204). */
 export function gradePageStatus(results: readonly GradeView[]): 200 | 207 | 422 {
   const errors = results.filter((r) => 'error' in r).length;
   if (results.length === 0 || errors === 0) return 200;

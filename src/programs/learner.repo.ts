@@ -15,8 +15,8 @@ import type { IdCursor } from './paging';
 import { keyset, programQuery } from './programs.repo';
 import { ACTIVE_PROGRAM_STATUSES } from './statuses';
 
-// What learners and course staff read: the read-only access list (§5), the overview (§9) and the
-// learner program dashboard (§11).
+// What learners and course staff read: the read-only access list, the overview and the
+// learner program dashboard (docs/api/programs.md#access-list, #overview, #dashboard).
 
 const programRef = { uuid: catalogPrograms.uuid, slug: catalogPrograms.marketingSlug };
 
@@ -32,7 +32,7 @@ const STAFF_ROLES = ['staff', 'instructor'] as const;
 
 /**
  * For a user who is not global staff, in ONE round trip: whether they hold a course staff or
- * instructor role, the programs of `type` containing those runs (§1.1 "all runs", de-duplicated),
+ * instructor role, the programs of `type` containing those runs (#catalog "all runs", de-duplicated),
  * and the programs they are enrolled in with an active status (no type filter, catalog only).
  */
 export async function findAccessPrograms(db: Db, userId: number, type: string) {

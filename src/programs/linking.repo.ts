@@ -12,7 +12,7 @@ import {
 } from '../db/schema';
 import { activeThroughPrograms } from './held-elsewhere.repo';
 
-// SSO links and the waiting enrollments a new link realises (program-enrollments.md §7).
+// SSO links and the waiting enrollments a new link realises (docs/api/programs.md#realisation).
 
 /**
  * Everything linking (user, provider slug, key) decides on, in ONE round trip: the user, its current

@@ -8,7 +8,7 @@ import { loadLinkContext, realiseProgramEnrollments, upsertLink } from './linkin
 import { type CourseStatus, type CurrentEnrollment, planRealisation } from './statuses';
 
 // SSO links (provisioning `PUT /users/{username}/external-ids/{provider_slug}`) and the realisation
-// of waiting enrollments they trigger (program-enrollments.md §7).
+// of waiting enrollments they trigger (docs/api/programs.md#realisation).
 
 export interface ExternalIdResource {
   username: string;
@@ -29,7 +29,7 @@ const keyTaken = (slug: string, key: string) =>
  * `inactive`) and pending course-staff roles, all in the link's own atomic batch. A program the user
  * is already enrolled in (under another key) keeps its waiting enrollment. If any course enrollment
  * cannot be made (run missing from the catalog, or the learner active in the run through another
- * program) the link is refused with 409 and nothing changes (§7 step 3).
+ * program) the link is refused with 409 and nothing changes (#realisation step 4).
  *
  * Two round trips: one read, one write batch.
  */

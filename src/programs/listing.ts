@@ -23,7 +23,7 @@ export function pageRequest(query: PageQuery, rule: PageSizeRule): PageRequest {
   return { cursor, size: parsePageSize(query.page_size, rule), cursorInvalid: query.cursor !== undefined && !cursor };
 }
 
-/** The paginated body (§3.4) of rows read with `size + 1`. */
+/** The paginated body (docs/api/programs.md#paging) of rows read with `size + 1`. */
 export function pageBody<T extends { id: number }, R>(
   rows: readonly T[],
   request: PageRequest,

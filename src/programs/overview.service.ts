@@ -8,8 +8,8 @@ import { DASHBOARD_PAGE_SIZE } from './paging';
 import { forbidden, programNotFound } from './program-errors';
 import { courseRunStatus } from './run-status';
 
-// The learner's view of a program: the overview (program-enrollments.md §9) and the later learner
-// program dashboard (§11), which shares its record shape.
+// The learner's view of a program: the overview (docs/api/programs.md#overview) and the later learner
+// program dashboard (#dashboard), which shares its record shape.
 
 type DueDate = Awaited<ReturnType<typeof findOverview>>['dueDates'][number];
 
@@ -62,7 +62,7 @@ async function load(deps: Deps, principal: Principal, rawUuid: string, page: Par
   const user = learnerOf(principal);
   const ctx = await findOverview(deps.db, programKey(rawUuid), user.id, page);
   if (!ctx.program) throw programNotFound();
-  // Only `enrolled` counts (pending/suspended/canceled/ended do not); JSON 403, not Django's HTML (§10.6).
+  // Only `enrolled` counts (pending/suspended/canceled/ended do not); JSON 403, not Django's HTML (#p6).
   if (!ctx.enrolled) throw forbidden();
   const program = ctx.program;
   const dueDates = groupBy(ctx.dueDates, (d) => d.courseId);
@@ -75,7 +75,7 @@ async function load(deps: Deps, principal: Principal, rawUuid: string, page: Par
 }
 
 /**
- * §9: the requester's active verified/masters enrollments in any run of the program, whether or
+ * #overview: the requester's active verified/masters enrollments in any run of the program, whether or
  * not a program made them (later upstream's "active only" rule). One round trip.
  */
 export async function programOverview(deps: Deps, principal: Principal, rawUuid: string) {
@@ -84,7 +84,7 @@ export async function programOverview(deps: Deps, principal: Principal, rawUuid:
 }
 
 /**
- * §11 `GET /users/{username}/programs/{program_uuid}/courses`: the same records, keyset-paged by
+ * #dashboard `GET /users/{username}/programs/{program_uuid}/courses`: the same records, keyset-paged by
  * enrollment. Only the learner themself (403 before the program's existence is checked).
  */
 export async function learnerProgramCourses(

@@ -1,6 +1,6 @@
 import { cursorCodec, type KeysetCursor } from '../lib/cursor';
 
-// Keyset (cursor) paging of the program lists (program-enrollments.md §3.4): rows ordered by id,
+// Keyset (cursor) paging of the program lists (docs/api/programs.md#paging): rows ordered by id,
 // opaque cursors (lib/cursor.ts), absolute next/previous URLs with the query re-encoded in sorted order.
 
 /** `<direction>~<id>`: `n` rows after `id` (ascending), `p` rows before it. */
@@ -20,9 +20,9 @@ export interface PageSizeRule {
   belowOne: 'clamp' | 'fallback';
 }
 
-/** Staff lists: default 100 (upstream), clamped to 1..1000 (§10.7; upstream has no bound). */
+/** Staff lists: default 100 (upstream), clamped to 1..1000 (#p7; upstream has no bound). */
 export const STAFF_PAGE_SIZE: PageSizeRule = { fallback: 100, max: 1000, belowOne: 'clamp' };
-/** Learner dashboard (§11): default 10, at most 25, anything invalid → 10, as upstream. */
+/** Learner dashboard (#dashboard): default 10, at most 25, anything invalid → 10, as upstream. */
 export const DASHBOARD_PAGE_SIZE: PageSizeRule = { fallback: 10, max: 25, belowOne: 'fallback' };
 
 /** `?page_size=`: a whole number (sign allowed); anything else is the fallback. */

@@ -1,4 +1,4 @@
-// Catalog program rules (program-enrollments.md §1.1), pure: the active curriculum, the runs the
+// Catalog program rules (docs/api/programs.md#catalog), pure: the active curriculum, the runs the
 // course-level writes accept, and "all runs of a program" (overview, read-only access list).
 
 export interface RunRef {

@@ -15,9 +15,9 @@ import {
 import type { ProgramRecord, Walk } from './records';
 import { decideProgramRecord, RESULT, type WriteMethod, writeStatus } from './statuses';
 
-// Program enrollments of one program (program-enrollments.md §4).
+// Program enrollments of one program (docs/api/programs.md#list).
 
-/** §4.1: every enrollment of the program, waiting or not, by id. One round trip. */
+/** GET (#list): every enrollment of the program, waiting or not, by id. One round trip. */
 export async function listProgramEnrollments(deps: Deps, rawUuid: string, query: PageQuery, requestUrl: string) {
   const request = pageRequest(query, STAFF_PAGE_SIZE);
   const { program, rows } = await findProgramEnrollmentPage(deps.db, programKey(rawUuid), request.cursor, request.size);
@@ -33,8 +33,8 @@ export async function listProgramEnrollments(deps: Deps, rawUuid: string, query:
 }
 
 /**
- * §1.2: an organization missing from the LMS (or a program without authoring organization) is an
- * unhandled error upstream; here it means "no provider" (every key waits), and is logged (§10.4).
+ * #organizations: an organization missing from the LMS (or a program without authoring organization) is an
+ * unhandled error upstream; here it means "no provider" (every key waits), and is logged (#p4).
  */
 function warnWithoutOrganization(program: ProgramSummary) {
   if (program.owningOrg !== null && program.orgFound !== null) return;
@@ -48,7 +48,7 @@ function warnWithoutOrganization(program: ProgramSummary) {
 }
 
 /**
- * §4.2 POST/PATCH/PUT. The body is judged in full first (nothing is written for a 413/422); one
+ * POST/PATCH/PUT (#write). The body is judged in full first (nothing is written for a 413/422); one
  * round trip loads the program, the existing enrollments and the linked users of all keys; one
  * atomic batch writes. Returns the result map and its status code.
  */
@@ -60,7 +60,7 @@ export async function writeProgramEnrollments(
 ) {
   const keys = walked.ok ? walked.records.map((r) => r.key) : [];
   const ctx = await loadProgramWrite(deps.db, programKey(rawUuid), keys);
-  // The program is checked first, whatever the body (§4).
+  // The program is checked first, whatever the body (#list).
   if (!ctx.program) throw programNotFound();
   if (!walked.ok) throw new ApiError(walked.status, walked.message);
   if (method !== 'PATCH') warnWithoutOrganization(ctx.program);

@@ -1,6 +1,6 @@
 import { ApiError } from '../lib/errors';
 
-// Error bodies of the program endpoints (program-enrollments.md §3.3): upstream's
+// Error bodies of the program endpoints (docs/api/programs.md#errors): upstream's
 // DeveloperErrorViewMixin shape, `{"developer_message", "error_code"?}`.
 
 const developer = (status: 403 | 404, developerMessage: string, errorCode?: string) =>

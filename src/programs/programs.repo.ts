@@ -7,9 +7,9 @@ import { jsonField, jsonRows } from '../db/json-rows';
 import { catalogPrograms, organizations, programEnrollments, userExternalIds, users } from '../db/schema';
 import type { IdCursor } from './paging';
 
-// Catalog programs as the program APIs read them, and program enrollments (§2.1, §4).
+// Catalog programs as the program APIs read them, and program enrollments (docs/api/programs.md#statuses, #list).
 
-/** A program with what the user lookup of §1.2 needs (owning organization and its SSO provider). */
+/** A program with what the user lookup (#organizations) needs (owning organization and its SSO provider). */
 export const programQuery = (db: Db, programUuid: string) =>
   db
     .select({

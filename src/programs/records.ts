@@ -10,7 +10,7 @@ import {
   type WriteMethod,
 } from './statuses';
 
-// The record walk of the write endpoints (program-enrollments.md §4.2 steps 1–3, §6.2 steps 1–3):
+// The record walk of the write endpoints (docs/api/programs.md#write steps 1–3, #course-write steps 1–3):
 // pure, so the whole body is judged before anything is read or written.
 
 export const INVALID_RECORD = 'invalid enrollment record';
@@ -74,7 +74,7 @@ export interface ProgramRecord {
   curriculumUuid: string | null;
 }
 
-/** §4.2: malformed bodies are 422; `curriculum_uuid` is required by POST and PUT. */
+/** #write: malformed bodies are 422; `curriculum_uuid` is required by POST and PUT. */
 export function walkProgramRecords(body: unknown, method: WriteMethod): Walk<ProgramRecord> {
   if (method === 'PATCH') {
     return walk(body, 422, PROGRAM_STATUSES, ProgramEnrollmentPatch, (d) => ({
@@ -97,7 +97,7 @@ export interface CourseRecord {
   courseStaff: boolean | null;
 }
 
-/** §6.2: malformed bodies are 400. */
+/** #course-write: malformed bodies are 400. */
 export const walkCourseRecords = (body: unknown): Walk<CourseRecord> =>
   walk(body, 400, COURSE_STATUSES, CourseEnrollmentWrite, (d) => ({
     key: d.student_key,

@@ -1,4 +1,4 @@
-// `course_run_status` of the program overview (program-enrollments.md §9, upstream
+// `course_run_status` of the program overview (docs/api/programs.md#overview, upstream
 // get_course_run_status). Pure: the caller passes the request time.
 
 export type CourseRunStatus = 'in_progress' | 'upcoming' | 'completed';

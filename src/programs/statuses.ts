@@ -1,18 +1,18 @@
-// Pure rules of program-enrollments.md: status sets, per-record decisions of the write endpoints
-// (§4.2, §6.2 with §2.2 and the §11 one-active-per-run rule), realisation planning (§7) and the
+// Pure rules of docs/api/programs.md: status sets, per-record decisions of the write endpoints
+// (#write, #course-write with #course-enrollments-made and #p13), realisation planning (#realisation) and the
 // status code of a write answer. No I/O here: services load facts, these functions decide.
 
-/** Program enrollment statuses (§2.1); `ended` comes from later upstream (§11). */
+/** Program enrollment statuses (#statuses); `ended` comes from later upstream (#adopted). */
 export const PROGRAM_STATUSES = ['enrolled', 'pending', 'suspended', 'canceled', 'ended'] as const;
 export type ProgramStatus = (typeof PROGRAM_STATUSES)[number];
 
-/** Statuses that make a program show in a learner's read-only access list (§2.1 "active"). */
+/** Statuses that make a program show in a learner's read-only access list (#statuses "active"). */
 export const ACTIVE_PROGRAM_STATUSES: readonly ProgramStatus[] = ['enrolled', 'pending'];
 
 export const COURSE_STATUSES = ['active', 'inactive'] as const;
 export type CourseStatus = (typeof COURSE_STATUSES)[number];
 
-/** `MAX_ENROLLMENT_RECORDS` (§3.5). */
+/** `MAX_ENROLLMENT_RECORDS` (#record-limit). */
 export const MAX_ENROLLMENT_RECORDS = 25;
 
 export const RESULT = {
@@ -33,7 +33,7 @@ export const ERROR_RESULTS: ReadonlySet<string> = new Set([
 export type WriteMethod = 'POST' | 'PATCH' | 'PUT';
 
 /**
- * §4.2 step 5 / §6.2 step 5: no success → 422; some → 207; all → `allSucceeded` (201 for a program
+ * #write step 5 / #course-write step 6: no success → 422; some → 207; all → `allSucceeded` (201 for a program
  * POST, 200 otherwise). An empty request has no success: 422.
  */
 export function writeStatus(results: Record<string, string>, allSucceeded: 200 | 201): 200 | 201 | 207 | 422 {
@@ -43,7 +43,7 @@ export function writeStatus(results: Record<string, string>, allSucceeded: 200 |
   return good === values.length ? allSucceeded : 207;
 }
 
-// ---- program enrollments (§4.2 step 4) ----
+// ---- program enrollments (#write step 4) ----
 
 export type ProgramDecision =
   | { result: typeof RESULT.conflict | typeof RESULT.notInProgram }
@@ -60,7 +60,7 @@ export function decideProgramRecord(method: WriteMethod, existing: boolean, user
   return userTaken ? { result: RESULT.conflict } : { action: 'create' };
 }
 
-// ---- course enrollments (§2.2, §6.2 step 4, §11) ----
+// ---- course enrollments (#course-enrollments-made, #course-write step 4, #p13) ----
 
 /** The learner's course enrollment in the run, whatever its state. */
 export interface CurrentEnrollment {
@@ -75,14 +75,14 @@ export type LinkPlan =
   /** Write the learner's enrollment in the run as given and link it to the row. */
   | { kind: 'link'; mode: string; isActive: boolean };
 
-/** Modes upgraded to `masters` when an active enrollment is reused (§2.2). */
+/** Modes upgraded to `masters` when an active enrollment is reused (#course-enrollments-made). */
 const UPGRADED_MODES = new Set(['audit', 'honor']);
 
 /**
- * Enrolling a realised learner for a program-course enrollment (§2.2 create): reuse an active
+ * Enrolling a realised learner for a program-course enrollment (#course-enrollments-made): reuse an active
  * enrollment (audit/honor become masters, other modes stay), else enroll or re-activate in
  * `masters`; `inactive` deactivates it. `heldElsewhere`: the learner is active in this run through
- * another program (§11: one active program-course enrollment per run) — an `active` request is a
+ * another program (#p13: one active program-course enrollment per run) — an `active` request is a
  * `conflict`; an `inactive` one is stored without touching the other program's course enrollment.
  * An inactive enrollment of another program is taken over (its link moves here).
  */
@@ -123,7 +123,7 @@ function withPlan(status: CourseStatus, row: 'create' | 'update', plan: LinkPlan
   return { result: status, row, enrollment };
 }
 
-/** §6.2 step 4 for one valid, non-duplicated record. */
+/** #course-write step 4 for one valid, non-duplicated record. */
 export function decideCourseRecord(
   method: WriteMethod,
   status: CourseStatus,
@@ -138,7 +138,7 @@ export function decideCourseRecord(
     if (parent.userId === null) return { result: status, row: 'create', enrollment: null };
     return withPlan(status, 'create', planCourseLink(status, facts.current, facts.heldElsewhere));
   }
-  // change_status (§2.2): the same status is a no-op.
+  // change_status (#course-enrollments-made): the same status is a no-op.
   if (row.status === status) return { result: status, row: 'none', enrollment: null };
   if (parent.userId === null) return { result: status, row: 'update', enrollment: null };
   if (row.linked) {
@@ -150,7 +150,7 @@ export function decideCourseRecord(
   return withPlan(status, 'update', planCourseLink(status, facts.current, facts.heldElsewhere));
 }
 
-// ---- realisation (§7) ----
+// ---- realisation (#realisation) ----
 
 export interface WaitingCourseEnrollment {
   id: number;
@@ -165,9 +165,9 @@ export type RealisationPlan =
   | { ok: false; courseKey: string; reason: 'course_does_not_exist' | 'conflict' };
 
 /**
- * Course enrollments of the program enrollments a new link realises (§7 step 2). `current` and
+ * Course enrollments of the program enrollments a new link realises (#realisation step 3). `current` and
  * `heldElsewhere` describe the learner before the link, per run. A failure aborts the whole link
- * (§7 step 3): a run missing from the catalog, or an `active` row for a run the learner is active in
+ * (#realisation step 4): a run missing from the catalog, or an `active` row for a run the learner is active in
  * through another program (or through two of the realised programs at once). Active rows are planned
  * first, so an inactive row of the same run never takes the enrollment from an active one.
  */
