@@ -5,7 +5,7 @@ import { SignJWT } from 'jose';
 const DEV_VARS = '.dev.vars';
 const EXAMPLE = '.dev.vars.example';
 
-// wrangler.toml [vars] defaults (service-contract.md §Configuration); .dev.vars may override them.
+// wrangler.toml [vars] defaults (docs/configuration.md#variables); .dev.vars may override them.
 const DEFAULT_ISSUER = 'http://localhost:18000/oauth2';
 const DEFAULT_AUDIENCE = 'lms-key';
 

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { parseRate, type Rate } from './lib/rate';
 
 /**
- * Configuration of the contract (service-contract.md §Configuration), parsed once per `env`
+ * Configuration (docs/configuration.md#variables), parsed once per `env`
  * object. A bad value is a 500 naming the variable, never a silent default.
  */
 const boolString = (name: string, fallback: boolean) =>

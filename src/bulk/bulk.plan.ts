@@ -2,9 +2,9 @@ import { ENROLLMENT_STATE, stateOf as enrollmentStateOf, transition } from '../e
 import { isValidEmail } from '../lib/email';
 import type { MessageKind } from './notifications';
 
-// Pure per-course processing of bulk-enroll.md §5–§6: from the state read up front, compute each
-// identifier's result in request order (so a duplicate sees its predecessor's effect) and the net
-// changes to write. Nothing here touches storage.
+// Pure per-course processing of docs/api/bulk-enroll.md#processing and #cohorts: from the state
+// read up front, compute each identifier's result in request order (so a duplicate sees its
+// predecessor's effect) and the net changes to write. Nothing here touches storage.
 
 export interface KnownUser {
   id: number;
@@ -35,7 +35,7 @@ export interface PlanInput {
   autoEnroll: boolean;
   emailStudents: boolean;
   identifiers: readonly string[];
-  /** Resolution of §5.1 (username or e-mail, retirement applied), by identifier. */
+  /** Resolution (#resolving: username or e-mail, retirement applied), by identifier. */
   userOf: (identifier: string) => KnownUser | null;
   retiredEmails: ReadonlySet<string>;
 }

@@ -142,8 +142,8 @@ function composeMessages(
 type LoadedUser = Awaited<ReturnType<typeof loadBulkState>>['users'][number];
 
 /**
- * §5.1: a user whose e-mail or username equals the identifier. An e-mail match wins over a
- * username match (§10 defect 8), and a user being retired is not found by username.
+ * #resolving: a user whose e-mail or username equals the identifier. An e-mail match wins over a
+ * username match (#b8), and a user being retired is not found by username.
  */
 function resolver(rows: LoadedUser[]): (identifier: string) => KnownUser | null {
   const byEmail = new Map<string, KnownUser>();

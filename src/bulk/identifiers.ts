@@ -1,4 +1,4 @@
-// Pure parsing rules of bulk-enroll.md §3 and §5.1.
+// Pure parsing rules of docs/api/bulk-enroll.md#fields and #resolving.
 
 /**
  * Upstream splits on `[\n\r\s,]` with Python 3's `\s`, i.e. what `str.isspace()` accepts: unlike
@@ -25,7 +25,7 @@ export const DRF_FALSE = 'f F n N no No NO false False FALSE off Off OFF 0'.spli
 const TRUE = new Set(DRF_TRUE);
 const FALSE = new Set(DRF_FALSE);
 
-/** DRF BooleanField rules, parsed once and used everywhere (§10 defect 3). */
+/** DRF BooleanField rules, parsed once and used everywhere (#b3). */
 export function parseDrfBoolean(value: unknown): boolean | null {
   if (typeof value === 'boolean') return value;
   if (value === 1 || value === 0) return value === 1;

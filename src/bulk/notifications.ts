@@ -1,4 +1,4 @@
-// The notification e-mails of bulk-enroll.md §5.6, queued in the outbox (delivery is outside the
+// The notification e-mails of docs/api/bulk-enroll.md#notifications, queued in the outbox (delivery is outside the
 // service). Texts follow upstream's templates; `{scheme}://{site}` is LMS_ROOT_URL.
 
 export type MessageKind = 'enrolled_enroll' | 'allowed_enroll' | 'enrolled_unenroll' | 'allowed_unenroll';

@@ -24,7 +24,7 @@ const courseNotFound = (courseId: string) => cohortError(404, `Course ${courseId
 
 /**
  * Global staff, the API key, or the course's staff (role `staff` or `instructor`, active account;
- * enrollment-api.md §2). Restricted applications never qualify. Costs a query only for a user who
+ * docs/api/enrollments.md#callers). Restricted applications never qualify. Costs a query only for a user who
  * is neither API key nor global staff.
  */
 export async function mayManageCohorts(deps: Deps, principal: Principal, courseId: string): Promise<boolean> {

@@ -19,7 +19,7 @@ export interface TokenIdentity {
 
 /**
  * Who is calling. A request may carry a JWT, a valid `X-Edx-Api-Key`, both or neither
- * (service-contract.md §Authentication).
+ * (docs/api/conventions.md#authentication).
  */
 export interface Principal {
   user: UserAccount | null;

@@ -48,8 +48,8 @@ const unwrap = (stmt: D1PreparedStatement): D1PreparedStatement =>
   ((stmt as unknown as Record<symbol, D1PreparedStatement>)[ORIGINAL] ?? stmt) as D1PreparedStatement;
 
 /**
- * Wraps the D1 binding so every round trip is counted for `Server-Timing` (service-contract.md
- * §Observability). Drizzle goes through this wrapper, so the count cannot drift from what runs.
+ * Wraps the D1 binding so every round trip is counted for `Server-Timing` (docs/operations.md#server-timing).
+ * Drizzle goes through this wrapper, so the count cannot drift from what runs.
  */
 function countingD1(d1: D1Database, metricsOf: MetricsOf): D1Database {
   return new Proxy(d1, {

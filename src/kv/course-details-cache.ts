@@ -1,7 +1,7 @@
 import type { Deps } from '../context';
 
 /**
- * Course enrollment details in KV (enrollment-api.md §14): key
+ * Course enrollment details in KV (docs/api/enrollments.md#course-details-cache): key
  * `enrollment.course.details.<course_id>.<True|False>` (the flag is the parsed include_expired),
  * TTL `ENROLLMENT_COURSE_DETAILS_CACHE_TIMEOUT` (KV's minimum is 60 s, so 1–59 act as 60; 0 disables).
  *

@@ -27,8 +27,8 @@ export interface ReadBodyOptions {
 
 /**
  * The request body: form fields when `form` allows and the Content-Type is a form type, otherwise
- * the text parsed as JSON whatever the Content-Type says (contract §Errors: "a body that is not
- * JSON where JSON is required: 400"). Throws `UnreadableBody`.
+ * the text parsed as JSON whatever the Content-Type says (docs/api/conventions.md#errors: "a body
+ * that is not JSON where JSON is required is a 400"). Throws `UnreadableBody`.
  */
 export async function readBody(c: Context, { form, empty }: ReadBodyOptions): Promise<unknown> {
   if (form && isFormType(mediaType(c.req.header('Content-Type')))) {

@@ -1,5 +1,5 @@
 /**
- * Course run keys (opaque-keys grammar, bulk-enroll.md §4): `course-v1:ORG+COURSE+RUN`, each part
+ * Course run keys (opaque-keys grammar, docs/api/bulk-enroll.md#validation): `course-v1:ORG+COURSE+RUN`, each part
  * non-empty and made of word characters (Unicode letters, digits, `_`) plus `-`, `~`, `.`, `:`;
  * the legacy slash form `ORG/COURSE/RUN` is accepted too.
  */

@@ -1,5 +1,5 @@
 /**
- * Wire format of datetimes (enrollment-api.md §2): ISO 8601 UTC ending in `Z`, fraction only when
+ * Wire format of datetimes (docs/api/conventions.md#datetimes): ISO 8601 UTC ending in `Z`, fraction only when
  * non-zero, milliseconds padded to six digits (`.123000Z`). Stored values are epoch milliseconds
  * of years 0000–9999 (what `parseDateTime` lets in, and what upstream's Python datetimes hold).
  */

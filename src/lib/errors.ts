@@ -3,7 +3,7 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 /**
  * A refusal with its exact wire body. Services throw it; `app.onError` renders it. Bodies keep the
  * upstream shapes (`{"message"}`, `{"detail"}`, DRF field maps) or the developer-error shape for
- * anything new (service-contract.md §Errors).
+ * anything new (docs/api/conventions.md#errors).
  */
 export class ApiError extends Error {
   constructor(

@@ -1,7 +1,7 @@
 /**
  * Canonical form of a UUID (lower-case, hyphenated 8-4-4-4-12), or null. Accepts what Python's
  * `uuid.UUID()` accepts: hyphens anywhere, any case, optional `{}` and `urn:uuid:` (program UUIDs are
- * compared canonically, program-enrollments.md §1.1; DRF's UUIDField parses curriculum UUIDs that way).
+ * compared canonically, docs/api/programs.md#catalog; DRF's UUIDField parses curriculum UUIDs that way).
  */
 export function canonicalUuid(value: string): string | null {
   const hex = value

@@ -4,7 +4,7 @@ import type { AppEnv } from '../context';
 const COUNTRY = /^[A-Za-z]{2}$/;
 
 /**
- * The request's country for embargo checks (contract §Geography): `request.cf.country`, else the
+ * The request's country for embargo checks (docs/api/conventions.md#geography): `request.cf.country`, else the
  * `CF-IPCountry` header; with TRUST_COUNTRY_HEADER the header wins (local development and tests,
  * where wrangler dev fills `cf` with a placeholder).
  */

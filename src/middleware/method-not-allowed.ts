@@ -4,7 +4,7 @@ import { jsonResponse } from './render-error';
 
 /**
  * Adds, after all routes, a catch-all per path answering 405 JSON with `Allow`. It is reached only
- * when no handler of the request's method matched, and before any authentication (contract §Errors).
+ * when no handler of the request's method matched, and before any authentication (docs/api/conventions.md#errors).
  */
 export function answerMethodNotAllowed(app: Hono<AppEnv>): void {
   const methodsByPath = new Map<string, Set<string>>();

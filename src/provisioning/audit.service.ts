@@ -5,7 +5,7 @@ import { listAudit } from './audit.repo';
 export const DEFAULT_AUDIT_LIMIT = 100;
 
 /**
- * Manual-enrollment audit records (bulk-enroll.md §5.5), newest first. `email` matches the stored
+ * Manual-enrollment audit records (docs/api/bulk-enroll.md#audit), newest first. `email` matches the stored
  * working e-mail exactly. One round trip.
  */
 export async function listManualEnrollments(

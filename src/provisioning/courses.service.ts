@@ -40,7 +40,7 @@ export interface ModeInput {
   bulk_sku: string | null;
 }
 
-/** Mode fields in enrollment-api.md §3.1 order, as the Enrollment API shows them. */
+/** Mode fields in the order of docs/api/enrollments.md#mode-object, as the Enrollment API shows them. */
 const toModeResource = (mode: ModeRow) => toModeView(mode);
 
 export const toCourseResource = (course: CourseRow, modes: ModeRow[]) => ({

@@ -6,7 +6,7 @@ import { courseNotFound } from './courses.service';
 import { replaceDueDates, saveCertificate, saveGrade, saveProgress } from './learner-records.repo';
 import type { CertificateBody, DueDatesBody, GradeBody, ProgressBody } from './learner-records.schemas';
 
-// A learner's records in a run, read by the program APIs (grades §8.1, overview §9). Both the run
+// A learner's records in a run, read by the program APIs (docs/api/programs.md#grades, #overview). Both the run
 // and the user must be provisioned (404 naming the missing one). One round trip each.
 
 function found<R>(

@@ -3,7 +3,7 @@ import { formatDateTime } from '../lib/datetime';
 import { DEFAULT_AUDIT_LIMIT } from './audit.service';
 import { listOutbox } from './outbox.repo';
 
-/** The notification e-mails the service queued (bulk-enroll.md §5.6), newest first. One round trip. */
+/** Notification e-mails the service queued (docs/api/bulk-enroll.md#notifications), newest first. One round trip. */
 export async function listQueuedMessages(deps: Deps, filters: { to?: string; course_id?: string; limit?: number }) {
   const rows = await listOutbox(deps.db, {
     to: filters.to,

@@ -5,7 +5,7 @@ import { userNotFound } from '../users/users.service';
 import { courseNotFound } from './courses.service';
 
 /**
- * Course staff roles (enrollment-api.md §2: `staff` or `instructor`, instructor implying staff).
+ * Course staff roles (docs/api/enrollments.md#callers: `staff` or `instructor`, instructor implying staff).
  * Both the run and the user must already be provisioned (404 naming the missing one).
  */
 export async function grantCourseRole(deps: Deps, courseId: string, username: string, role: CourseRole) {

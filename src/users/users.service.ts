@@ -58,7 +58,7 @@ const inStepWith = (account: Pick<UserAccount, 'email' | 'isStaff'>, claims: Tok
 
 /**
  * The stored user behind a verified JWT: created on first sight, e-mail and staff flag kept in step
- * with later tokens (service-contract.md §Authentication); creating it or changing its e-mail
+ * with later tokens (docs/api/conventions.md#jit-users); creating it or changing its e-mail
  * realises the e-mail's allowances in the same batch. Steady state: no round trip (isolate cache),
  * else one read. Reached through `Deps.syncUser` (app.ts injects it), so auth/ does not import users.
  */
@@ -77,7 +77,7 @@ export async function accountFromClaims(deps: Deps, claims: TokenIdentity): Prom
   return remember(toAccount(row), now);
 }
 
-// --- provisioning (service-contract.md §Provisioning API) ---
+// --- provisioning (docs/api/provisioning.md#users) ---
 
 export interface UserInput {
   email: string;

@@ -1,4 +1,4 @@
-// What is taught: course runs and their modes, organizations, the program catalog (program-enrollments.md §1).
+// What is taught: course runs and their modes, organizations, the program catalog (docs/api/programs.md#concepts).
 import { sql } from 'drizzle-orm';
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import { bool, millis, timestamps } from './columns';
@@ -47,9 +47,9 @@ export const courseModes = sqliteTable(
   ],
 );
 
-// ---- Program enrollments (program-enrollments.md) and the learner records the overview reads ----
+// ---- Program enrollments (docs/api/programs.md) and the learner records the overview reads ----
 
-/** LMS organizations (upstream `organizations` app) and the slug of their SAML identity provider (§1.2). */
+/** LMS organizations (upstream `organizations` app) and the slug of their SAML identity provider (#organizations). */
 export const organizations = sqliteTable(
   'organizations',
   {
@@ -62,7 +62,7 @@ export const organizations = sqliteTable(
   (t) => [uniqueIndex('organizations_sso_provider_uq').on(t.ssoProviderSlug)],
 );
 
-/** Catalog program record (§1.1) as course discovery pushes it; JSON columns keep what was provisioned. */
+/** Catalog program record (#catalog) as course discovery pushes it; JSON columns keep what was provisioned. */
 export const catalogPrograms = sqliteTable(
   'catalog_programs',
   {
@@ -84,7 +84,7 @@ export const catalogPrograms = sqliteTable(
 );
 
 /**
- * Derived from a program's JSON on every PUT: every run of the program (§1.1 "all runs": active
+ * Derived from a program's JSON on every PUT: every run of the program (#catalog "all runs": active
  * curriculum, top-level courses, child programs of the active curriculum, recursively), flagged when
  * it is in the program's own active curriculum (what the course-level writes accept).
  */

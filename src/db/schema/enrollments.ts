@@ -1,4 +1,4 @@
-// Course enrollments, their attributes, allowances (bulk-enroll.md §8) and the audit trail.
+// Course enrollments, their attributes, allowances (docs/api/bulk-enroll.md#allowances) and the audit trail.
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import { bool, millis, timestamps } from './columns';
 import { users } from './users';
@@ -38,7 +38,7 @@ export const enrollmentAttributes = sqliteTable(
   (t) => [primaryKey({ columns: [t.enrollmentId, t.namespace, t.name] })],
 );
 
-/** CourseEnrollmentAllowed (E9, bulk-enroll.md §8). */
+/** CourseEnrollmentAllowed (E9, #allowances). */
 export const enrollmentAllowances = sqliteTable(
   'enrollment_allowances',
   {

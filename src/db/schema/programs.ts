@@ -1,10 +1,10 @@
-// Program enrollments (program-enrollments.md §2) and their course enrollments.
+// Program enrollments (docs/api/programs.md#statuses) and their course enrollments.
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import { millis, timestamps } from './columns';
 import { enrollments } from './enrollments';
 import { users } from './users';
 
-/** ProgramEnrollment (§2.1). `user_id` null = waiting for the learner's SSO link. */
+/** ProgramEnrollment (#statuses). `user_id` null = waiting for the learner's SSO link. */
 export const programEnrollments = sqliteTable(
   'program_enrollments',
   {
@@ -23,12 +23,12 @@ export const programEnrollments = sqliteTable(
     uniqueIndex('program_enrollments_user_program_curriculum_uq').on(t.userId, t.programUuid, t.curriculumUuid),
     // Keyset paging by id within a program.
     index('program_enrollments_program_id_idx').on(t.programUuid, t.id),
-    // Realisation: waiting enrollments of a key (§7).
+    // Realisation: waiting enrollments of a key (#realisation).
     index('program_enrollments_key_idx').on(t.externalUserKey),
   ],
 );
 
-/** ProgramCourseEnrollment (§2.2), one-to-one with a course enrollment once realised. */
+/** ProgramCourseEnrollment (#course-enrollments-made), one-to-one with a course enrollment once realised. */
 export const programCourseEnrollments = sqliteTable(
   'program_course_enrollments',
   {
@@ -51,7 +51,7 @@ export const programCourseEnrollments = sqliteTable(
   ],
 );
 
-/** Course-staff role granted to a waiting program-course enrollment, realised at linking (§11). */
+/** Course-staff role granted to a waiting program-course enrollment, realised at linking (#p14). */
 export const pendingCourseRoles = sqliteTable(
   'pending_course_roles',
   {

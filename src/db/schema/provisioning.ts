@@ -1,4 +1,5 @@
-// Pushed by the LMS: course roles, learner records the overview reads (§9), the notification outbox.
+// Pushed by the LMS: course roles, learner records the overview reads (docs/api/programs.md#overview),
+// the notification outbox.
 import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import { courseRuns } from './catalog';
 import { bool, millis, timestamps } from './columns';
@@ -24,7 +25,7 @@ export const courseRoles = sqliteTable(
   (t) => [primaryKey({ columns: [t.courseId, t.userId, t.role] }), index('course_roles_user_idx').on(t.userId)],
 );
 
-/** Notification e-mails the service queued (bulk-enroll.md §5.6); delivery is outside the service. */
+/** Notification e-mails the service queued (docs/api/bulk-enroll.md#notifications); delivery is outside the service. */
 export const outbox = sqliteTable(
   'outbox',
   {
@@ -67,7 +68,7 @@ export const certificates = sqliteTable(
   (t) => [primaryKey({ columns: [t.courseId, t.userId] })],
 );
 
-/** Last-visited block and course e-mail opt-out of a learner in a run (overview §9). */
+/** Last-visited block and course e-mail opt-out of a learner in a run (docs/api/programs.md#overview). */
 export const courseProgress = sqliteTable(
   'course_progress',
   {
@@ -79,7 +80,7 @@ export const courseProgress = sqliteTable(
   (t) => [primaryKey({ columns: [t.courseId, t.userId] })],
 );
 
-/** Subsection due dates of a run, in the order provisioned (overview §9). */
+/** Subsection due dates of a run, in the order provisioned (docs/api/programs.md#overview). */
 export const courseDueDates = sqliteTable(
   'course_due_dates',
   {

@@ -1,4 +1,4 @@
-// Accounts (service-contract.md §Provisioning API, §Authentication) and their SSO links.
+// Accounts (docs/api/provisioning.md#users, docs/api/conventions.md#jit-users) and their SSO links.
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import { bool, millis, timestamps } from './columns';
 
@@ -16,7 +16,7 @@ export const users = sqliteTable(
     country: text('country'),
     language: text('language'),
     /**
-     * The e-mail whose "allowed" enrollments were last realised for this account (bulk-enroll.md §8);
+     * The e-mail whose "allowed" enrollments were last realised for this account (docs/api/bulk-enroll.md#allowances);
      * null while inactive. An active account whose e-mail differs has just become usable.
      */
     allowancesRealisedFor: text('allowances_realised_for'),
@@ -51,7 +51,7 @@ export const userRetirements = sqliteTable('user_retirements', {
 
 /**
  * SSO account links (upstream UserSocialAuth, uid `<slug>:<key>`): slug and key stored apart, so keys
- * may contain `:` (§7). One key per (user, provider); a (provider, key) pair names one user.
+ * may contain `:` (docs/api/programs.md#p11). One key per (user, provider); a (provider, key) pair names one user.
  */
 export const userExternalIds = sqliteTable(
   'user_external_ids',
