@@ -107,7 +107,7 @@ export const RolesSchema = z
 
 const COURSE_ID_REQUIRED = 'Course ID must be specified to create a new enrollment.';
 
-/** Step 1, the one refusal that precedes every read: the schema's own, worded as the spec does. */
+/** Step 1, the one refusal that precedes every read: the schema's own, worded as upstream does (docs/api/enrollments.md#e5-steps). */
 const EnrollCourseDetails = z.object(
   {
     course_id: z

@@ -6,7 +6,7 @@ import { parseDateTime } from './datetime';
 /**
  * A field documented as `documented` (what succeeds) that the HTTP layer nevertheless accepts in any
  * form, read with `read`. For fields upstream takes loosely (ignores or coerces other values), and
- * for fields whose refusal the spec places after a step that reads storage: the service refuses
+ * for fields whose refusal the documented order places after a step that reads storage: the service refuses
  * them at that step, so a schema refusal here would answer in the wrong order.
  */
 export function lenient<T>(documented: z.ZodType, read: (value: unknown) => T, description?: string) {

@@ -50,7 +50,7 @@ export const drfStyle: InputStyle = {
   },
 };
 
-/** The Enrollment API's `{"message": …}`: the first issue's message (schemas word it as the spec does). */
+/** The Enrollment API's `{"message": …}`: the first issue's message (schemas word it as upstream does). */
 export const messageStyle: InputStyle = {
   errorMap: drfErrorMap,
   unreadable: drfStyle.unreadable,

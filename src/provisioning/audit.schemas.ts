@@ -10,7 +10,7 @@ const optionalFilter = <T extends z.ZodType>(schema: T) =>
 export const AuditQuery = z.object({
   course_id: optionalFilter(courseId),
   email: optionalFilter(text(254)),
-  // Not in the contract: bounds the answer (newest first), so a busy course cannot blow up a response.
+  // Not in upstream: bounds the answer (newest first), so a busy course cannot blow up a response.
   limit: optionalFilter(z.coerce.number().int().min(1).max(1000)).openapi({ type: 'integer', default: 100 }),
 });
 

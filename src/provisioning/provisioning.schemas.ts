@@ -110,7 +110,7 @@ export const CourseBody = z
   .object({
     course_name: text(255).min(1, 'May not be blank.'),
     org: text(255).min(1, 'May not be blank.').optional(),
-    // Required but nullable (null: unset, "always open" / "never ends"), as the contract lists them.
+    // Required but nullable (null: unset, "always open" / "never ends"), as docs/api/provisioning.md lists them.
     course_start: dateTime,
     course_end: dateTime,
     enrollment_start: dateTime,
