@@ -1,4 +1,4 @@
-/** Throttle rates as the contract writes them: `N/second|minute|hour|day`. */
+/** Throttle rates as the configuration writes them (docs/configuration.md#variables): `N/second|minute|hour|day`. */
 export interface Rate {
   limit: number;
   windowSeconds: number;
