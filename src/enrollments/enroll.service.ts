@@ -1,7 +1,8 @@
 import { placeInCohort, placeInCohortIfNone } from '../cohorts/memberships.repo';
 import type { Deps } from '../context';
 import { callerUsername, isGlobalStaff, isPrivileged, type Principal } from '../context/principal';
-import type { Statement } from '../db/batch';
+import { runBatch, type Statement } from '../db/batch';
+import type { Db } from '../db/client';
 import { ApiError } from '../lib/errors';
 import { consumeAllowance } from './allowances.repo';
 import {
@@ -118,25 +119,31 @@ async function enrollSteps(
     reason: typeof body.reason === 'string' ? body.reason : null,
     now,
   };
+  const db = deps.db;
   if (decision.kind === 'unchanged') {
     // A trusted service's call is recorded even though nothing changes.
-    if (caller.apiKey) await writeDecision(deps, request, user, decision, origin, true);
+    if (caller.apiKey) await runBatch(db, decisionStatements(db, request, user, decision, origin, true));
     return enrollmentView(decision.current, user.username, decision.course, ctx.modes, now);
   }
-  const row = await writeDecision(deps, request, user, decision, origin, caller.apiKey);
+  const statements = decisionStatements(db, request, user, decision, origin, caller.apiKey);
+  const results = await db.batch([
+    ...(statements as [Statement, ...Statement[]]),
+    readEnrollment(db, user.id, request.courseId),
+  ]);
+  const row = (results[results.length - 1] as EnrollmentRow[])[0];
+  if (!row) throw new Error('enrollment row missing after write');
   return enrollmentView(row, user.username, decision.course, ctx.modes, now);
 }
 
-/** The enrollment (audited), its attributes, cohort, allowance and opt-in, then the stored row: one batch. */
-async function writeDecision(
-  deps: Deps,
+/** The enrollment (audited), its attributes, cohort, allowance and opt-in: statements for one batch. */
+function decisionStatements(
+  db: Db,
   request: EnrollRequest,
   user: TargetUser,
   decision: Decision,
   origin: AuditOrigin,
   auditEvery: boolean,
-): Promise<EnrollmentRow> {
-  const db = deps.db;
+): Statement[] {
   const { courseId } = request;
   const next = decision.kind === 'write' ? decision.next : { mode: decision.current.mode, isActive: true };
   const state = {
@@ -148,21 +155,14 @@ async function writeDecision(
     requestedIsActive: decision.isActive,
   };
   const statements = writeEnrollmentStates(db, [state], origin, { auditUnchanged: auditEvery });
-  if (decision.kind === 'write') {
-    const optIn = parseOptIn(request.body.email_opt_in);
-    const { cohort, consumeAllowanceId } = decision;
-    statements.push(
-      ...decision.attributes.map((a) => upsertEnrollmentAttribute(db, user.id, courseId, a)),
-      ...(cohort ? [(cohort.onlyIfNone ? placeInCohortIfNone : placeInCohort)(db, courseId, user.id, cohort.id)] : []),
-      ...(consumeAllowanceId !== null ? [consumeAllowance(db, consumeAllowanceId, user.id)] : []),
-      ...(optIn !== null ? [setOrgEmailOptIn(db, user.id, decision.course.org, optIn, origin.now)] : []),
-    );
-  }
-  const results = await db.batch([
-    ...(statements as [Statement, ...Statement[]]),
-    readEnrollment(db, user.id, courseId),
-  ]);
-  const row = (results[results.length - 1] as EnrollmentRow[])[0];
-  if (!row) throw new Error('enrollment row missing after write');
-  return row;
+  if (decision.kind === 'unchanged') return statements;
+  const optIn = parseOptIn(request.body.email_opt_in);
+  const { cohort, consumeAllowanceId } = decision;
+  return [
+    ...statements,
+    ...decision.attributes.map((a) => upsertEnrollmentAttribute(db, user.id, courseId, a)),
+    ...(cohort ? [(cohort.onlyIfNone ? placeInCohortIfNone : placeInCohort)(db, courseId, user.id, cohort.id)] : []),
+    ...(consumeAllowanceId !== null ? [consumeAllowance(db, consumeAllowanceId, user.id)] : []),
+    ...(optIn !== null ? [setOrgEmailOptIn(db, user.id, decision.course.org, optIn, origin.now)] : []),
+  ];
 }

@@ -1,8 +1,8 @@
 import type { Deps } from '../context';
 import type { Principal } from '../context/principal';
+import { runBatch, type Statement } from '../db/batch';
 import { parseCourseKey } from '../lib/course-key';
 import { ApiError } from '../lib/errors';
-import { runBatch, type Statement } from './batch.repo';
 import {
   type CourseRowStatus,
   findCourseEnrollmentPage,

@@ -1,8 +1,8 @@
 import type { Deps } from '../context';
 import type { Principal } from '../context/principal';
+import { runBatch, type Statement } from '../db/batch';
 import { developerError } from '../lib/errors';
 import { userNotFound } from '../users/users.service';
-import { runBatch, type Statement } from './batch.repo';
 import { type CourseLink, courseLinkStatements, courseStaffStatements } from './course-links.repo';
 import { loadLinkContext, realiseProgramEnrollments, upsertLink } from './linking.repo';
 import { type CourseStatus, type CurrentEnrollment, planRealisation } from './statuses';

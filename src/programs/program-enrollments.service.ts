@@ -1,6 +1,6 @@
 import type { Deps } from '../context';
+import { runBatch, type Statement } from '../db/batch';
 import { ApiError } from '../lib/errors';
-import { runBatch, type Statement } from './batch.repo';
 import { type PageQuery, pageBody, pageRequest, programKey } from './listing';
 import { STAFF_PAGE_SIZE } from './paging';
 import { programNotFound } from './program-errors';

@@ -1,7 +1,7 @@
 import type { Deps } from '../context';
+import { runBatch } from '../db/batch';
 import { ApiError } from '../lib/errors';
 import { forgetAccount } from '../users/users.service';
-import { runBatch } from './batch.repo';
 import { loadReset, resetStatements } from './reset.repo';
 
 /**

@@ -1,1 +1,0 @@
-export { runBatch, type Statement } from '../db/batch';
