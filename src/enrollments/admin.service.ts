@@ -4,13 +4,12 @@ import { callerUsername, type Principal } from '../context/principal';
 import { parseCourseKey } from '../lib/course-key';
 import { type Cursor, decodeCursor, encodeCursor } from '../lib/cursor';
 import { formatDateTime } from '../lib/datetime';
-import { drfFieldErrors } from '../lib/drf';
 import { isValidEmail } from '../lib/email';
 import { ApiError, messageError } from '../lib/errors';
 import { findAdminPage, findRetirementWithEnrollments, findRolesOfUser } from './admin.repo';
 import { type AllowanceRow, deleteAllowance, findAllowancesByEmail, insertAllowance } from './allowances.repo';
 import { deactivateAllEnrollmentsOf } from './enrollment-writes.repo';
-import { AllowanceBodySchema } from './enrollments.schemas';
+import type { AllowanceBodySchema, AllowanceKeySchema, UnenrollBodySchema } from './enrollments.schemas';
 
 // E6–E9: roles, retirement unenroll, the admin list and enrollment allowances.
 
@@ -35,10 +34,8 @@ export const mayRetire = (principal: Principal, workerUsername: string) =>
 export async function unenrollRetiredUser(
   deps: Deps,
   principal: Principal,
-  body: Record<string, unknown>,
+  { username }: z.output<typeof UnenrollBodySchema>,
 ): Promise<string[] | null> {
-  if (!('username' in body)) throw new ApiError(404, 'Username not specified.');
-  const username = typeof body.username === 'string' ? body.username : String(body.username);
   const { retirement, enrollments } = await findRetirementWithEnrollments(deps.db, username);
   if (!retirement) throw new ApiError(404, 'No retirement request status for username.');
   if (!enrollments.some((e) => e.isActive)) return null;
@@ -141,18 +138,15 @@ export const allowanceView = (row: AllowanceRow) => ({
   user: row.userId,
 });
 
-const AllowanceKey = AllowanceBodySchema.pick({ email: true, course_id: true });
+type AllowanceKey = z.output<typeof AllowanceKeySchema>;
 
-function parseAllowanceBody<T extends z.ZodType>(schema: T, body: unknown): z.output<T> {
-  const parsed = schema.safeParse(body);
-  if (!parsed.success) throw new ApiError(400, drfFieldErrors(parsed.error));
-  const value = parsed.data as { email: string; course_id: string };
+/** The key's own rules (the route's schema checked the types): a non-blank valid e-mail, a course key. */
+function checkAllowanceKey(value: AllowanceKey) {
   const errors: Record<string, string[]> = {};
   if (value.email.trim() === '') errors.email = ['This field may not be blank.'];
   else if (!isValidEmail(value.email)) errors.email = ['Enter a valid email address.'];
   if (!parseCourseKey(value.course_id)) errors.course_id = [`Course key not valid: ${value.course_id}`];
   if (Object.keys(errors).length > 0) throw new ApiError(400, errors);
-  return parsed.data;
 }
 
 export async function listAllowances(deps: Deps, principal: Principal, email: string | undefined) {
@@ -160,8 +154,8 @@ export async function listAllowances(deps: Deps, principal: Principal, email: st
   return rows.map(allowanceView);
 }
 
-export async function createAllowance(deps: Deps, body: unknown) {
-  const input = parseAllowanceBody(AllowanceBodySchema, body);
+export async function createAllowance(deps: Deps, input: z.output<typeof AllowanceBodySchema>) {
+  checkAllowanceKey(input);
   const [row] = await insertAllowance(deps.db, {
     email: input.email,
     courseId: input.course_id,
@@ -177,8 +171,8 @@ export async function createAllowance(deps: Deps, body: unknown) {
   return allowanceView(row);
 }
 
-export async function removeAllowance(deps: Deps, body: unknown) {
-  const input = parseAllowanceBody(AllowanceKey, body);
+export async function removeAllowance(deps: Deps, input: AllowanceKey) {
+  checkAllowanceKey(input);
   const deleted = await deleteAllowance(deps.db, input.email, input.course_id);
   if (deleted.length === 0) {
     throw messageError(
