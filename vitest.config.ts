@@ -24,6 +24,8 @@ export default defineConfig({
   test: {
     setupFiles: ['./test/apply-migrations.ts'],
     include: ['test/**/*.test.ts'],
+    // The suite runs on shared 2-core machines where a 4 s test can take 6: a hang still fails, at 20 s.
+    testTimeout: 20_000,
     silent: 'passed-only',
   },
 });

@@ -172,7 +172,8 @@ describe('Enrollment API permission matrix', () => {
       }
     }
     await expectLearnerUnchanged(w);
-  });
+    // Every endpoint × caller one after the other: ~4 s here, over vitest's 5 s default on a busy machine.
+  }, 60_000);
 });
 
 describe('authentication details (#callers, conventions.md#authentication)', () => {
