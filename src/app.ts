@@ -5,6 +5,9 @@ import { cohortRoutes } from './cohorts/cohorts.routes';
 import type { AppEnv } from './context';
 import { enrollmentAdminRoutes } from './enrollments/admin.routes';
 import { enrollmentRoutes } from './enrollments/enrollments.routes';
+import { dispatchAfterWrites } from './events/dispatch.middleware';
+import { feedRoutes } from './events/feed.routes';
+import { webhookRoutes } from './events/webhooks.routes';
 import { SplitRouter } from './lib/split-router';
 import { answerMethodNotAllowed } from './middleware/method-not-allowed';
 import { jsonResponse, renderError } from './middleware/render-error';
@@ -39,11 +42,15 @@ export function createApp() {
     }),
   );
 
+  app.use('*', dispatchAfterWrites);
+
   app.get('/health', (c) => c.json({ status: 'ok' }));
   app.route('/api/enrollment/v1', enrollmentRoutes);
   app.route('/api/enrollment/v1', enrollmentAdminRoutes);
   app.route('/api/bulk_enroll/v1', bulkRoutes);
   app.route('/api/admin/v1', provisioningRoutes);
+  app.route('/api/admin/v1', webhookRoutes);
+  app.route('/api/events/v1', feedRoutes);
   app.route('/api/cohorts/v1', cohortRoutes);
   app.route('/api/program_enrollments/v1', programRoutes);
   registerOpenApiDocument(app);

@@ -64,6 +64,22 @@ const url = (name: string, fallback: string) =>
     .pipe(z.url({ protocol: /^https?$/, message: `${name} must be an http(s) URL` }))
     .transform((v) => v.replace(/\/+$/, ''));
 
+const wholeNumber = (name: string, fallback: string, min: number, max: number) =>
+  z
+    .string()
+    .optional()
+    .transform((v) => v || fallback)
+    .pipe(z.string().regex(/^\d{1,9}$/, `${name} must be a whole number`))
+    .transform(Number)
+    .pipe(z.number().min(min, `${name} must be at least ${min}`).max(max, `${name} must be at most ${max}`));
+
+const optionalUrl = (name: string) =>
+  z
+    .string()
+    .optional()
+    .transform((v) => v || undefined)
+    .pipe(z.url({ protocol: /^https?$/, message: `${name} must be an http(s) URL` }).optional());
+
 const ConfigSchema = z.object({
   JWT_SECRET_KEY: optionalSecret,
   JWT_PUBLIC_SIGNING_JWK_SET: jwkSet,
@@ -92,9 +108,17 @@ const ConfigSchema = z.object({
     .transform((v) => v || 'retirement_service_worker'),
   ENABLE_ENROLLMENT_RESET: boolString('ENABLE_ENROLLMENT_RESET', false),
   TRUST_COUNTRY_HEADER: boolString('TRUST_COUNTRY_HEADER', false),
+  // Events (docs/events.md#configuration). EVENTS_SOURCE defaults to LMS_ROOT_URL, resolved below.
+  EVENTS_SOURCE: optionalUrl('EVENTS_SOURCE'),
+  EVENTS_RETENTION_DAYS: wholeNumber('EVENTS_RETENTION_DAYS', '30', 1, 3650),
+  WEBHOOK_ALLOW_HTTP: boolString('WEBHOOK_ALLOW_HTTP', false),
+  WEBHOOK_TIMEOUT_SECONDS: wholeNumber('WEBHOOK_TIMEOUT_SECONDS', '10', 1, 120),
+  WEBHOOK_BACKOFF_SECONDS: wholeNumber('WEBHOOK_BACKOFF_SECONDS', '30', 1, 21600),
+  // The queue retries a message at most max_retries (20, wrangler.toml) times.
+  WEBHOOK_MAX_ATTEMPTS: wholeNumber('WEBHOOK_MAX_ATTEMPTS', '8', 1, 20),
 });
 
-export type Config = z.output<typeof ConfigSchema>;
+export type Config = Omit<z.output<typeof ConfigSchema>, 'EVENTS_SOURCE'> & { EVENTS_SOURCE: string };
 
 export class ConfigError extends Error {
   constructor(readonly variables: Record<string, string>) {
@@ -110,7 +134,7 @@ export function loadConfig(env: Env): Config {
   if (!result) {
     const outcome = ConfigSchema.safeParse(env);
     result = outcome.success
-      ? outcome.data
+      ? { ...outcome.data, EVENTS_SOURCE: outcome.data.EVENTS_SOURCE ?? outcome.data.LMS_ROOT_URL }
       : new ConfigError(Object.fromEntries(outcome.error.issues.map((i) => [String(i.path[0]), i.message])));
     parsed.set(env, result);
   }

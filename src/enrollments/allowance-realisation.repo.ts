@@ -7,6 +7,7 @@ import {
   type AuditOrigin,
   attachAuditToEnrollments,
   auditColumns,
+  changeColumns,
   defaultModeSql,
   transitionSql,
 } from './enrollment-writes.repo';
@@ -58,11 +59,19 @@ export function realiseAllowanceStatements(db: Db, username: string, now: number
     insertFromSelect(
       db,
       enrollments,
-      { id: null, userId: sql`acc.id`, courseId: sql`a.course_id`, mode, isActive: 1, createdAt: now, updatedAt: now },
+      {
+        id: null,
+        userId: sql`acc.id`,
+        courseId: sql`a.course_id`,
+        mode,
+        isActive: 1,
+        createdAt: now,
+        ...changeColumns(origin),
+      },
       realisable,
     ).onConflictDoUpdate({
       target: [enrollments.userId, enrollments.courseId],
-      set: { isActive: true, mode: sql`excluded.mode`, updatedAt: now },
+      set: { isActive: true, mode: sql`excluded.mode`, ...changeColumns(origin) },
       setWhere: sql`${enrollments.isActive} = 0`,
     }),
     attachAuditToEnrollments(

@@ -9,6 +9,7 @@ import {
   type AuditOrigin,
   attachAuditToEnrollments,
   auditColumns,
+  changeColumns,
   stateSql,
   transitionSql,
 } from './enrollment-writes.repo';
@@ -82,19 +83,19 @@ export function bulkEnrollmentWrites(
         mode: w.mode,
         isActive: 1,
         createdAt: origin.now,
-        updatedAt: origin.now,
+        ...changeColumns(origin),
       },
       sql`from ${jsonRows(piece)} where true`,
     ).onConflictDoUpdate({
       target: [enrollments.userId, enrollments.courseId],
-      set: { isActive: true, mode: w.mode, updatedAt: origin.now },
+      set: { isActive: true, mode: w.mode, ...changeColumns(origin) },
       setWhere: sql`${enrollments.isActive} = 0`,
     }),
   );
   const deactivations = jsonPieces(w.deactivate).map((piece) =>
     db
       .update(enrollments)
-      .set({ isActive: false, updatedAt: origin.now })
+      .set({ isActive: false, ...changeColumns(origin) })
       .where(
         and(
           eq(enrollments.courseId, w.courseId),

@@ -19,7 +19,37 @@ export interface AuditOrigin {
   actor: string | null;
   reason: string | null;
   now: number;
+  /** The events' `origin` (docs/events.md#data) when it is not the source's own: `linking`. */
+  eventOrigin?: EventOrigin;
 }
+
+/** `data.origin` of the enrollment events. */
+export type EventOrigin =
+  | 'enrollment_api'
+  | 'bulk_enroll'
+  | 'allowance'
+  | 'program'
+  | 'linking'
+  | 'retirement'
+  | 'import';
+
+const EVENT_ORIGIN_OF_SOURCE: Record<AuditOrigin['source'], EventOrigin> = {
+  enrollment_api: 'enrollment_api',
+  bulk_enroll: 'bulk_enroll',
+  allowance: 'allowance',
+  program_enrollments: 'program',
+  retirement: 'retirement',
+};
+
+/**
+ * The columns every write to `enrollments` sets beside `updated_at`: the event triggers of the
+ * migrations read them for the event's `origin` and `created_by` (docs/events.md#how-events-are-written).
+ */
+export const changeColumns = (origin: AuditOrigin) => ({
+  changedOrigin: origin.eventOrigin ?? EVENT_ORIGIN_OF_SOURCE[origin.source],
+  changedBy: origin.actor,
+  updatedAt: origin.now,
+});
 
 /** SQL form of `stateOf()` (transitions.ts), same precedence. */
 export const stateSql = (active: SQL, allowed: SQL = sql`0`) =>
@@ -111,12 +141,12 @@ export function writeEnrollmentStates(
         mode: jsonField('mode'),
         isActive: jsonField('isActive'),
         createdAt: origin.now,
-        updatedAt: origin.now,
+        ...changeColumns(origin),
       },
       sql`from ${jsonRows(piece)} where true`,
     ).onConflictDoUpdate({
       target: [enrollments.userId, enrollments.courseId],
-      set: { mode: sql`excluded.mode`, isActive: sql`excluded.is_active`, updatedAt: origin.now },
+      set: { mode: sql`excluded.mode`, isActive: sql`excluded.is_active`, ...changeColumns(origin) },
       setWhere: sql`${enrollments.isActive} != excluded.is_active or ${enrollments.mode} != excluded.mode`,
     }),
     attachAuditToEnrollments(db, and(eq(enrollmentAudit.source, origin.source), auditedPairs(piece))),
@@ -160,7 +190,7 @@ export function deactivateAllEnrollmentsOf(db: Db, user: { id: number; email: st
     ),
     db
       .update(enrollments)
-      .set({ isActive: false, updatedAt: origin.now })
+      .set({ isActive: false, ...changeColumns(origin) })
       .where(and(eq(enrollments.userId, user.id), eq(enrollments.isActive, true))),
   ] as const;
 }

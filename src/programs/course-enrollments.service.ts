@@ -133,7 +133,9 @@ export async function writeCourseEnrollments(
   const statements: Statement[] = [];
   if (creates.length > 0) statements.push(insertCourseRows(db, programKey(rawUuid), courseId, creates, now));
   if (updates.length > 0) statements.push(updateCourseRowStatuses(db, courseId, updates, now));
-  statements.push(...courseLinkStatements(db, links, principal.user?.username ?? null, now));
+  statements.push(
+    ...courseLinkStatements(db, links, { actor: principal.user?.username ?? null, now, eventOrigin: 'program' }),
+  );
   statements.push(...courseStaffStatements(db, staff, now));
   await runBatch(db, statements);
   const answer = Object.fromEntries(results);

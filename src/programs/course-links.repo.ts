@@ -1,4 +1,4 @@
-import { inArray, sql } from 'drizzle-orm';
+import { and, inArray, not, sql } from 'drizzle-orm';
 import type { Statement } from '../db/batch';
 import type { Db } from '../db/client';
 import { insertFromSelect } from '../db/insert-select';
@@ -34,19 +34,31 @@ const userCoursePairs = (links: readonly CourseLink[]) =>
  * linked one-to-one to its program-course enrollment: an enrollment held by another (inactive)
  * program-course enrollment is taken over.
  */
-export function courseLinkStatements(db: Db, links: readonly CourseLink[], actor: string | null, now: number) {
+export function courseLinkStatements(
+  db: Db,
+  links: readonly CourseLink[],
+  by: { actor: string | null; now: number; eventOrigin: 'program' | 'linking' },
+) {
   if (links.length === 0) return [] as Statements;
+  const { actor, now, eventOrigin } = by;
   const rows = jsonRows(links);
   const states = links.map((l) => ({ ...l, requestedMode: l.mode, requestedIsActive: l.isActive }));
+  const linkedPairs = sql`("program_course_enrollments"."program_enrollment_id", "program_course_enrollments"."course_key")
+    in (select ${jsonField('programEnrollmentId')}, ${jsonField('courseId')} from ${rows})`;
   return [
-    ...writeEnrollmentStates(db, states, { source: 'program_enrollments', actor, reason: null, now }),
+    ...writeEnrollmentStates(db, states, { source: 'program_enrollments', actor, reason: null, now, eventOrigin }),
+    // Only OTHER rows give the enrollment up: a row keeping its own link is not unlinked and
+    // re-linked, which would read as a new link to the event trigger (docs/events.md#types).
     db
       .update(programCourseEnrollments)
       .set({ courseEnrollmentId: null, updatedAt: now })
       .where(
-        inArray(
-          programCourseEnrollments.courseEnrollmentId,
-          sql`(select e.id from ${enrollments} e where (e.user_id, e.course_id) in ${userCoursePairs(links)})`,
+        and(
+          inArray(
+            programCourseEnrollments.courseEnrollmentId,
+            sql`(select e.id from ${enrollments} e where (e.user_id, e.course_id) in ${userCoursePairs(links)})`,
+          ),
+          not(linkedPairs),
         ),
       ),
     db
@@ -58,10 +70,7 @@ export function courseLinkStatements(db: Db, links: readonly CourseLink[], actor
             and e.user_id = ${jsonField('userId')} and e.course_id = ${jsonField('courseId')})`,
         updatedAt: now,
       })
-      .where(
-        sql`("program_course_enrollments"."program_enrollment_id", "program_course_enrollments"."course_key")
-          in (select ${jsonField('programEnrollmentId')}, ${jsonField('courseId')} from ${rows})`,
-      ),
+      .where(linkedPairs),
   ];
 }
 

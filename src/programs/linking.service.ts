@@ -87,7 +87,7 @@ export async function linkExternalId(
   const statements: Statement[] = [
     upsertLink(db, user.id, slug, key, now),
     ...(realised.size > 0 ? [realiseProgramEnrollments(db, [...realised], user.id, now)] : []),
-    ...courseLinkStatements(db, links, principal.user?.username ?? null, now),
+    ...courseLinkStatements(db, links, { actor: principal.user?.username ?? null, now, eventOrigin: 'linking' }),
     ...courseStaffStatements(
       db,
       {

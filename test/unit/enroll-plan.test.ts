@@ -89,7 +89,8 @@ const modes = (...slugs: (string | [string, number])[]) =>
   slugs.map((s) => (typeof s === 'string' ? mode(s) : mode(s[0], s[1])));
 
 function enrollment(slug: string, isActive: boolean, userId = 1): EnrollmentRow {
-  return { id: 50, userId, courseId: COURSE, mode: slug, isActive, createdAt: NOW - 10 * DAY, updatedAt: NOW - DAY };
+  const times = { createdAt: NOW - 10 * DAY, updatedAt: NOW - DAY };
+  return { id: 50, userId, courseId: COURSE, mode: slug, isActive, changedOrigin: null, changedBy: null, ...times };
 }
 
 const allowance = (userId: number | null): Allowance => ({

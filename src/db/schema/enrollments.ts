@@ -13,6 +13,9 @@ export const enrollments = sqliteTable(
     courseId: text('course_id').notNull(),
     mode: text('mode').notNull(),
     isActive: bool('is_active').notNull(),
+    /** The last change's event origin and acting username (docs/events.md#data), read by the event triggers. */
+    changedOrigin: text('changed_origin'),
+    changedBy: text('changed_by'),
     ...timestamps(),
   },
   (t) => [
