@@ -16,6 +16,8 @@ export default defineConfig({
             // make suites order-dependent.
             RATE_LIMIT_ENABLED: 'false',
             TRUST_COUNTRY_HEADER: 'true',
+            // A developer's .dev.vars allows http:// receivers; the tests check the production default.
+            WEBHOOK_ALLOW_HTTP: 'false',
           },
         },
       };

@@ -1,14 +1,35 @@
 import { attemptDelivery } from './delivery.service';
-import { dispatchEvents } from './dispatch.service';
+import { type CreatedDelivery, dispatchEvents } from './dispatch.service';
+import { enqueueDeliveries } from './enqueue';
 import type { EventsMessage } from './types';
 import { type BackgroundContext, backgroundContext } from './worker-context';
 
 // The EVENTS queue's consumer (docs/events.md#operations). The queue delivers at least once: a
 // dispatch is idempotent, and an attempt on a delivery already settled changes nothing, so a
-// duplicate message costs one query. Failed attempts come back through the queue's own delay
-// (`retry({delaySeconds})`), so retries happen without the cron.
+// duplicate message costs one query. Failed attempts come back through the queue's own delay, so
+// retries happen without the cron.
 
 export const EVENTS_DLQ = 'enrollment-events-dlq';
+
+/**
+ * First attempts made right in the dispatch (one queue hop from commit to receiver instead of two);
+ * the rest of a large fan-out goes out as messages, so one invocation stays far from the
+ * subrequest limits.
+ */
+const INLINE_ATTEMPTS = 20;
+
+async function attemptNow(ctx: BackgroundContext, d: CreatedDelivery) {
+  const outcome = await attemptDelivery(ctx, d.subscription, d.seq);
+  if ('retryInSeconds' in outcome) {
+    const body: EventsMessage = { kind: 'deliver', subscription: d.subscription, seq: d.seq };
+    await ctx.queue.send(body, { delaySeconds: outcome.retryInSeconds });
+  }
+}
+
+async function deliverCreated(ctx: BackgroundContext, created: CreatedDelivery[]) {
+  await enqueueDeliveries(ctx.queue, created.slice(INLINE_ATTEMPTS));
+  await Promise.all(created.slice(0, INLINE_ATTEMPTS).map((d) => attemptNow(ctx, d)));
+}
 
 async function handle(ctx: BackgroundContext, message: Message<EventsMessage>, dispatched: { done: boolean }) {
   const body = message.body;
@@ -16,7 +37,7 @@ async function handle(ctx: BackgroundContext, message: Message<EventsMessage>, d
     // One fan-out serves every dispatch request of the batch.
     if (!dispatched.done) {
       dispatched.done = true;
-      await dispatchEvents(ctx.db, ctx.queue, ctx.now());
+      await dispatchEvents(ctx.db, ctx.now(), (created) => deliverCreated(ctx, created));
     }
     message.ack();
     return;

@@ -1,6 +1,6 @@
 import { runBatch } from '../db/batch';
 import { claimOverdueDeliveries } from './deliveries.repo';
-import { dispatchEvents } from './dispatch.service';
+import { type CreatedDelivery, dispatchEvents } from './dispatch.service';
 import { enqueueDeliveries } from './enqueue';
 import { purgeEventsBefore } from './log.repo';
 import { type BackgroundContext, backgroundContext } from './worker-context';
@@ -17,7 +17,8 @@ const DAY_MS = 86_400_000;
 
 export async function sweepEvents(ctx: BackgroundContext) {
   const now = ctx.now();
-  const dispatched = await dispatchEvents(ctx.db, ctx.queue, now, now - SWEEP_GRACE_MS);
+  const enqueue = (created: CreatedDelivery[]) => enqueueDeliveries(ctx.queue, created);
+  const dispatched = await dispatchEvents(ctx.db, now, enqueue, now - SWEEP_GRACE_MS);
   const [overdue] = await runBatch(ctx.db, [claimOverdueDeliveries(ctx.db, now, SWEEP_GRACE_MS, now + CLAIM_MS)]);
   const resend = overdue as { subscription: string; seq: number }[];
   await enqueueDeliveries(ctx.queue, resend);
