@@ -7,6 +7,7 @@ import { enrollmentAdminRoutes } from './enrollments/admin.routes';
 import { enrollmentRoutes } from './enrollments/enrollments.routes';
 import { dispatchAfterWrites } from './events/dispatch.middleware';
 import { feedRoutes } from './events/feed.routes';
+import { registerEventWebhooks } from './events/payload.schemas';
 import { webhookRoutes } from './events/webhooks.routes';
 import { SplitRouter } from './lib/split-router';
 import { answerMethodNotAllowed } from './middleware/method-not-allowed';
@@ -53,6 +54,7 @@ export function createApp() {
   app.route('/api/events/v1', feedRoutes);
   app.route('/api/cohorts/v1', cohortRoutes);
   app.route('/api/program_enrollments/v1', programRoutes);
+  registerEventWebhooks(app);
   registerOpenApiDocument(app);
   app.get('/docs', docsPage());
   answerMethodNotAllowed(app);

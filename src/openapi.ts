@@ -38,6 +38,21 @@ const TAGS = [
       'Organizations, SSO external ids, catalog programs, and the grades, certificates, progress and due dates the LMS reports.',
   },
   { name: 'Provisioning: audit', description: 'Read-only records for support and operations.' },
+  {
+    name: 'Events',
+    description:
+      'The change feed and webhook subscriptions (API key or global staff): every enrollment, cohort and program change, and every queued e-mail, in one ordered log.',
+  },
+  {
+    name: 'Webhooks',
+    description:
+      'Webhook subscriptions under `/api/admin/v1/webhooks`: create, replace, list, delete, their deliveries, replay.',
+  },
+  {
+    name: 'Event payloads',
+    description:
+      'What a webhook subscription receives: a CloudEvents envelope per event type, signed with the Standard Webhooks headers.',
+  },
 ];
 
 const AUTH_DOC = `**Authentication.** Each operation lists what it accepts:
@@ -105,6 +120,7 @@ function tagsOf(app: OpenAPIHono<AppEnv>) {
   const used = new Set<string>();
   for (const definition of app.openAPIRegistry.definitions) {
     if (definition.type === 'route') for (const tag of definition.route.tags ?? []) used.add(tag);
+    if (definition.type === 'webhook') for (const tag of definition.webhook.tags ?? []) used.add(tag);
   }
   const known = TAGS.filter((tag) => used.has(tag.name));
   const unknown = [...used].filter((name) => !TAGS.some((tag) => tag.name === name)).map((name) => ({ name }));
