@@ -89,7 +89,8 @@ export function claimOverdueDeliveries(db: Db, now: number, graceMs: number, cla
     .where(
       inArray(
         sql`(${webhookDeliveries.subscriptionName}, ${webhookDeliveries.seq})`,
-        sql`(select name, seq from (${overdue}))`,
+        // Drizzle does not alias plain columns: the subquery's columns keep their own names.
+        sql`(select subscription_name, seq from (${overdue}))`,
       ),
     )
     .returning({ subscription: webhookDeliveries.subscriptionName, seq: webhookDeliveries.seq });
