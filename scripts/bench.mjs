@@ -5,12 +5,14 @@
 //
 // Env: BENCH_DURATION (s, default 10), BENCH_CONNECTIONS (16), BENCH_ENROLLMENTS (100000),
 // BENCH_WARMUP (s, default min(2, duration)), BENCH_OUT (bench/results.json),
-// BENCH_TIMEOUT_MINUTES (overall limit; default from the scale and duration), BENCH_ONLY (names).
+// BENCH_TIMEOUT_MINUTES (overall limit; default from the scale and duration), BENCH_ONLY (names),
+// BENCH_EVENTS (events in the log for the feed pages, default 100000).
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { cpus, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { measureDelivery } from './bench/delivery.mjs';
 import { runLoad } from './bench/load.mjs';
 import { SCENARIOS, table, toRows, verdicts } from './bench/report.mjs';
 import { buildScenarios } from './bench/scenarios.mjs';
@@ -18,13 +20,15 @@ import {
   applyMigrations,
   emailOf,
   LEARNER,
+  lastFeedAfter,
   lastPageCursor,
   STAFF,
   seedBare,
   seedCatalog,
+  seedEvents,
   seedService,
 } from './bench/seed.mjs';
-import { buildWorkers, runtimeOutput, signToken, startWorker } from './bench/servers.mjs';
+import { buildWorkers, queueOptions, runtimeOutput, signToken, startWorker } from './bench/servers.mjs';
 
 function intEnv(name, fallback, min) {
   const raw = process.env[name];
@@ -40,6 +44,7 @@ function intEnv(name, fallback, min) {
 const seconds = intEnv('BENCH_DURATION', 10, 1);
 const connections = intEnv('BENCH_CONNECTIONS', 16, 1);
 const enrollments = intEnv('BENCH_ENROLLMENTS', 100_000, 1000);
+const eventCount = intEnv('BENCH_EVENTS', 100_000, 2000);
 const warmup = intEnv('BENCH_WARMUP', Math.min(2, seconds), 0);
 const out = process.env.BENCH_OUT || 'bench/results.json';
 // Debugging aid: run only these scenarios (comma-separated names); the others are reported as skipped.
@@ -61,6 +66,8 @@ const SCHEDULE = [
   'enrollment_post',
   'admin_list_first_page',
   'admin_list_last_page',
+  'events_feed_page_first',
+  'events_feed_page_last',
   'bare_d1',
   'bulk_enroll_1000',
   'program_write_25',
@@ -76,7 +83,7 @@ const SCHEDULE = [
 
 const timeoutMinutes = intEnv(
   'BENCH_TIMEOUT_MINUTES',
-  Math.ceil(5 + (enrollments / 100_000) * 1.5 + (SCHEDULE.length * (seconds + warmup + 30)) / 60),
+  Math.ceil(7 + (enrollments / 100_000) * 1.5 + (SCHEDULE.length * (seconds + warmup + 30)) / 60),
   1,
 );
 
@@ -203,11 +210,18 @@ async function main() {
   });
   // Same bundle, course-details cache disabled (TTL 0): every E1 request reads D1.
   const uncached = await start('uncached', serviceScript, { ...vars, ENROLLMENT_COURSE_DETAILS_CACHE_TIMEOUT: '0' });
+  // Same bundle with the EVENTS queue and its consumer, for delivery_latency only.
+  const events = await start(
+    'events',
+    serviceScript,
+    { ...vars, WEBHOOK_ALLOW_HTTP: 'true' },
+    { ...common, queues: queueOptions(config.queues) },
+  );
   for (const w of workers) log(`${w.name.padEnd(9)} ${w.origin}`);
 
   log('seeding');
   await seedBare(bare.db, bare.kv);
-  for (const w of [service, throttled, uncached]) {
+  for (const w of [service, throttled, uncached, events]) {
     const applied = await applyMigrations(w.db);
     if (w === service) log(`migrations: ${applied.join(', ')}`);
   }
@@ -215,6 +229,10 @@ async function main() {
   await seedCatalog(uncached.db);
   const { learners } = await seedService(service.db, enrollments, (m) => log(`  ${m}`));
   const lastCursor = await lastPageCursor(service.db, 100);
+  await seedEvents(service.db, eventCount, (m) => log(`  ${m}`));
+  const feedLastAfter = await lastFeedAfter(service.db, 1000);
+  const eventsSeed = await seedService(events.db, 1000, () => {});
+  await seedEvents(events.db, 0, () => {});
 
   const sign = (username, administrator) => signToken(vars, username, emailOf(username), administrator);
   const scenarios = buildScenarios({
@@ -226,6 +244,7 @@ async function main() {
     learnerToken: await sign(LEARNER, false),
     learners,
     lastCursor,
+    feedLastAfter,
     apiKey: vars.EDX_API_KEY,
   });
 
@@ -309,6 +328,27 @@ async function main() {
     );
   }
 
+  if (only && !only.has('delivery_latency')) skipped.delivery_latency = 'not in BENCH_ONLY';
+  else {
+    log('delivery_latency: 300 enrollment POSTs (4 at a time) on the events instance, commit → receiver');
+    const delivery = await measureDelivery({
+      request: (method, path, headers, body) => request(events.origin, method, path, headers, body),
+      staffToken: await sign(STAFF, true),
+      apiKey: vars.EDX_API_KEY,
+      learners: eventsSeed.learners,
+    });
+    if (delivery.skipped) skipped.delivery_latency = delivery.skipped;
+    else {
+      runs.delivery_latency = [delivery.measured];
+      problems.push(...delivery.problems);
+      const m = delivery.measured;
+      log(
+        `delivery_latency: ${delivery.delivered} delivered, commit → receiver p50 ${m.p50} ms, p99 ${m.p99} ms; ` +
+          `${m.rps.toFixed(0)} POST/s, D1 ${m.d1 ?? '?'} per POST`,
+      );
+    }
+  }
+
   const mean = (list, field) => list.reduce((sum, r) => sum + r[field], 0) / list.length;
   const measured = Object.fromEntries(
     Object.entries(runs).map(([name, list]) => [
@@ -331,7 +371,7 @@ async function main() {
   const verdictByName = verdicts(rows, skipped);
   console.log(`\n${table(rows, verdictByName)}\n`);
   console.log(
-    `${enrollments} enrollments over 1000 courses; ${seconds} s per scenario, ${connections} connections; commit ${commit}; ${machine}`,
+    `${enrollments} enrollments over 1000 courses, ≥ ${eventCount} events; ${seconds} s per scenario, ${connections} connections; commit ${commit}; ${machine}`,
   );
   for (const [name, reason] of Object.entries(skipped)) console.log(`skipped ${name}: ${reason}`);
   if (pressures.length) {
@@ -360,6 +400,7 @@ async function main() {
           warmup_s: warmup,
           connections,
           enrollments,
+          events: eventCount,
           courses: 1000,
           skipped,
           // Linux CPU pressure (PSI some avg10, %): before the run (other work on the machine), and the

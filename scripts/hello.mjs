@@ -1,5 +1,5 @@
 // Banner printed by `npm start` before `wrangler dev`: ready-to-paste requests against the seeded catalog.
-import { DEV_ORIGIN, ensureDevVars, signDevToken } from './dev-env.mjs';
+import { DEV_ORIGIN, ensureDevVars, readDevVars, signDevToken } from './dev-env.mjs';
 
 if (ensureDevVars()) console.log('Created .dev.vars from .dev.vars.example (local development values only).');
 
@@ -7,6 +7,7 @@ const course = 'course-v1:edX+DemoX+Demo_Course';
 const token = await signDevToken('alice');
 const staffToken = await signDevToken('staff', { staff: true });
 const body = JSON.stringify({ course_details: { course_id: course } });
+const apiKey = readDevVars().EDX_API_KEY || 'dev-only-api-key';
 
 console.log(`
 Seeded: courses ${course} (audit+verified), course-v1:edX+UpgradeX+2024 (verified expired),
@@ -31,4 +32,8 @@ Try, once wrangler dev says "Ready on ${DEV_ORIGIN}":
   # admin list as global staff
   curl -s '${DEV_ORIGIN}/api/enrollment/v1/enrollments/?course_id=${encodeURIComponent(course)}' \\
     -H 'Authorization: JWT ${staffToken}'
+
+  # events: \`npm run webhooks:listen\` in a second terminal prints each delivery; the feed; the cron sweep
+  curl -s '${DEV_ORIGIN}/api/events/v1/changes' -H 'X-Edx-Api-Key: ${apiKey}'
+  curl -s '${DEV_ORIGIN}/cdn-cgi/handler/scheduled'
 `);

@@ -4,6 +4,9 @@
 // wrangler.toml points at that bundle, and D1/KV persist there (the developer's .wrangler and
 // .dev.vars are never read or touched). Only 127.0.0.1 is contacted. Exits 1 on any violation.
 //
+// Events (docs/events.md): a webhook subscription points at a local receiver that fails ~20% of
+// attempts; afterwards every committed event must have reached it, and the feed must match the audit.
+//
 // SOAK_SECONDS (default 120), SOAK_CONCURRENCY (default 8), SOAK_KEEP=1 keeps the directory.
 import { execFile, spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -13,6 +16,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { SignJWT } from 'jose';
+import {
+  auditOf,
+  compareFeedWithAudit,
+  deliveriesIn,
+  ENROLLMENT_TYPES,
+  readFeed,
+  startFlakyReceiver,
+  waitForDeliveries,
+} from './soak-events.mjs';
 
 const SECONDS = Number(process.env.SOAK_SECONDS ?? 120);
 const CONCURRENCY = Number(process.env.SOAK_CONCURRENCY ?? 8);
@@ -26,6 +38,7 @@ const state = join(dir, 'state');
 const secret = randomBytes(24).toString('hex');
 const apiKey = randomBytes(24).toString('hex');
 let server; // the wrangler dev child (its own process group)
+let receiver; // the webhook receiver
 
 const log = (...args) => console.log(`[soak ${new Date().toISOString().slice(11, 19)}]`, ...args);
 
@@ -35,6 +48,12 @@ function soakConfig() {
   const project = readFileSync(join(ROOT, 'wrangler.toml'), 'utf8');
   const vars = project.split(/^\[vars\]\s*$/m)[1]?.split(/^\[/m)[0] ?? '';
   const compat = /compatibility_date\s*=\s*"([^"]+)"/.exec(project)?.[1] ?? '2026-04-20';
+  // The EVENTS queue and its consumers, as the project declares them (wrangler dev runs them locally).
+  const queues = project
+    .split(/^(?=\[)/m)
+    .filter((table) => table.startsWith('[[queues.'))
+    .map((table) => table.replace(/^#.*\n/gm, '').trim())
+    .join('\n\n');
   return `name = "edx-enrollment-edge-soak"
 main = "dist/index.js"
 compatibility_date = "${compat}"
@@ -49,6 +68,8 @@ migrations_dir = ${JSON.stringify(join(ROOT, 'migrations'))}
 [[kv_namespaces]]
 binding = "CACHE"
 id = "00000000000000000000000000000000"
+
+${queues}
 
 [vars]
 ${vars.trim()}
@@ -202,7 +223,9 @@ async function main() {
   writeFileSync(join(dir, 'wrangler.toml'), soakConfig());
   writeFileSync(
     join(dir, 'soak.env'),
-    `JWT_SECRET_KEY=${secret}\nEDX_API_KEY=${apiKey}\nRATE_LIMIT_ENABLED=false\nTRUST_COUNTRY_HEADER=true\n`,
+    // A 1 s retry base (instead of 30) so the receiver's failures are retried within the soak.
+    `JWT_SECRET_KEY=${secret}\nEDX_API_KEY=${apiKey}\nRATE_LIMIT_ENABLED=false\nTRUST_COUNTRY_HEADER=true\n` +
+      'WEBHOOK_ALLOW_HTTP=true\nWEBHOOK_BACKOFF_SECONDS=1\n',
   );
   log('bundling the Worker');
   await run(WRANGLER, ['deploy', '--dry-run', '--outdir', join(dir, 'dist')], { cwd: ROOT, env: ENV });
@@ -292,6 +315,18 @@ async function main() {
   } else {
     log(`program endpoints not served (PUT /organizations → ${org.status}): program writes skipped`);
   }
+  // The subscription receives what commits after it is created: everything after the feed's head now.
+  const webhookSecret = `whsec_${randomBytes(32).toString('base64')}`;
+  receiver = await startFlakyReceiver(webhookSecret);
+  const feedHead = (await readFeed(base, apiKey, 0)).last;
+  await must(
+    'webhook subscription',
+    await request(base, 'setup', 'PUT', '/api/admin/v1/webhooks/soak', {
+      headers: key,
+      json: { url: receiver.url, event_types: ['*'], secret: webhookSecret },
+    }),
+  );
+  log(`webhook subscription "soak" → ${receiver.url} (fails ~20% of attempts), feed head ${feedHead}`);
   for (const k of Object.keys(stats.byOp)) delete stats.byOp[k];
   stats.sent = 0;
   stats.byStatus = {};
@@ -513,11 +548,34 @@ async function main() {
     }),
   );
   const elapsed = (Date.now() - started) / 1000;
+
+  // ---- events (the server still runs) -----------------------------------------------------------
+  const violations = [];
+  log('waiting for every committed event to reach the webhook receiver');
+  const delivery = await waitForDeliveries(base, apiKey, receiver, feedHead, 180_000);
+  if (delivery.missing.length) {
+    const sample = delivery.missing.slice(0, 5).map((e) => `#${e.seq} ${e.type}`);
+    violations.push(`${delivery.missing.length} events never delivered after 180 s, e.g. ${sample.join(', ')}`);
+  }
+  if (receiver.stats.badSignatures.length)
+    violations.push(`${receiver.stats.badSignatures.length} bad signatures, e.g. ${receiver.stats.badSignatures[0]}`);
+  for (const status of ['failed', 'pending']) {
+    const left = await deliveriesIn(base, apiKey, 'soak', status);
+    if (left.length) violations.push(`${left.length} deliveries ${status}, e.g. ${JSON.stringify(left[0])}`);
+  }
+  const emails = learners.map((l) => `${l.username}@soak.example`);
+  let enrollmentEvents = 0;
+  for (const course of courses) {
+    const filters = { course_id: course, type: ENROLLMENT_TYPES.join(',') };
+    const { events } = await readFeed(base, apiKey, feedHead, filters);
+    enrollmentEvents += events.length;
+    violations.push(...compareFeedWithAudit(course, events, await auditOf(base, apiKey, course, emails)));
+  }
+
   await stopServer();
   log('server stopped; checking invariants in D1');
 
   // ---- invariants -------------------------------------------------------------------------------
-  const violations = [];
   const inList = (list) => list.map((s) => `'${s.replaceAll("'", "''")}'`).join(',');
   const [dupes, rows, audits, allowances, programRows, modes] = await query(
     [
@@ -590,6 +648,7 @@ async function main() {
         .map(([o, n]) => `${o} ${n}`)
         .join(', ')}`,
       `  stored: ${rows.length} enrollments (${rows.filter((r) => r.is_active).length} active), ${auditTotal} audit records, ${allowances.length} allowances, ${programs ? `${programRows.length} program enrollments` : 'programs skipped'}`,
+      `  events: ${delivery.events.length} committed (${enrollmentEvents} enrollment events compared with the audit), ${receiver.delivered.size} delivered; receiver: ${receiver.stats.attempts} attempts, ${receiver.stats.failed} answered 500, ${receiver.stats.duplicates} duplicates; ${delivery.sweeps} cron sweeps`,
       `  5xx: ${Object.entries(stats.byStatus)
         .filter(([s]) => Number(s) >= 500)
         .reduce((n, [, c]) => n + c, 0)}, network errors: ${stats.networkErrors.length}`,
@@ -604,6 +663,7 @@ async function main() {
 let ok = false;
 const cleanup = async () => {
   await stopServer();
+  await receiver?.close();
   if (process.env.SOAK_KEEP) log(`kept ${dir}`);
   else rmSync(dir, { recursive: true, force: true });
 };

@@ -15,6 +15,9 @@ export const SCENARIOS = [
   'admin_list_last_page',
   'bulk_enroll_1000',
   'program_write_25',
+  'events_feed_page_first',
+  'events_feed_page_last',
+  'delivery_latency',
 ];
 
 const atLeast = (field, min, label) => ({
@@ -44,6 +47,23 @@ const TARGETS = {
   ],
   bulk_enroll_1000: [queriesAtMost(60)],
   program_write_25: [queriesAtMost(8)],
+  events_feed_page_first: [queriesAtMost(1)],
+  events_feed_page_last: [
+    queriesAtMost(1),
+    {
+      label: 'p50 ≤ 1.5 × first page',
+      test: (row, rows) => row.p50_ms <= 1.5 * rows.events_feed_page_first.p50_ms,
+      shown: (row, rows) => `p50 ${(row.p50_ms / rows.events_feed_page_first.p50_ms).toFixed(2)} × first page`,
+    },
+  ],
+  // A healthy receiver has its delivery about 1 s after the commit locally (docs/events.md#delivery); 2 s is the bound.
+  delivery_latency: [
+    {
+      label: 'p99 ≤ 2000 ms',
+      test: (row) => row.p99_ms <= 2000,
+      shown: (row) => `p99 ${row.p99_ms} ms`,
+    },
+  ],
 };
 
 const round = (value, digits) => (value === null || !Number.isFinite(value) ? null : Number(value.toFixed(digits)));

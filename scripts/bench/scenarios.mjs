@@ -7,6 +7,7 @@ const PROGRAM_UUID = '5eb1d0a5-0000-4000-8000-00000000be1c';
 const CURRICULUM_UUID = '5eb1d0a5-0000-4000-8000-0000000c0001';
 const PROGRAM_RECORDS = 25;
 const PROGRAM_STUDENTS = 2000;
+const FEED_PAGE = 1000;
 
 const get =
   (path, headers = {}) =>
@@ -24,7 +25,7 @@ const check = (condition, message) => {
 
 /**
  * `ctx`: { bare, service, throttled, uncached } origins, `staffToken`, `learnerToken`, `learners`
- * (seeded learner count), `lastCursor`, `apiKey`.
+ * (seeded learner count), `lastCursor`, `feedLastAfter`, `apiKey`.
  */
 export function buildScenarios(ctx) {
   const staff = { authorization: `JWT ${ctx.staffToken}` };
@@ -116,6 +117,30 @@ export function buildScenarios(ctx) {
       },
     },
     program_write_25: programScenario(ctx, staff),
+    events_feed_page_first: feedScenario(ctx, 0),
+    events_feed_page_last: feedScenario(ctx, ctx.feedLastAfter),
+  };
+}
+
+/**
+ * events_feed_page_*: `GET /api/events/v1/changes?after=…&limit=1000` with the API key, from the
+ * start of the log and for the newest seeded 1000 events; skipped while the feed does not route.
+ */
+function feedScenario(ctx, after) {
+  const path = `/api/events/v1/changes?after=${after}&limit=${FEED_PAGE}`;
+  const apiKey = { 'x-edx-api-key': ctx.apiKey };
+  return {
+    origin: ctx.service,
+    async prepare(request) {
+      const probe = await request('GET', path, apiKey);
+      return probe.status === 200 ? null : `GET ${path} answers ${probe.status} (the feed is not served yet)`;
+    },
+    next: get(path, apiKey),
+    verify: (b) =>
+      check(
+        b?.events?.length === FEED_PAGE && b.events[0].seq === after + 1 && b.next_after === b.events.at(-1).seq,
+        'feed page shape',
+      ),
   };
 }
 

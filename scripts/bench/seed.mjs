@@ -170,3 +170,34 @@ export async function seedBare(db, kv) {
   ]);
   await kv.put('bare-key', 'bare-value');
 }
+
+/**
+ * The event log up to at least `total` events. Seeded enrollments already wrote one `created` event
+ * each (the migrations' triggers); the rest are copies of those events (fresh `seq`, `id` and `time`),
+ * so every page holds real payloads. All are marked dispatched: a dispatch would otherwise walk them.
+ */
+export async function seedEvents(db, total, progress) {
+  const count = async () => (await db.prepare('SELECT count(*) AS n FROM events').first()).n;
+  let n = await count();
+  if (n === 0) throw new Error('no events after seeding enrollments: are the event triggers missing?');
+  while (n < total) {
+    await db
+      .prepare(
+        `INSERT INTO events (type, subject, course_key, username, data)
+         SELECT type, subject, course_key, username, data FROM events ORDER BY seq LIMIT ?`,
+      )
+      .bind(Math.min(n, total - n, 100_000))
+      .run();
+    n = await count();
+  }
+  await db.prepare('UPDATE events SET dispatched_at = time WHERE dispatched_at IS NULL').run();
+  progress(`events: ${n}`);
+  return n;
+}
+
+/** The `after` cursor whose feed page is the newest `limit` events: the last page. */
+export async function lastFeedAfter(db, limit) {
+  const { last } = await db.prepare('SELECT max(seq) AS last FROM events').first();
+  if (last <= limit) throw new Error('too few events for a last page');
+  return last - limit;
+}

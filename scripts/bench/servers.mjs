@@ -26,23 +26,34 @@ export function bundleWorker(configPath, outdir) {
 }
 
 /**
- * The few wrangler.toml settings a Miniflare instance needs: compatibility date and flags and the
- * `[vars]` table (flat `KEY = "string"` entries, which is all this project uses).
+ * The few wrangler.toml settings a Miniflare instance needs: compatibility date and flags, the
+ * `[vars]` table (flat `KEY = "string"` entries, which is all this project uses) and the
+ * `[[queues.producers]]` / `[[queues.consumers]]` entries (flat strings and numbers).
  */
 export function readWranglerToml(path) {
-  const settings = { compatibilityDate: null, compatibilityFlags: [], vars: {} };
+  const settings = {
+    compatibilityDate: null,
+    compatibilityFlags: [],
+    vars: {},
+    queues: { producers: [], consumers: [] },
+  };
   let table = '';
+  let entry = null; // the current [[queues.*]] entry
   for (const raw of readFileSync(path, 'utf8').split(/\r?\n/)) {
     const line = raw.replace(/\s+#.*$/, '').trim();
     if (!line || line.startsWith('#')) continue;
     const header = /^\[\[?([^\]]+)\]\]?$/.exec(line);
     if (header) {
       table = header[1].trim();
+      const queueKind = /^queues\.(producers|consumers)$/.exec(table)?.[1];
+      entry = queueKind ? {} : null;
+      if (entry) settings.queues[queueKind].push(entry);
       continue;
     }
-    const entry = /^([A-Za-z0-9_]+)\s*=\s*(.+)$/.exec(line);
-    if (!entry) continue;
-    const [, key, value] = entry;
+    const pair = /^([A-Za-z0-9_]+)\s*=\s*(.+)$/.exec(line);
+    if (!pair) continue;
+    const [, key, value] = pair;
+    if (entry) entry[key] = JSON.parse(value);
     if (table === '' && key === 'compatibility_date') settings.compatibilityDate = JSON.parse(value);
     if (table === '' && key === 'compatibility_flags') settings.compatibilityFlags = JSON.parse(value);
     if (table === 'vars' && value.startsWith('"')) settings.vars[key] = JSON.parse(value);
@@ -112,9 +123,29 @@ export async function runtimeOutput(logFile, max = 15) {
   return kept;
 }
 
+/** Miniflare's queue options from wrangler.toml's `[[queues.*]]` entries (readWranglerToml). */
+export function queueOptions({ producers, consumers }) {
+  return {
+    queueProducers: Object.fromEntries(producers.map((p) => [p.binding, { queueName: p.queue }])),
+    queueConsumers: Object.fromEntries(
+      consumers.map((c) => [
+        c.queue,
+        {
+          maxBatchSize: c.max_batch_size,
+          maxBatchTimeout: c.max_batch_timeout,
+          maxRetries: c.max_retries,
+          deadLetterQueue: c.dead_letter_queue,
+        },
+      ]),
+    ),
+  };
+}
+
 /**
  * Starts one Worker on a direct Miniflare instance: own persisted D1/KV under `stateDir`,
  * `cf: false`, a free port on 127.0.0.1, the runtime's output in `<stateDir>/runtime.log`.
+ * `queues` (queueOptions): the EVENTS queue and its consumer; without it the binding is absent and
+ * the service dispatches nothing, as the other scenarios have always measured it.
  */
 export async function startWorker({
   name,
@@ -124,6 +155,7 @@ export async function startWorker({
   bindings,
   stateDir,
   inspectorPort,
+  queues = {},
 }) {
   const { wrapper, logFile } = runtimeWritingTo(stateDir);
   const previous = process.env.MINIFLARE_WORKERD_PATH;
@@ -139,6 +171,7 @@ export async function startWorker({
     bindings,
     d1Databases: { DB: `${name}-db` },
     kvNamespaces: { CACHE: `${name}-kv` },
+    ...queues,
     d1Persist: join(stateDir, 'd1'),
     kvPersist: join(stateDir, 'kv'),
     cachePersist: false,
