@@ -109,9 +109,11 @@ BEGIN
       json_object('program_uuid', NEW.program_uuid, 'course_key', NEW.course_key, 'student_key', (select p.external_user_key from program_enrollments p where p.id = NEW.program_enrollment_id), 'status', NEW.status, 'username', (select u.username from program_enrollments p join users u on u.id = p.user_id where p.id = NEW.program_enrollment_id), 'previous', null));
 END;
 --> statement-breakpoint
+-- A course enrollment linked to a row that this batch already wrote (created it, or changed its status:
+-- all writes of a batch share `updated_at`) is part of that change, whose event is already logged.
 CREATE TRIGGER `program_course_enrollments_changed_event` AFTER UPDATE OF `status`, `course_enrollment_id` ON `program_course_enrollments`
   WHEN OLD.status IS NOT NEW.status
-    OR (OLD.course_enrollment_id IS NULL AND NEW.course_enrollment_id IS NOT NULL AND NEW.created_at != NEW.updated_at)
+    OR (OLD.course_enrollment_id IS NULL AND NEW.course_enrollment_id IS NOT NULL AND OLD.updated_at IS NOT NEW.updated_at)
 BEGIN
   INSERT INTO events (type, subject, course_key, username, data)
     VALUES ('edge.program.course_enrollment.changed.v1', NEW.program_uuid, NEW.course_key, (select u.username from program_enrollments p join users u on u.id = p.user_id where p.id = NEW.program_enrollment_id),
