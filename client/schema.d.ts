@@ -420,6 +420,102 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/admin/v1/webhooks/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A webhook subscription (never its secret) */
+        get: operations["getAdminV1WebhooksByName"];
+        /**
+         * Create or replace a webhook subscription
+         * @description A new subscription receives the events committed after it was created, an enabled one those after it was (re-)enabled; earlier ones only through replay. Replacing without `secret` keeps the stored secret.
+         */
+        put: operations["putAdminV1WebhooksByName"];
+        post?: never;
+        /** Delete a webhook subscription and its deliveries (pending ones are dropped) */
+        delete: operations["deleteAdminV1WebhooksByName"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/v1/webhooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every webhook subscription, by name (never a secret) */
+        get: operations["getAdminV1Webhooks"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/v1/webhooks/{name}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A subscription’s deliveries, newest event first */
+        get: operations["getAdminV1WebhooksByNameDeliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/v1/webhooks/{name}/replay": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Deliver events again to a subscription (at most 10,000 per call)
+         * @description Events that match the subscription’s types get a fresh pending delivery (whatever earlier ones ended with) and are queued after the response. Unknown or purged event ids are skipped.
+         */
+        post: operations["postAdminV1WebhooksByNameReplay"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/events/v1/changes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The event log after a sequence number, oldest first
+         * @description Loop with `after = next_after` until `has_more` is false, then poll. Filters combine (all must match).
+         */
+        get: operations["getEventsV1Changes"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/cohorts/v1/courses/{course_id}/cohorts": {
         parameters: {
             query?: never;
@@ -605,7 +701,127 @@ export interface paths {
         trace?: never;
     };
 }
-export type webhooks = Record<string, never>;
+export interface webhooks {
+    "org.openedx.learning.course.enrollment.created.v1": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** org.openedx.learning.course.enrollment.created.v1, POSTed to each subscription that wants it */
+        post: operations["event_org_openedx_learning_course_enrollment_created_v1"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "org.openedx.learning.course.enrollment.changed.v1": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** org.openedx.learning.course.enrollment.changed.v1, POSTed to each subscription that wants it */
+        post: operations["event_org_openedx_learning_course_enrollment_changed_v1"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "org.openedx.learning.course.unenrollment.completed.v1": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** org.openedx.learning.course.unenrollment.completed.v1, POSTed to each subscription that wants it */
+        post: operations["event_org_openedx_learning_course_unenrollment_completed_v1"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "org.openedx.learning.cohort_membership.changed.v1": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** org.openedx.learning.cohort_membership.changed.v1, POSTed to each subscription that wants it */
+        post: operations["event_org_openedx_learning_cohort_membership_changed_v1"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "edge.program.enrollment.changed.v1": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** edge.program.enrollment.changed.v1, POSTed to each subscription that wants it */
+        post: operations["event_edge_program_enrollment_changed_v1"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "edge.program.course_enrollment.changed.v1": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** edge.program.course_enrollment.changed.v1, POSTed to each subscription that wants it */
+        post: operations["event_edge_program_course_enrollment_changed_v1"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "edge.notification.email.v1": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** edge.notification.email.v1, POSTed to each subscription that wants it */
+        post: operations["event_edge_notification_email_v1"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+}
 export interface components {
     schemas: {
         ProgramEnrollmentWrite: {
@@ -1753,6 +1969,215 @@ export interface components {
                     }[];
                 }[];
             }[];
+        };
+        /**
+         * @example {
+         *       "name": "crm",
+         *       "url": "https://crm.example.com/hooks/edx",
+         *       "event_types": [
+         *         "*"
+         *       ],
+         *       "enabled": true,
+         *       "created": "2026-12-01T20:11:50.220000Z",
+         *       "updated": "2026-12-01T20:11:50.220000Z"
+         *     }
+         */
+        WebhookSubscriptionWritten: components["schemas"]["WebhookSubscription"] & {
+            /** @description Only when this call generated the secret (created without one) or was given it. */
+            secret?: string;
+        };
+        /**
+         * @example {
+         *       "name": "crm",
+         *       "url": "https://crm.example.com/hooks/edx",
+         *       "event_types": [
+         *         "*"
+         *       ],
+         *       "enabled": true,
+         *       "created": "2026-12-01T20:11:50.220000Z",
+         *       "updated": "2026-12-01T20:11:50.220000Z"
+         *     }
+         */
+        WebhookSubscription: {
+            name: string;
+            url: string;
+            event_types: string[];
+            enabled: boolean;
+            /**
+             * Format: date-time
+             * @example 2026-12-01T20:11:50.220000Z
+             */
+            created: string;
+            /**
+             * Format: date-time
+             * @example 2026-12-01T20:11:50.220000Z
+             */
+            updated: string;
+        };
+        /**
+         * @example {
+         *       "url": "https://crm.example.com/hooks/edx",
+         *       "event_types": [
+         *         "*"
+         *       ]
+         *     }
+         */
+        WebhookSubscriptionInput: {
+            /**
+             * @description Absolute `https://` URL without user-info, at most 2048 characters; `http://` only when the service runs with `WEBHOOK_ALLOW_HTTP=true`. The pattern shows the usual forms; IPv6 and internationalised hosts are accepted too.
+             * @example https://crm.example.com/hooks/edx
+             */
+            url: string;
+            /**
+             * @description `["*"]` for every type, or the types wanted (a repeated type counts once).
+             * @example [
+             *       "org.openedx.learning.course.enrollment.created.v1"
+             *     ]
+             */
+            event_types: ("*" | "org.openedx.learning.course.enrollment.created.v1" | "org.openedx.learning.course.enrollment.changed.v1" | "org.openedx.learning.course.unenrollment.completed.v1" | "org.openedx.learning.cohort_membership.changed.v1" | "edge.program.enrollment.changed.v1" | "edge.program.course_enrollment.changed.v1" | "edge.notification.email.v1")[] & ("*"[] | ("org.openedx.learning.course.enrollment.created.v1" | "org.openedx.learning.course.enrollment.changed.v1" | "org.openedx.learning.course.unenrollment.completed.v1" | "org.openedx.learning.cohort_membership.changed.v1" | "edge.program.enrollment.changed.v1" | "edge.program.course_enrollment.changed.v1" | "edge.notification.email.v1")[]);
+            /**
+             * @description A disabled subscription receives nothing.
+             * @default true
+             */
+            enabled?: boolean;
+            /**
+             * @description The signing secret; without one, a new subscription gets a generated secret (answered once).
+             * @example whsec_ZWRnZS1lbnJvbGxtZW50LXdlYmhvb2stZGVtby1rZXk=
+             */
+            secret?: string;
+        };
+        WebhookSubscriptionList: {
+            results: components["schemas"]["WebhookSubscription"][];
+        };
+        WebhookDeliveryList: {
+            results: {
+                event_id: string;
+                seq: number;
+                type: string;
+                /** @enum {string} */
+                status: "pending" | "succeeded" | "failed";
+                attempts: number;
+                last_status_code: number | null;
+                last_error: string | null;
+                /**
+                 * Format: date-time
+                 * @example 2026-12-01T20:11:50.220000Z
+                 */
+                next_attempt_at: string | null;
+                /**
+                 * Format: date-time
+                 * @example 2026-12-01T20:11:50.220000Z
+                 */
+                delivered_at: string | null;
+            }[];
+        };
+        /**
+         * @example {
+         *       "queued": 42
+         *     }
+         */
+        WebhookReplayResult: {
+            /** @description Events queued again: those matching the subscription. */
+            queued: number;
+        };
+        /**
+         * @description The events after `after_seq` (ascending), or those of `event_ids`; at most 10000 per call.
+         * @example {
+         *       "after_seq": 1000
+         *     }
+         */
+        WebhookReplayInput: {
+            after_seq?: number;
+            event_ids?: string[];
+        } & ({
+            after_seq: number;
+        } | {
+            event_ids: string[];
+        });
+        /**
+         * @example {
+         *       "events": [
+         *         {
+         *           "specversion": "1.0",
+         *           "id": "0b6f4a54-1d7e-4f0c-9d55-6f1f3f7b2f9e",
+         *           "seq": 1042,
+         *           "source": "http://localhost:18000",
+         *           "type": "org.openedx.learning.course.enrollment.created.v1",
+         *           "subject": "course-v1:edX+DemoX+Demo_Course",
+         *           "time": "2026-12-01T20:11:50.220Z",
+         *           "datacontenttype": "application/json",
+         *           "data": {
+         *             "user": {
+         *               "id": 12,
+         *               "is_active": true,
+         *               "pii": {
+         *                 "username": "alice",
+         *                 "email": "alice@example.com",
+         *                 "name": "Alice"
+         *               }
+         *             },
+         *             "course": {
+         *               "course_key": "course-v1:edX+DemoX+Demo_Course",
+         *               "display_name": "Demonstration Course",
+         *               "start": null,
+         *               "end": null
+         *             },
+         *             "mode": "audit",
+         *             "is_active": true,
+         *             "creation_date": "2026-12-01T20:11:50.220Z",
+         *             "created_by": null,
+         *             "previous": null,
+         *             "origin": "enrollment_api"
+         *           }
+         *         }
+         *       ],
+         *       "next_after": 1042,
+         *       "has_more": false
+         *     }
+         */
+        EventChanges: {
+            events: components["schemas"]["EventEnvelope"][];
+            /** @description The `after` of the next page: the last `seq` returned, or `after`. */
+            next_after: number;
+            /** @description Matching events after the last one returned existed when the page was read. */
+            has_more: boolean;
+        };
+        EventEnvelope: {
+            /** @enum {string} */
+            specversion: "1.0";
+            /**
+             * Format: uuid
+             * @description Stable for the event: also the `webhook-id` header
+             */
+            id: string;
+            /** @description Position in the log, strictly increasing in commit order */
+            seq: number;
+            source: string;
+            /** @enum {string} */
+            type: "org.openedx.learning.course.enrollment.created.v1" | "org.openedx.learning.course.enrollment.changed.v1" | "org.openedx.learning.course.unenrollment.completed.v1" | "org.openedx.learning.cohort_membership.changed.v1" | "edge.program.enrollment.changed.v1" | "edge.program.course_enrollment.changed.v1" | "edge.notification.email.v1";
+            /** @description Course run, program UUID or e-mail recipient */
+            subject: string;
+            /** Format: date-time */
+            time: string;
+            /** @enum {string} */
+            datacontenttype: "application/json";
+            data: {
+                [key: string]: unknown;
+            };
+        };
+        /**
+         * @example {
+         *       "error_code": "events_expired",
+         *       "developer_message": "Events after 17 are past retention and were purged: resynchronise from the lists, then read the feed after 1041.",
+         *       "oldest_seq": 1042
+         *     }
+         */
+        EventsExpired: {
+            /** @enum {string} */
+            error_code: "events_expired";
+            developer_message: string;
+            /** @description The oldest event the log still holds. */
+            oldest_seq: number;
         };
         /**
          * @example {
@@ -4513,6 +4938,556 @@ export interface operations {
             };
         };
     };
+    getAdminV1WebhooksByName: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The subscription */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookSubscription"];
+                };
+            };
+            /** @description Invalid field(s), each named in `field_errors` (or a body that is not JSON: `invalid_json`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_code": "invalid_request",
+                     *       "developer_message": "Invalid fields: course_id.",
+                     *       "field_errors": {
+                     *         "course_id": {
+                     *           "developer_message": "Not a valid course key."
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ServiceError"];
+                };
+            };
+            /** @description Not authenticated: no credentials, or a JWT that is malformed, expired or not ours. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceError"];
+                };
+            };
+            /** @description Neither the API key nor global staff. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceError"];
+                };
+            };
+            /** @description No such subscription (`subscription_not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceError"];
+                };
+            };
+            /** @description `bad_configuration` (names the variable) or `internal_error` (with the request id). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceError"];
+                };
+            };
+        };
+    };
+    putAdminV1WebhooksByName: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookSubscriptionInput"];
+            };
+        };
+        responses: {
+            /** @description Replaced (`secret` only when given) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookSubscriptionWritten"];
+                };
+            };
+            /** @description Created, with its `secret` (generated unless given) */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookSubscriptionWritten"];
+                };
+            };
+            /** @description Invalid field(s), each named in `field_errors` (or a body that is not JSON: `invalid_json`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_code": "invalid_request",
+                     *       "developer_message": "Invalid fields: course_id.",
+                     *       "field_errors": {
+                     *         "course_id": {
+                     *           "developer_message": "Not a valid course key."
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ServiceError"];
+                };
+            };
+            /** @description Not authenticated: no credentials, or a JWT that is malformed, expired or not ours. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceError"];
+                };
+            };
+            /** @description Neither the API key nor global staff. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceError"];
+                };
+            };
+            /** @description Body over 1 MiB (`payload_too_large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceError"];
+                };
+            };
+            /** @description `bad_configuration` (names the variable) or `internal_error` (with the request id). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceError"];
+                };
+            };
+        };
+    };
+    deleteAdminV1WebhooksByName: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid field(s), each named in `field_errors` (or a body that is not JSON: `invalid_json`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_code": "invalid_request",
+                     *       "developer_message": "Invalid fields: course_id.",
+                     *       "field_errors": {
+                     *         "course_id": {
+                     *           "developer_message": "Not a valid course key."
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ServiceError"];
+                };
+            };
+            /** @description Not authenticated: no credentials, or a JWT that is malformed, expired or not ours. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceError"];
+                };
+            };
+            /** @description Neither the API key nor global staff. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceError"];
+                };
+            };
+            /** @description No such subscription (`subscription_not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceError"];
+                };
+            };
+            /** @description `bad_configuration` (names the variable) or `internal_error` (with the request id). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceError"];
+                };
+            };
+        };
+    };
+    getAdminV1Webhooks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The subscriptions */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookSubscriptionList"];
+                };
+            };
+            /** @description Not authenticated: no credentials, or a JWT that is malformed, expired or not ours. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceError"];
+                };
+            };
+            /** @description Neither the API key nor global staff. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceError"];
+                };
+            };
+            /** @description `bad_configuration` (names the variable) or `internal_error` (with the request id). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceError"];
+                };
+            };
+        };
+    };
+    getAdminV1WebhooksByNameDeliveries: {
+        parameters: {
+            query?: {
+                status?: "pending" | "succeeded" | "failed";
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Matching deliveries (at most `limit`) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDeliveryList"];
+                };
+            };
+            /** @description Invalid field(s), each named in `field_errors` (or a body that is not JSON: `invalid_json`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_code": "invalid_request",
+                     *       "developer_message": "Invalid fields: course_id.",
+                     *       "field_errors": {
+                     *         "course_id": {
+                     *           "developer_message": "Not a valid course key."
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ServiceError"];
+                };
+            };
+            /** @description Not authenticated: no credentials, or a JWT that is malformed, expired or not ours. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceError"];
+                };
+            };
+            /** @description Neither the API key nor global staff. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceError"];
+                };
+            };
+            /** @description No such subscription (`subscription_not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceError"];
+                };
+            };
+            /** @description `bad_configuration` (names the variable) or `internal_error` (with the request id). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceError"];
+                };
+            };
+        };
+    };
+    postAdminV1WebhooksByNameReplay: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookReplayInput"];
+            };
+        };
+        responses: {
+            /** @description Queued */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookReplayResult"];
+                };
+            };
+            /** @description Invalid field(s), each named in `field_errors` (or a body that is not JSON: `invalid_json`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_code": "invalid_request",
+                     *       "developer_message": "Invalid fields: course_id.",
+                     *       "field_errors": {
+                     *         "course_id": {
+                     *           "developer_message": "Not a valid course key."
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ServiceError"];
+                };
+            };
+            /** @description Not authenticated: no credentials, or a JWT that is malformed, expired or not ours. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceError"];
+                };
+            };
+            /** @description Neither the API key nor global staff. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceError"];
+                };
+            };
+            /** @description No such subscription (`subscription_not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceError"];
+                };
+            };
+            /** @description Body over 1 MiB (`payload_too_large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceError"];
+                };
+            };
+            /** @description `bad_configuration` (names the variable) or `internal_error` (with the request id). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceError"];
+                };
+            };
+        };
+    };
+    getEventsV1Changes: {
+        parameters: {
+            query?: {
+                /** @description Return events with a greater `seq`: 0, or the previous page’s `next_after`. */
+                after?: number;
+                limit?: number;
+                /** @description Comma-separated event types, any of: org.openedx.learning.course.enrollment.created.v1, org.openedx.learning.course.enrollment.changed.v1, org.openedx.learning.course.unenrollment.completed.v1, org.openedx.learning.cohort_membership.changed.v1, edge.program.enrollment.changed.v1, edge.program.course_enrollment.changed.v1, edge.notification.email.v1. */
+                type?: string;
+                /** @description Events of this course run (course and cohort events, and program-course events). */
+                course_id?: string;
+                /** @description Events about this learner. */
+                username?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description At most `limit` events with `seq > after`, ascending */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EventChanges"];
+                };
+            };
+            /** @description Invalid parameter(s), each named in `field_errors`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_code": "invalid_request",
+                     *       "developer_message": "Invalid fields: type.",
+                     *       "field_errors": {
+                     *         "type": {
+                     *           "developer_message": "Unknown event type(s): \"enrollment.created\"."
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ServiceError"];
+                };
+            };
+            /** @description Not authenticated: no credentials, or a JWT that is malformed, expired or not ours. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceError"];
+                };
+            };
+            /** @description Neither the API key nor global staff. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceError"];
+                };
+            };
+            /** @description Events after `after` were purged (retention): resynchronise from the lists */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EventsExpired"];
+                };
+            };
+            /** @description `bad_configuration` (names the variable) or `internal_error` (with the request id). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceError"];
+                };
+            };
+        };
+    };
     getCohortsV1CoursesByCourseIdCohorts: {
         parameters: {
             query?: never;
@@ -5770,6 +6745,549 @@ export interface operations {
                 content: {
                     "application/json": string;
                 };
+            };
+        };
+    };
+    event_org_openedx_learning_course_enrollment_created_v1: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event `id` */
+                "webhook-id": string;
+                /** @description Unix seconds of this attempt */
+                "webhook-timestamp": string;
+                /** @description `v1,` + base64 HMAC-SHA256 of `id.timestamp.body` */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/cloudevents+json": {
+                    /** @enum {string} */
+                    specversion: "1.0";
+                    /**
+                     * Format: uuid
+                     * @description Stable for the event: also the `webhook-id` header
+                     */
+                    id: string;
+                    /** @description Position in the log, strictly increasing in commit order */
+                    seq: number;
+                    source: string;
+                    /** @enum {string} */
+                    type: "org.openedx.learning.course.enrollment.created.v1";
+                    /** @description Course run, program UUID or e-mail recipient */
+                    subject: string;
+                    /** Format: date-time */
+                    time: string;
+                    /** @enum {string} */
+                    datacontenttype: "application/json";
+                    data: {
+                        user: {
+                            id: number;
+                            is_active: boolean;
+                            pii: {
+                                username: string;
+                                email: string;
+                                name: string;
+                            };
+                        };
+                        course: {
+                            /** @example course-v1:edX+DemoX+Demo_Course */
+                            course_key: string;
+                            display_name: string | null;
+                            start: string | null;
+                            end: string | null;
+                        };
+                        mode: string;
+                        is_active: boolean;
+                        creation_date: string;
+                        created_by: {
+                            id: number;
+                            is_active: boolean;
+                            pii: {
+                                username: string;
+                                email: string;
+                                name: string;
+                            };
+                        } | null;
+                        previous: {
+                            mode: string;
+                            is_active: boolean;
+                        } | null;
+                        /** @enum {string} */
+                        origin: "enrollment_api" | "bulk_enroll" | "allowance" | "program" | "linking" | "retirement" | "import";
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Any 2xx within WEBHOOK_TIMEOUT_SECONDS: delivered */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Gone: the subscription is disabled */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    event_org_openedx_learning_course_enrollment_changed_v1: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event `id` */
+                "webhook-id": string;
+                /** @description Unix seconds of this attempt */
+                "webhook-timestamp": string;
+                /** @description `v1,` + base64 HMAC-SHA256 of `id.timestamp.body` */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/cloudevents+json": {
+                    /** @enum {string} */
+                    specversion: "1.0";
+                    /**
+                     * Format: uuid
+                     * @description Stable for the event: also the `webhook-id` header
+                     */
+                    id: string;
+                    /** @description Position in the log, strictly increasing in commit order */
+                    seq: number;
+                    source: string;
+                    /** @enum {string} */
+                    type: "org.openedx.learning.course.enrollment.changed.v1";
+                    /** @description Course run, program UUID or e-mail recipient */
+                    subject: string;
+                    /** Format: date-time */
+                    time: string;
+                    /** @enum {string} */
+                    datacontenttype: "application/json";
+                    data: {
+                        user: {
+                            id: number;
+                            is_active: boolean;
+                            pii: {
+                                username: string;
+                                email: string;
+                                name: string;
+                            };
+                        };
+                        course: {
+                            /** @example course-v1:edX+DemoX+Demo_Course */
+                            course_key: string;
+                            display_name: string | null;
+                            start: string | null;
+                            end: string | null;
+                        };
+                        mode: string;
+                        is_active: boolean;
+                        creation_date: string;
+                        created_by: {
+                            id: number;
+                            is_active: boolean;
+                            pii: {
+                                username: string;
+                                email: string;
+                                name: string;
+                            };
+                        } | null;
+                        previous: {
+                            mode: string;
+                            is_active: boolean;
+                        } | null;
+                        /** @enum {string} */
+                        origin: "enrollment_api" | "bulk_enroll" | "allowance" | "program" | "linking" | "retirement" | "import";
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Any 2xx within WEBHOOK_TIMEOUT_SECONDS: delivered */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Gone: the subscription is disabled */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    event_org_openedx_learning_course_unenrollment_completed_v1: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event `id` */
+                "webhook-id": string;
+                /** @description Unix seconds of this attempt */
+                "webhook-timestamp": string;
+                /** @description `v1,` + base64 HMAC-SHA256 of `id.timestamp.body` */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/cloudevents+json": {
+                    /** @enum {string} */
+                    specversion: "1.0";
+                    /**
+                     * Format: uuid
+                     * @description Stable for the event: also the `webhook-id` header
+                     */
+                    id: string;
+                    /** @description Position in the log, strictly increasing in commit order */
+                    seq: number;
+                    source: string;
+                    /** @enum {string} */
+                    type: "org.openedx.learning.course.unenrollment.completed.v1";
+                    /** @description Course run, program UUID or e-mail recipient */
+                    subject: string;
+                    /** Format: date-time */
+                    time: string;
+                    /** @enum {string} */
+                    datacontenttype: "application/json";
+                    data: {
+                        user: {
+                            id: number;
+                            is_active: boolean;
+                            pii: {
+                                username: string;
+                                email: string;
+                                name: string;
+                            };
+                        };
+                        course: {
+                            /** @example course-v1:edX+DemoX+Demo_Course */
+                            course_key: string;
+                            display_name: string | null;
+                            start: string | null;
+                            end: string | null;
+                        };
+                        mode: string;
+                        is_active: boolean;
+                        creation_date: string;
+                        created_by: {
+                            id: number;
+                            is_active: boolean;
+                            pii: {
+                                username: string;
+                                email: string;
+                                name: string;
+                            };
+                        } | null;
+                        previous: {
+                            mode: string;
+                            is_active: boolean;
+                        } | null;
+                        /** @enum {string} */
+                        origin: "enrollment_api" | "bulk_enroll" | "allowance" | "program" | "linking" | "retirement" | "import";
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Any 2xx within WEBHOOK_TIMEOUT_SECONDS: delivered */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Gone: the subscription is disabled */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    event_org_openedx_learning_cohort_membership_changed_v1: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event `id` */
+                "webhook-id": string;
+                /** @description Unix seconds of this attempt */
+                "webhook-timestamp": string;
+                /** @description `v1,` + base64 HMAC-SHA256 of `id.timestamp.body` */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/cloudevents+json": {
+                    /** @enum {string} */
+                    specversion: "1.0";
+                    /**
+                     * Format: uuid
+                     * @description Stable for the event: also the `webhook-id` header
+                     */
+                    id: string;
+                    /** @description Position in the log, strictly increasing in commit order */
+                    seq: number;
+                    source: string;
+                    /** @enum {string} */
+                    type: "org.openedx.learning.cohort_membership.changed.v1";
+                    /** @description Course run, program UUID or e-mail recipient */
+                    subject: string;
+                    /** Format: date-time */
+                    time: string;
+                    /** @enum {string} */
+                    datacontenttype: "application/json";
+                    data: {
+                        user: {
+                            id: number;
+                            is_active: boolean;
+                            pii: {
+                                username: string;
+                                email: string;
+                                name: string;
+                            };
+                        };
+                        course: {
+                            /** @example course-v1:edX+DemoX+Demo_Course */
+                            course_key: string;
+                            display_name: string | null;
+                            start: string | null;
+                            end: string | null;
+                        };
+                        name: string;
+                        previous_name: string | null;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Any 2xx within WEBHOOK_TIMEOUT_SECONDS: delivered */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Gone: the subscription is disabled */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    event_edge_program_enrollment_changed_v1: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event `id` */
+                "webhook-id": string;
+                /** @description Unix seconds of this attempt */
+                "webhook-timestamp": string;
+                /** @description `v1,` + base64 HMAC-SHA256 of `id.timestamp.body` */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/cloudevents+json": {
+                    /** @enum {string} */
+                    specversion: "1.0";
+                    /**
+                     * Format: uuid
+                     * @description Stable for the event: also the `webhook-id` header
+                     */
+                    id: string;
+                    /** @description Position in the log, strictly increasing in commit order */
+                    seq: number;
+                    source: string;
+                    /** @enum {string} */
+                    type: "edge.program.enrollment.changed.v1";
+                    /** @description Course run, program UUID or e-mail recipient */
+                    subject: string;
+                    /** Format: date-time */
+                    time: string;
+                    /** @enum {string} */
+                    datacontenttype: "application/json";
+                    data: {
+                        program_uuid: string;
+                        student_key: string | null;
+                        status: string;
+                        curriculum_uuid: string;
+                        username: string | null;
+                        previous: {
+                            status: string;
+                            curriculum_uuid: string;
+                            username: string | null;
+                        } | null;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Any 2xx within WEBHOOK_TIMEOUT_SECONDS: delivered */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Gone: the subscription is disabled */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    event_edge_program_course_enrollment_changed_v1: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event `id` */
+                "webhook-id": string;
+                /** @description Unix seconds of this attempt */
+                "webhook-timestamp": string;
+                /** @description `v1,` + base64 HMAC-SHA256 of `id.timestamp.body` */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/cloudevents+json": {
+                    /** @enum {string} */
+                    specversion: "1.0";
+                    /**
+                     * Format: uuid
+                     * @description Stable for the event: also the `webhook-id` header
+                     */
+                    id: string;
+                    /** @description Position in the log, strictly increasing in commit order */
+                    seq: number;
+                    source: string;
+                    /** @enum {string} */
+                    type: "edge.program.course_enrollment.changed.v1";
+                    /** @description Course run, program UUID or e-mail recipient */
+                    subject: string;
+                    /** Format: date-time */
+                    time: string;
+                    /** @enum {string} */
+                    datacontenttype: "application/json";
+                    data: {
+                        program_uuid: string;
+                        course_key: string;
+                        student_key: string | null;
+                        status: string;
+                        username: string | null;
+                        previous: {
+                            status: string;
+                        } | null;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Any 2xx within WEBHOOK_TIMEOUT_SECONDS: delivered */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Gone: the subscription is disabled */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    event_edge_notification_email_v1: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event `id` */
+                "webhook-id": string;
+                /** @description Unix seconds of this attempt */
+                "webhook-timestamp": string;
+                /** @description `v1,` + base64 HMAC-SHA256 of `id.timestamp.body` */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/cloudevents+json": {
+                    /** @enum {string} */
+                    specversion: "1.0";
+                    /**
+                     * Format: uuid
+                     * @description Stable for the event: also the `webhook-id` header
+                     */
+                    id: string;
+                    /** @description Position in the log, strictly increasing in commit order */
+                    seq: number;
+                    source: string;
+                    /** @enum {string} */
+                    type: "edge.notification.email.v1";
+                    /** @description Course run, program UUID or e-mail recipient */
+                    subject: string;
+                    /** Format: date-time */
+                    time: string;
+                    /** @enum {string} */
+                    datacontenttype: "application/json";
+                    data: {
+                        to: string;
+                        kind: string;
+                        course_id: string;
+                        subject: string;
+                        body: string;
+                        language: string | null;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Any 2xx within WEBHOOK_TIMEOUT_SECONDS: delivered */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Gone: the subscription is disabled */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };

@@ -44,9 +44,7 @@ const ProgramEnrollmentData = z.object({
   status: z.string(),
   curriculum_uuid: z.string(),
   username: z.string().nullable(),
-  previous: z
-    .object({ status: z.string(), curriculum_uuid: z.string(), username: z.string().nullable() })
-    .nullable(),
+  previous: z.object({ status: z.string(), curriculum_uuid: z.string(), username: z.string().nullable() }).nullable(),
 });
 
 const ProgramCourseEnrollmentData = z.object({
