@@ -62,6 +62,14 @@ async function courseEnrollment(key: string) {
   if (res.status !== 200) throw new Error(`setup course enrollment: ${res.status} ${res.text}`);
 }
 
+/** A disabled subscription (it receives nothing), created for one cell; its path. */
+const WEBHOOK = { url: 'https://matrix.example/hook', event_types: ['edge.notification.email.v1'], enabled: false };
+async function webhook() {
+  const path = `/webhooks/${unique('mx-')}`;
+  await admin('PUT', path, WEBHOOK);
+  return `${ADMIN}${path}`;
+}
+
 /** A request per operation that succeeds for the allowed callers. */
 const BUILDERS: Record<string, Builder> = {
   'GET /api/enrollment/v1/course/{course_id}': () => ({
@@ -201,6 +209,25 @@ const BUILDERS: Record<string, Builder> = {
     path: `${ADMIN}/audit/manual-enrollments?course_id=${encodeURIComponent(w.courseId)}`,
   }),
   'GET /api/admin/v1/outbox': () => ({ method: 'GET', path: `${ADMIN}/outbox` }),
+  // A cursor at the log's far end: never 410, whatever other files purge.
+  'GET /api/events/v1/changes': () => ({ method: 'GET', path: '/api/events/v1/changes?after=999999999&limit=1' }),
+  'PUT /api/admin/v1/webhooks/{name}': () => ({
+    method: 'PUT',
+    path: `${ADMIN}/webhooks/${unique('mx-')}`,
+    json: WEBHOOK,
+  }),
+  'GET /api/admin/v1/webhooks': () => ({ method: 'GET', path: `${ADMIN}/webhooks` }),
+  'GET /api/admin/v1/webhooks/{name}': async () => ({ method: 'GET', path: await webhook() }),
+  'DELETE /api/admin/v1/webhooks/{name}': async () => ({ method: 'DELETE', path: await webhook() }),
+  'GET /api/admin/v1/webhooks/{name}/deliveries': async () => ({
+    method: 'GET',
+    path: `${await webhook()}/deliveries`,
+  }),
+  'POST /api/admin/v1/webhooks/{name}/replay': async () => ({
+    method: 'POST',
+    path: `${await webhook()}/replay`,
+    json: { after_seq: 999999999 },
+  }),
   'GET /api/program_enrollments/v1/programs/enrollments': () => ({
     method: 'GET',
     path: `${PROGRAMS}/programs/enrollments/`,
