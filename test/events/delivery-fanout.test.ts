@@ -1,9 +1,11 @@
 import { env } from 'cloudflare:test';
+import { Webhook } from 'standardwebhooks';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createCourse, createUser, enroll } from '../helpers/fixtures';
-import { call } from '../helpers/request';
-import { jwtHeader } from '../helpers/tokens';
+import { call, unique } from '../helpers/request';
+import { apiKeyHeader, jwtHeader } from '../helpers/tokens';
 import {
+  addDelivery,
   CHANGED,
   CREATED,
   cleanUp,
@@ -17,6 +19,7 @@ import {
   runQueue,
   statuses,
   subscribe,
+  track,
   UNENROLLED,
 } from './support';
 
@@ -64,6 +67,38 @@ describe('through the local queue', () => {
     const attempts = forEvent(captured, event.id);
     expect(attempts.map((a) => a.headers['webhook-id'])).toEqual([event.id, event.id]);
     expect(JSON.parse(attempts[1]?.body ?? '{}')).toMatchObject({ id: event.id, seq: event.seq, subject: course.id });
+  });
+
+  it('a failed delivery replayed through the admin API is delivered, signed with the subscription secret', async () => {
+    const { event } = await enrollmentEvent();
+    const name = unique('replayed');
+    const url = `https://${name}.receiver.test/hook`;
+    const put = await call(`/api/admin/v1/webhooks/${name}`, {
+      method: 'PUT',
+      headers: apiKeyHeader,
+      json: { url, event_types: [CREATED] },
+    });
+    expect(put.status).toBe(201);
+    track(name);
+    let answer = 500;
+    const captured = receive(url, () => new Response(null, { status: answer }));
+    await addDelivery(name, event.seq);
+    await runQueue([deliver(name, event.seq)], { WEBHOOK_MAX_ATTEMPTS: '1' });
+    expect(await deliveryOf(name, event.seq)).toMatchObject({ status: 'failed', attempts: 1 });
+
+    answer = 200;
+    const replay = await call(`/api/admin/v1/webhooks/${name}/replay`, {
+      method: 'POST',
+      headers: apiKeyHeader,
+      json: { event_ids: [event.id] },
+    });
+    expect(replay).toMatchObject({ status: 202, body: { queued: 1 } });
+    await eventually(async () => expect((await deliveryOf(name, event.seq))?.status).toBe('succeeded'));
+    const attempts = forEvent(captured, event.id);
+    expect(attempts).toHaveLength(2);
+    const last = attempts[1];
+    if (!last) throw new Error('no replayed attempt');
+    expect(new Webhook(put.body.secret).verify(last.body, last.headers)).toMatchObject({ id: event.id });
   });
 });
 

@@ -47,6 +47,11 @@ export async function subscribe(types: string[], options: { enabled?: boolean } 
   return sub;
 }
 
+/** A subscription created through the admin API: deleted by `cleanUp` like the others. */
+export const track = (name: string) => {
+  subscribed.push(name);
+};
+
 export const deleteSubscription = (name: string) =>
   env.DB.prepare('delete from webhook_subscriptions where name = ?').bind(name).run();
 
