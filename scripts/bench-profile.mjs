@@ -4,13 +4,23 @@
 //      — far steadier than req/s on a shared 2-core machine, and what the req/s ratios come down to;
 //   2. optionally (PROFILE_CPU=1) a V8 CPU profile over the inspector, top functions by self time.
 // Env: PROFILE_SECONDS (5), PROFILE_ROUNDS (1), PROFILE_PATHS (comma-separated names below), PROFILE_CPU (0),
-// PROFILE_TARGET (`d1`: profile the D1 simulator's isolate instead of the Worker's).
+// PROFILE_TARGET (`d1`: profile the D1 simulator's isolate instead of the Worker's), PROFILE_EVENTS
+// (events in the log for the feed pages, default 100000).
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import WebSocket from 'ws';
 import { runLoad } from './bench/load.mjs';
-import { applyMigrations, courseId, emailOf, LEARNER, seedBare, seedService } from './bench/seed.mjs';
+import {
+  applyMigrations,
+  courseId,
+  emailOf,
+  LEARNER,
+  lastFeedAfter,
+  seedBare,
+  seedEvents,
+  seedService,
+} from './bench/seed.mjs';
 import { buildWorkers, signToken, startWorker } from './bench/servers.mjs';
 
 const seconds = Number(process.env.PROFILE_SECONDS ?? 5);
@@ -18,7 +28,10 @@ const profileCpu = process.env.PROFILE_CPU === '1';
 const state = mkdtempSync(join(tmpdir(), 'edx-profile-'));
 const TICK_MS = 1000 / 100; // USER_HZ
 
-/** utime+stime (ms) of every workerd process (Miniflare's runtime children). */
+/**
+ * utime+stime (ms) of this process's workerd children (Miniflare's runtimes). Only children: on a
+ * shared machine other workerd processes (someone's test run) would be counted too.
+ */
 function workerdCpuMs() {
   let ticks = 0;
   for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
@@ -27,6 +40,7 @@ function workerdCpuMs() {
       const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
       if (!name.startsWith('workerd')) continue;
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (Number(fields[1]) !== process.pid) continue;
       ticks += Number(fields[11]) + Number(fields[12]);
     } catch {
       // process went away
@@ -136,6 +150,12 @@ async function main() {
     await seedBare(bare.db, bare.kv);
     await applyMigrations(service.db);
     await seedService(service.db, 10_000, () => {});
+    await seedEvents(service.db, Number(process.env.PROFILE_EVENTS ?? 100_000), () => {});
+    const feed = (after) => [
+      service.origin,
+      `/api/events/v1/changes?after=${after}&limit=1000`,
+      { 'x-edx-api-key': vars.EDX_API_KEY },
+    ];
     const token = await signToken(vars, LEARNER, emailOf(LEARNER));
     const paths = {
       bare: [bare.origin, '/bare'],
@@ -147,6 +167,8 @@ async function main() {
         `/api/enrollment/v1/enrollment/${LEARNER},${courseId(0)}`,
         { authorization: `JWT ${token}` },
       ],
+      events_feed_page_first: feed(0),
+      events_feed_page_last: feed(await lastFeedAfter(service.db, 1000)),
     };
     const wanted = (process.env.PROFILE_PATHS ?? Object.keys(paths).join(',')).split(',');
     const debugService = profileCpu ? await inspector(9329) : null;

@@ -267,7 +267,9 @@ async function main() {
   log('settling for 10 s after start-up and seeding');
   await sleep(10_000);
   if (warmup > 0) {
-    const readOnly = SCENARIOS.filter((n) => !skipped[n] && !scenarios[n].createsEnrollments && !scenarios[n].prepare);
+    const readOnly = SCENARIOS.filter(
+      (n) => scenarios[n] && !skipped[n] && !scenarios[n].createsEnrollments && !scenarios[n].prepare,
+    );
     log(`runtime warm-up: ${readOnly.length} read scenarios × ${warmup} s`);
     for (const name of readOnly)
       await runLoad(scenarios[name], { seconds: warmup, connections, label: `warm-up ${name}` });
