@@ -35,5 +35,5 @@ Try, once wrangler dev says "Ready on ${DEV_ORIGIN}":
 
   # events: \`npm run webhooks:listen\` in a second terminal prints each delivery; the feed; the cron sweep
   curl -s '${DEV_ORIGIN}/api/events/v1/changes' -H 'X-Edx-Api-Key: ${apiKey}'
-  curl -s '${DEV_ORIGIN}/cdn-cgi/handler/scheduled'
+  curl -s '${DEV_ORIGIN}/__scheduled'
 `);

@@ -84,7 +84,8 @@ SELECT 'course-v1:edX+DemoX+Demo_Course', id, 'staff', 1704067200000 FROM users 
 ON CONFLICT DO NOTHING;
 
 -- Enrollment: bob audits the demo course (1767603600000 = 2026-01-05T09:00:00Z). An existing row is
--- left alone so local changes made through the API survive a restart.
-INSERT INTO enrollments (user_id, course_id, mode, is_active, created_at, updated_at)
-SELECT id, 'course-v1:edX+DemoX+Demo_Course', 'audit', 1, 1767603600000, 1767603600000 FROM users WHERE username = 'bob'
+-- left alone so local changes made through the API survive a restart. Its event (the first in the
+-- local feed) says origin `import`: the seed is a data load, not an API call.
+INSERT INTO enrollments (user_id, course_id, mode, is_active, changed_origin, created_at, updated_at)
+SELECT id, 'course-v1:edX+DemoX+Demo_Course', 'audit', 1, 'import', 1767603600000, 1767603600000 FROM users WHERE username = 'bob'
 ON CONFLICT (user_id, course_id) DO NOTHING;
