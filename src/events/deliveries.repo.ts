@@ -1,6 +1,7 @@
 import { and, eq, inArray, lte, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { events, webhookDeliveries, webhookSubscriptions } from '../db/schema';
+import { storedEventColumns } from './log.repo';
 
 /** Everything one delivery attempt needs, in ONE query: the delivery, its event, its subscription. */
 export const loadDelivery = (db: Db, subscription: string, seq: number) =>
@@ -11,12 +12,7 @@ export const loadDelivery = (db: Db, subscription: string, seq: number) =>
       url: webhookSubscriptions.url,
       secret: webhookSubscriptions.secret,
       enabled: webhookSubscriptions.enabled,
-      seq: events.seq,
-      id: events.id,
-      type: events.type,
-      subject: events.subject,
-      time: events.time,
-      data: events.data,
+      ...storedEventColumns,
     })
     .from(webhookDeliveries)
     .innerJoin(webhookSubscriptions, eq(webhookSubscriptions.name, webhookDeliveries.subscriptionName))

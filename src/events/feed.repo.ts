@@ -2,6 +2,7 @@ import { and, asc, eq, gt, inArray, type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { events } from '../db/schema';
 import type { StoredEvent } from './envelope';
+import { storedEventColumns } from './log.repo';
 
 /** What a feed page selects: `seq > after` and every given filter. */
 export interface FeedFilter {
@@ -29,14 +30,7 @@ export function feedPageQuery(db: Db, filter: FeedFilter) {
   if (filter.courseKey !== undefined) conditions.push(eq(events.courseKey, filter.courseKey));
   if (filter.username !== undefined) conditions.push(eq(events.username, filter.username));
   const page = db
-    .select({
-      seq: events.seq,
-      id: events.id,
-      type: events.type,
-      subject: events.subject,
-      time: events.time,
-      data: events.data,
-    })
+    .select(storedEventColumns)
     .from(events)
     .where(and(...conditions))
     .orderBy(asc(events.seq))

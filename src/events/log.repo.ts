@@ -7,6 +7,16 @@ import { events, webhookDeliveries, webhookSubscriptions } from '../db/schema';
 // (docs/architecture.md#one-owner-per-table). Event rows are inserted by the migrations' triggers
 // only; this file fans them out to the subscriptions and purges them.
 
+/** The columns of a stored event (envelope.ts `StoredEvent`): what the feed and a delivery read. */
+export const storedEventColumns = {
+  seq: events.seq,
+  id: events.id,
+  type: events.type,
+  subject: events.subject,
+  time: events.time,
+  data: events.data,
+};
+
 /** Events fanned out per dispatch: one batch stays far below D1's statement time limit. */
 export const DISPATCH_LIMIT = 500;
 
