@@ -30,7 +30,39 @@ describe('loadConfig', () => {
       RETIREMENT_SERVICE_WORKER_USERNAME: 'retirement_service_worker',
       ENABLE_ENROLLMENT_RESET: false,
       TRUST_COUNTRY_HEADER: false,
+      EVENTS_SOURCE: 'http://localhost:18000',
+      EVENTS_RETENTION_DAYS: 30,
+      WEBHOOK_ALLOW_HTTP: false,
+      WEBHOOK_TIMEOUT_SECONDS: 10,
+      WEBHOOK_BACKOFF_SECONDS: 30,
+      WEBHOOK_MAX_ATTEMPTS: 8,
     });
+  });
+
+  it('takes the events source from LMS_ROOT_URL unless EVENTS_SOURCE is set (docs/events.md#configuration)', () => {
+    expect(config({ LMS_ROOT_URL: 'https://lms.example.com/' }).EVENTS_SOURCE).toBe('https://lms.example.com');
+    expect(config({ EVENTS_SOURCE: 'https://events.example.com/edge' }).EVENTS_SOURCE).toBe(
+      'https://events.example.com/edge',
+    );
+  });
+
+  it('reads the webhook settings and refuses values outside their bounds, by name', () => {
+    const c = config({ WEBHOOK_ALLOW_HTTP: 'true', WEBHOOK_MAX_ATTEMPTS: '20', EVENTS_RETENTION_DAYS: '7' });
+    expect([c.WEBHOOK_ALLOW_HTTP, c.WEBHOOK_MAX_ATTEMPTS, c.EVENTS_RETENTION_DAYS]).toEqual([true, 20, 7]);
+    const error = configError({
+      EVENTS_SOURCE: 'not a url',
+      EVENTS_RETENTION_DAYS: '0',
+      WEBHOOK_TIMEOUT_SECONDS: 'ten',
+      WEBHOOK_BACKOFF_SECONDS: '21601',
+      WEBHOOK_MAX_ATTEMPTS: '21',
+    });
+    expect(Object.keys(error.variables).sort()).toEqual([
+      'EVENTS_RETENTION_DAYS',
+      'EVENTS_SOURCE',
+      'WEBHOOK_BACKOFF_SECONDS',
+      'WEBHOOK_MAX_ATTEMPTS',
+      'WEBHOOK_TIMEOUT_SECONDS',
+    ]);
   });
 
   it('treats empty strings as unset', () => {
