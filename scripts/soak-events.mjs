@@ -77,9 +77,21 @@ export async function readFeed(base, apiKey, after, filters = {}) {
 }
 
 /**
+ * Runs the cron handler once (wrangler never fires crons locally). The soak's Worker has no static
+ * assets, so Miniflare's /cdn-cgi/handler/scheduled reaches it (with assets it does not, hence
+ * `--test-scheduled` for npm start; that one needs a bundle wrangler builds, which the soak's is not).
+ * Returns an error message, or null.
+ */
+export async function sweep(base) {
+  const res = await fetch(`${base}/cdn-cgi/handler/scheduled`);
+  const text = await res.text();
+  return res.ok ? null : `GET /cdn-cgi/handler/scheduled → ${res.status} ${text.slice(0, 200)}`;
+}
+
+/**
  * Waits until the receiver holds every event of the feed after `after`. Events in the queue's
- * delayed retries arrive on their own; the cron (`/cdn-cgi/handler/scheduled`, which `wrangler dev`
- * never fires) is run every 10 s without progress, as the safety net it is in production.
+ * delayed retries arrive on their own; the cron is run every 10 s without progress, as the safety
+ * net it is in production.
  */
 export async function waitForDeliveries(base, apiKey, receiver, after, timeoutMs) {
   const { events } = await readFeed(base, apiKey, after);
@@ -87,18 +99,20 @@ export async function waitForDeliveries(base, apiKey, receiver, after, timeoutMs
   let missing = events.filter((e) => !receiver.delivered.has(e.id));
   let progressAt = Date.now();
   let sweeps = 0;
+  const sweepErrors = [];
   while (missing.length && Date.now() < deadline) {
     await new Promise((r) => setTimeout(r, 500));
     const still = missing.filter((e) => !receiver.delivered.has(e.id));
     if (still.length < missing.length) progressAt = Date.now();
     missing = still;
     if (missing.length && Date.now() - progressAt > 10_000) {
-      await fetch(`${base}/cdn-cgi/handler/scheduled`).then((r) => r.text());
+      const error = await sweep(base);
+      if (error) sweepErrors.push(error);
       sweeps += 1;
       progressAt = Date.now();
     }
   }
-  return { events, missing, sweeps };
+  return { events, missing, sweeps, sweepErrors };
 }
 
 /** Deliveries of `name` in `status` (at most 1000: any at all is the finding). */

@@ -23,6 +23,7 @@ import {
   ENROLLMENT_TYPES,
   readFeed,
   startFlakyReceiver,
+  sweep,
   waitForDeliveries,
 } from './soak-events.mjs';
 
@@ -557,6 +558,10 @@ async function main() {
     const sample = delivery.missing.slice(0, 5).map((e) => `#${e.seq} ${e.type}`);
     violations.push(`${delivery.missing.length} events never delivered after 180 s, e.g. ${sample.join(', ')}`);
   }
+  // The cron once more, with nothing left to do: it must answer, and deliver nothing twice.
+  const sweepError = await sweep(base);
+  for (const error of [...delivery.sweepErrors, ...(sweepError ? [sweepError] : [])])
+    violations.push(`cron handler: ${error}`);
   if (receiver.stats.badSignatures.length)
     violations.push(`${receiver.stats.badSignatures.length} bad signatures, e.g. ${receiver.stats.badSignatures[0]}`);
   for (const status of ['failed', 'pending']) {
@@ -648,7 +653,7 @@ async function main() {
         .map(([o, n]) => `${o} ${n}`)
         .join(', ')}`,
       `  stored: ${rows.length} enrollments (${rows.filter((r) => r.is_active).length} active), ${auditTotal} audit records, ${allowances.length} allowances, ${programs ? `${programRows.length} program enrollments` : 'programs skipped'}`,
-      `  events: ${delivery.events.length} committed (${enrollmentEvents} enrollment events compared with the audit), ${receiver.delivered.size} delivered; receiver: ${receiver.stats.attempts} attempts, ${receiver.stats.failed} answered 500, ${receiver.stats.duplicates} duplicates; ${delivery.sweeps} cron sweeps`,
+      `  events: ${delivery.events.length} committed (${enrollmentEvents} enrollment events compared with the audit), ${receiver.delivered.size} delivered; receiver: ${receiver.stats.attempts} attempts, ${receiver.stats.failed} answered 500, ${receiver.stats.duplicates} duplicates; cron run ${delivery.sweeps} times while waiting, once after`,
       `  5xx: ${Object.entries(stats.byStatus)
         .filter(([s]) => Number(s) >= 500)
         .reduce((n, [, c]) => n + c, 0)}, network errors: ${stats.networkErrors.length}`,
