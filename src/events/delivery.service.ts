@@ -3,7 +3,7 @@ import { runBatch } from '../db/batch';
 import type { Db } from '../db/client';
 import { backoffSeconds } from './backoff';
 import { disableSubscription, loadDelivery, recordAttempt } from './deliveries.repo';
-import { envelopeOf } from './envelope';
+import { envelopeJson } from './envelope';
 import { signWebhook } from './signature';
 
 // One delivery attempt (docs/events.md#delivery): at most two D1 round trips (load, record), the
@@ -53,7 +53,7 @@ export async function attemptDelivery(
   const row = await loadDelivery(db, subscription, seq);
   // Gone (subscription deleted, event purged), settled by an earlier copy of the message, or disabled.
   if (row?.status !== 'pending' || !row.enabled) return { done: 'skipped' };
-  const body = JSON.stringify(envelopeOf(row, config.EVENTS_SOURCE));
+  const body = envelopeJson(row, config.EVENTS_SOURCE);
   const timestamp = Math.floor(ctx.now() / 1000);
   const headers = {
     'content-type': 'application/cloudevents+json',

@@ -24,5 +24,6 @@ route(feedRoutes, {
     ...ACCESS_ERRORS,
     410: jsonContent(EventsExpired, 'Events after `after` were purged (retention): resynchronise from the lists'),
   },
-  handler: async (c, { query }) => c.json(await readChanges(c.get('deps'), query)),
+  handler: async (c, { query }) =>
+    c.body(await readChanges(c.get('deps'), query), 200, { 'Content-Type': 'application/json' }),
 });

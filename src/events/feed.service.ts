@@ -1,6 +1,6 @@
 import type { Deps } from '../context';
 import { ApiError } from '../lib/errors';
-import { type EventEnvelope, envelopeOf } from './envelope';
+import { envelopeJson } from './envelope';
 import { readFeedPage } from './feed.repo';
 import type { ChangesQuery } from './feed.schemas';
 
@@ -12,13 +12,8 @@ import type { ChangesQuery } from './feed.schemas';
  */
 export const isExpired = (after: number, oldest: number | null) => oldest !== null && after + 1 < oldest;
 
-export interface ChangesAnswer {
-  events: EventEnvelope[];
-  next_after: number;
-  has_more: boolean;
-}
-
-export async function readChanges(deps: Deps, query: ChangesQuery): Promise<ChangesAnswer> {
+/** The answer `{"events": [...], "next_after", "has_more"}` as JSON text (envelope.ts says why text). */
+export async function readChanges(deps: Deps, query: ChangesQuery): Promise<string> {
   const page = await readFeedPage(deps.db, {
     after: query.after,
     rows: query.limit + 1,
@@ -34,9 +29,7 @@ export async function readChanges(deps: Deps, query: ChangesQuery): Promise<Chan
     });
   }
   const returned = page.events.slice(0, query.limit);
-  return {
-    events: returned.map((event) => envelopeOf(event, deps.config.EVENTS_SOURCE)),
-    next_after: returned.at(-1)?.seq ?? query.after,
-    has_more: page.events.length > query.limit,
-  };
+  const events = returned.map((event) => envelopeJson(event, deps.config.EVENTS_SOURCE)).join(',');
+  const nextAfter = returned.at(-1)?.seq ?? query.after;
+  return `{"events":[${events}],"next_after":${nextAfter},"has_more":${page.events.length > query.limit}}`;
 }
