@@ -15,7 +15,7 @@ course-v1:edX+InviteX+2025 (invite only), course-v1:edX+EmbargoX+2025 (CU, IR bl
 course-v1:OpenX+SelfPaced+2025 (self-paced); users alice, bob (enrolled in the demo course),
 carol (course staff of the demo course), staff (global staff).
 
-Try, once wrangler dev says "Ready on ${DEV_ORIGIN}":
+Try these once wrangler dev has started (its own line below says when), against ${DEV_ORIGIN}:
 
   # course enrollment details (public)
   curl -s '${DEV_ORIGIN}/api/enrollment/v1/course/${course}'
