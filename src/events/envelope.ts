@@ -13,8 +13,8 @@ export interface StoredEvent {
 
 /**
  * The envelope as JSON text. `data` is spliced in as stored — JSON that the database's
- * `json_object` wrote — instead of being parsed and serialised again: that round trip was a third
- * of a 1000-event feed page's CPU (docs/benchmarks.md#events-figures).
+ * `json_object` wrote — instead of being parsed and serialised again: that round trip was about a
+ * fifth of the Worker's own CPU on a 1000-event feed page (docs/benchmarks.md#events-figures).
  */
 export function envelopeJson(event: StoredEvent, source: string): string {
   const head = JSON.stringify({
