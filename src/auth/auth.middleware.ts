@@ -1,6 +1,6 @@
 import type { MiddlewareHandler } from 'hono';
 import type { Config } from '../config';
-import type { AppEnv } from '../context';
+import type { AppEnv, AuthFailure } from '../context';
 import { ANONYMOUS, isAuthenticated, type Principal } from '../context/principal';
 import { constantTimeEquals } from '../lib/constant-time';
 import { AUTH_MESSAGES } from '../lib/errors';
@@ -13,6 +13,11 @@ async function hasValidApiKey(header: string | undefined, configured: string | n
   if (!header || !configured) return false;
   return constantTimeEquals(header, configured);
 }
+
+/** Why a sent `X-Edx-Api-Key` was not taken, for the log line (the answer never says). */
+const apiKeyFailure = (configured: string | null): AuthFailure => ({
+  reason: configured ? 'api key mismatch' : 'api key not configured',
+});
 
 export interface AuthOptions {
   style?: ErrorStyle;
@@ -39,6 +44,7 @@ export const authenticate = ({
     if (match) {
       const token = match[2]?.trim();
       if (!token || /\s/.test(token)) {
+        c.set('authFailure', { reason: 'malformed header' });
         throw authError(style, 401, 'Invalid Authorization header. No credentials provided.');
       }
       try {
@@ -48,13 +54,25 @@ export const authenticate = ({
         principal.scopes = claims.scopes;
         principal.filters = claims.filters;
       } catch (error) {
-        if (error instanceof JwtError) throw authError(style, 401, error.message);
-        throw error;
+        if (!(error instanceof JwtError)) throw error;
+        c.set('authFailure', error.failure);
+        throw authError(style, 401, error.message);
       }
     }
-    if (!jwtOnly) principal.apiKey = await hasValidApiKey(c.req.header('X-Edx-Api-Key'), deps.config.EDX_API_KEY);
+    // Checked on JWT-only endpoints too: there the key grants nothing, but it still exempts from the
+    // throttle (docs/api/enrollments.md#throttling).
+    const keyHeader = c.req.header('X-Edx-Api-Key');
+    const validKey = await hasValidApiKey(keyHeader, deps.config.EDX_API_KEY);
+    principal.unthrottled = validKey;
+    if (!jwtOnly) principal.apiKey = validKey;
+    if (keyHeader !== undefined && !validKey) c.set('authFailure', apiKeyFailure(deps.config.EDX_API_KEY));
     c.set('principal', principal);
-    if (!optional && !isAuthenticated(principal)) throw authError(style, 401, AUTH_MESSAGES.notAuthenticated);
+    if (!optional && !isAuthenticated(principal)) {
+      if (keyHeader === undefined || validKey) {
+        c.set('authFailure', { reason: validKey ? 'api key not accepted here' : 'no credentials' });
+      }
+      throw authError(style, 401, AUTH_MESSAGES.notAuthenticated);
+    }
     await next();
   };
 
@@ -76,7 +94,9 @@ export const apiKeyOnly = (): MiddlewareHandler<AppEnv> =>
   async function apiKeyOnly(c, next) {
     const header = c.req.header('X-Edx-Api-Key');
     // Most calls carry no key: skip the (hashing, asynchronous) comparison.
-    const apiKey = header === undefined ? false : await hasValidApiKey(header, c.get('deps').config.EDX_API_KEY);
-    c.set('principal', { ...ANONYMOUS, apiKey });
+    const configured = c.get('deps').config.EDX_API_KEY;
+    const apiKey = header === undefined ? false : await hasValidApiKey(header, configured);
+    if (header !== undefined && !apiKey) c.set('authFailure', apiKeyFailure(configured));
+    c.set('principal', { ...ANONYMOUS, apiKey, unthrottled: apiKey });
     await next();
   };

@@ -1,5 +1,6 @@
 import { createLocalJWKSet, decodeProtectedHeader, errors, type JWTPayload, jwtVerify } from 'jose';
 import type { Config } from '../config';
+import type { AuthFailure } from '../context';
 
 export interface JwtClaims {
   username: string;
@@ -10,7 +11,47 @@ export interface JwtClaims {
   filters: string[];
 }
 
-export class JwtError extends Error {}
+/** A refused token: `message` is the edX answer's detail, `failure` what the log line says. */
+export class JwtError extends Error {
+  constructor(
+    message: string,
+    readonly failure: AuthFailure,
+  ) {
+    super(message);
+  }
+}
+
+const DECODE_ERROR = 'Error decoding signature.';
+const EXPIRED = 'Signature has expired.';
+const MAX_SHOWN = 200;
+
+/** A received claim as the log shows it: bounded, since the token is the caller's. */
+function shown(value: unknown): string {
+  if (value === undefined) return '(absent)';
+  return (typeof value === 'string' ? value : JSON.stringify(value)).slice(0, MAX_SHOWN);
+}
+
+function claimFailure(error: errors.JWTClaimValidationFailed, config: Config): AuthFailure {
+  const { claim, payload } = error;
+  if (claim === 'iss') return { reason: 'iss mismatch', received: shown(payload.iss), expected: config.JWT_ISSUER };
+  if (claim === 'aud') return { reason: 'aud mismatch', received: shown(payload.aud), expected: config.JWT_AUDIENCE };
+  if (claim === 'nbf') return { reason: 'not yet valid' };
+  return { reason: error.reason === 'missing' ? `missing ${claim}` : `invalid ${claim}` };
+}
+
+/** The edX answer (expired or not) and the reason behind it, from what jose threw. */
+function refusal(error: unknown, config: Config, kid: string | undefined): JwtError {
+  if (error instanceof JwtError) return error;
+  if (error instanceof errors.JWTExpired) return new JwtError(EXPIRED, { reason: 'expired' });
+  let failure: AuthFailure = { reason: 'malformed' };
+  if (error instanceof errors.JWTClaimValidationFailed) failure = claimFailure(error, config);
+  else if (error instanceof errors.JWSSignatureVerificationFailed) failure = { reason: 'signature' };
+  else if (error instanceof errors.JWKSNoMatchingKey) failure = { reason: 'unknown kid', received: shown(kid) };
+  else if (error instanceof errors.JWKSMultipleMatchingKeys)
+    failure = { reason: 'ambiguous kid', received: shown(kid) };
+  else if (error instanceof errors.JOSEAlgNotAllowed) failure = { reason: 'alg not allowed' };
+  return new JwtError(DECODE_ERROR, failure);
+}
 
 const ASYMMETRIC_ALGORITHMS = ['RS256', 'RS512', 'ES256'];
 const USERNAME = /^[\p{L}\p{N}_.@+-]{1,150}$/u;
@@ -74,12 +115,13 @@ export async function verifyJwt(token: string, config: Config): Promise<JwtClaim
 }
 
 async function verifySignedJwt(token: string, config: Config): Promise<{ claims: JwtClaims; expiresAt: number }> {
-  let alg: string | undefined;
+  let header: ReturnType<typeof decodeProtectedHeader>;
   try {
-    alg = decodeProtectedHeader(token).alg;
+    header = decodeProtectedHeader(token);
   } catch {
-    throw new JwtError('Error decoding signature.');
+    throw new JwtError(DECODE_ERROR, { reason: 'malformed' });
   }
+  const { alg, kid } = header;
   const options = { issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE, requiredClaims: ['exp'] };
   let payload: JWTPayload;
   try {
@@ -94,16 +136,15 @@ async function verifySignedJwt(token: string, config: Config): Promise<{ claims:
         algorithms: ASYMMETRIC_ALGORITHMS,
       }));
     } else {
-      throw new JwtError('Error decoding signature.');
+      // `none`, an unknown algorithm, or one whose key is not configured (HS256 without a secret).
+      throw new JwtError(DECODE_ERROR, { reason: 'alg not allowed', received: shown(alg) });
     }
   } catch (error) {
-    if (error instanceof JwtError) throw error;
-    if (error instanceof errors.JWTExpired) throw new JwtError('Signature has expired.');
-    throw new JwtError('Error decoding signature.');
+    throw refusal(error, config, kid);
   }
   const username = payload.preferred_username;
   if (typeof username !== 'string' || !USERNAME.test(username)) {
-    throw new JwtError('Invalid payload: preferred_username is required.');
+    throw new JwtError('Invalid payload: preferred_username is required.', { reason: 'missing username' });
   }
   return {
     claims: {

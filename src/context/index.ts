@@ -18,12 +18,25 @@ export interface Deps {
   syncUser(claims: TokenIdentity): Promise<UserAccount>;
 }
 
+/**
+ * Why authentication refused (or ignored) a credential, for the request's log line: a reason such
+ * as `expired` or `iss mismatch`, and for iss/aud the value received and the one configured. Never
+ * the token (docs/operations.md#auth-errors).
+ */
+export interface AuthFailure {
+  reason: string;
+  received?: string;
+  expected?: string;
+}
+
 export interface AppEnv {
   Bindings: Env;
   Variables: {
     requestId: string;
     deps: Deps;
     principal: Principal;
+    /** Set by authentication when it refuses a credential; read by the log line. */
+    authFailure?: AuthFailure;
     /** Extra `Server-Timing` entries, e.g. `cache;desc="hit"`. */
     serverTiming: string[];
   };

@@ -25,13 +25,25 @@ export interface Principal {
   user: UserAccount | null;
   /** A valid `X-Edx-Api-Key` came with the request (trusted server-to-server call). */
   apiKey: boolean;
+  /**
+   * A valid `X-Edx-Api-Key` came with the request, also where the key grants nothing (JWT-only
+   * endpoints such as bulk enroll): such a request is never throttled (docs/api/enrollments.md#throttling).
+   */
+  unthrottled: boolean;
   /** JWT claim `is_restricted`: a restricted application acting for a user. */
   restricted: boolean;
   scopes: readonly string[];
   filters: readonly string[];
 }
 
-export const ANONYMOUS: Principal = { user: null, apiKey: false, restricted: false, scopes: [], filters: [] };
+export const ANONYMOUS: Principal = {
+  user: null,
+  apiKey: false,
+  unthrottled: false,
+  restricted: false,
+  scopes: [],
+  filters: [],
+};
 
 /** Username of the caller as upstream sees it: `""` for an API-key-only call. */
 export const callerUsername = (p: Principal): string => p.user?.username ?? '';

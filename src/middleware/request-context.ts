@@ -82,6 +82,7 @@ export const requestContext = ({ syncUser }: RequestContextOptions): MiddlewareH
     headers.set('Server-Timing', `${timing}, total;dur=${durationMs.toFixed(1)}`);
     headers.set('X-Request-Id', requestId);
     const principal = c.get('principal');
+    const failure = c.get('authFailure');
     console.log(
       JSON.stringify({
         requestId,
@@ -92,6 +93,10 @@ export const requestContext = ({ syncUser }: RequestContextOptions): MiddlewareH
         principal: principal ? (principal.user?.username ?? (principal.apiKey ? 'api-key' : 'anonymous')) : 'anonymous',
         durationMs: Math.round(durationMs * 10) / 10,
         dbQueries: queries,
+        // Absent keys are dropped by JSON.stringify: the line grows only when a credential was refused.
+        auth_error: failure?.reason,
+        auth_received: failure?.received,
+        auth_expected: failure?.expected,
       }),
     );
   };

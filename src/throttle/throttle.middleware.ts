@@ -17,14 +17,14 @@ const throttledMessage = (seconds: number) =>
 /**
  * Upstream EnrollmentUserThrottle: one bucket per (scope, caller) shared by every enrollment
  * endpoint and bulk enroll; staff and superusers get THROTTLE_STAFF_RATE. A valid API key is
- * neither refused nor counted. Mounted after authentication and permission checks, so refused
- * requests never count.
+ * neither refused nor counted, also where it grants nothing (bulk enroll). Mounted after
+ * authentication and permission checks, so refused requests never count.
  */
 export const throttle = ({ style = 'detail', identity = 'user' }: ThrottleOptions = {}): MiddlewareHandler<AppEnv> =>
   async function throttle(c, next) {
     const { config } = c.get('deps');
     const principal = c.get('principal');
-    if (!config.RATE_LIMIT_ENABLED || principal.apiKey) return next();
+    if (!config.RATE_LIMIT_ENABLED || principal.unthrottled) return next();
 
     let bucket: string;
     let rate = config.THROTTLE_USER_RATE;
