@@ -700,6 +700,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/health/ready": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Readiness: D1, the expected migrations, KV and the EVENTS queue binding */
+        get: operations["getHealthReady"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export interface webhooks {
     "org.openedx.learning.course.enrollment.created.v1": {
@@ -2369,6 +2386,32 @@ export interface components {
              * @example testorg
              */
             organization: string;
+        };
+        Readiness: {
+            /** @enum {string} */
+            status: "ok" | "unavailable";
+            checks: {
+                /**
+                 * @description `ok`, or why the check failed.
+                 * @example ok
+                 */
+                d1: string;
+                /**
+                 * @description `ok`, or why the check failed.
+                 * @example ok
+                 */
+                migrations: string;
+                /**
+                 * @description `ok`, or why the check failed.
+                 * @example ok
+                 */
+                kv: string;
+                /**
+                 * @description `ok`, or why the check failed.
+                 * @example ok
+                 */
+                queue: string;
+            };
         };
     };
     responses: never;
@@ -6744,6 +6787,55 @@ export interface operations {
                 };
                 content: {
                     "application/json": string;
+                };
+            };
+        };
+    };
+    getHealthReady: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every check passed. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Readiness"];
+                };
+            };
+            /** @description `bad_configuration` (names the variable) or `internal_error` (with the request id). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceError"];
+                };
+            };
+            /** @description A check failed; each failing check names why. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "unavailable",
+                     *       "checks": {
+                     *         "d1": "ok",
+                     *         "migrations": "not applied: expected 0005_events.sql, newest applied 0004_course_modes_position.sql",
+                     *         "kv": "ok",
+                     *         "queue": "ok"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Readiness"];
                 };
             };
         };

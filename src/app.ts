@@ -9,6 +9,7 @@ import { dispatchAfterWrites } from './events/dispatch.middleware';
 import { feedRoutes } from './events/feed.routes';
 import { registerEventWebhooks } from './events/payload.schemas';
 import { webhookRoutes } from './events/webhooks.routes';
+import { healthRoutes } from './health/health.routes';
 import { SplitRouter } from './lib/split-router';
 import { answerMethodNotAllowed } from './middleware/method-not-allowed';
 import { jsonResponse, renderError } from './middleware/render-error';
@@ -54,6 +55,7 @@ export function createApp() {
   app.route('/api/events/v1', feedRoutes);
   app.route('/api/cohorts/v1', cohortRoutes);
   app.route('/api/program_enrollments/v1', programRoutes);
+  app.route('/', healthRoutes);
   registerEventWebhooks(app);
   registerOpenApiDocument(app);
   app.get('/docs', docsPage());

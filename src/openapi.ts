@@ -53,6 +53,11 @@ const TAGS = [
     description:
       'What a webhook subscription receives: a CloudEvents envelope per event type, signed with the Standard Webhooks headers.',
   },
+  {
+    name: 'Operations',
+    description:
+      'Readiness for load balancers and deploys; `GET /health` (liveness, no storage) is not documented here.',
+  },
 ];
 
 const AUTH_DOC = `**Authentication.** Each operation lists what it accepts:

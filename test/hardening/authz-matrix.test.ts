@@ -72,6 +72,7 @@ async function webhook() {
 
 /** A request per operation that succeeds for the allowed callers. */
 const BUILDERS: Record<string, Builder> = {
+  'GET /health/ready': () => ({ method: 'GET', path: '/health/ready' }),
   'GET /api/enrollment/v1/course/{course_id}': () => ({
     method: 'GET',
     path: `/api/enrollment/v1/course/${w.courseId}`,
