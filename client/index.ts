@@ -1,7 +1,7 @@
 import createClient, { type Client, type ClientOptions } from 'openapi-fetch';
-import type { paths } from './schema';
+import type { paths } from './schema.js';
 
-export type { components, operations, paths } from './schema';
+export type { components, operations, paths } from './schema.js';
 
 export interface EnrollmentClientOptions {
   /** An edX JWT. Sent as `Authorization: JWT <token>` unless `tokenPrefix` says `Bearer`. */

@@ -2939,7 +2939,7 @@ export interface operations {
                 /** @description Comma-separated, at most 100. */
                 email?: string;
                 /** @description 1–100; anything else is 100. */
-                page_size?: string;
+                page_size?: number;
                 cursor?: string;
             };
             header?: never;
@@ -5832,7 +5832,7 @@ export interface operations {
             query?: {
                 cursor?: string;
                 /** @description Default 10, at most 25; anything invalid → 10. */
-                page_size?: string;
+                page_size?: number;
             };
             header?: never;
             path: {
@@ -5896,7 +5896,7 @@ export interface operations {
                 /** @description Opaque; from `next` / `previous`. */
                 cursor?: string;
                 /** @description Rows per page: default 100; values below 1 count as 1, above 1000 as 1000; non-integers → 100. */
-                page_size?: string;
+                page_size?: number;
             };
             header?: never;
             path: {
@@ -6259,7 +6259,7 @@ export interface operations {
                 /** @description Opaque; from `next` / `previous`. */
                 cursor?: string;
                 /** @description Rows per page: default 100; values below 1 count as 1, above 1000 as 1000; non-integers → 100. */
-                page_size?: string;
+                page_size?: number;
             };
             header?: never;
             path: {
@@ -6626,7 +6626,7 @@ export interface operations {
                 /** @description Opaque; from `next` / `previous`. */
                 cursor?: string;
                 /** @description Rows per page: default 100; values below 1 count as 1, above 1000 as 1000; non-integers → 100. */
-                page_size?: string;
+                page_size?: number;
             };
             header?: never;
             path: {

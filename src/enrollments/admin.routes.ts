@@ -104,7 +104,7 @@ route(r, {
       username: z.string().optional().openapi({ description: 'Comma-separated, at most 100.' }),
       course_ids: z.string().optional().openapi({ description: 'Comma-separated, at most 100.' }),
       email: z.string().optional().openapi({ description: 'Comma-separated, at most 100.' }),
-      page_size: z.string().optional().openapi({ description: '1–100; anything else is 100.' }),
+      page_size: z.string().optional().openapi({ type: 'integer', description: '1–100; anything else is 100.' }),
       cursor: z.string().optional(),
     }),
   },

@@ -24,6 +24,7 @@ export const UserProgramParams = ProgramParams.extend({ username: z.string().ope
 export const PageQuery = z.object({
   cursor: z.string().optional().openapi({ description: 'Opaque; from `next` / `previous`.' }),
   page_size: z.string().optional().openapi({
+    type: 'integer',
     description: 'Rows per page: default 100; values below 1 count as 1, above 1000 as 1000; non-integers → 100.',
   }),
 });
@@ -168,7 +169,10 @@ export const DashboardPage = pageOf(CourseRunOverview, 'ProgramCourseRunPage');
 
 export const DashboardQuery = z.object({
   cursor: z.string().optional(),
-  page_size: z.string().optional().openapi({ description: 'Default 10, at most 25; anything invalid → 10.' }),
+  page_size: z
+    .string()
+    .optional()
+    .openapi({ type: 'integer', description: 'Default 10, at most 25; anything invalid → 10.' }),
 });
 
 export const MISSING_ORGANIZATION = "missing required body content 'organization'";
