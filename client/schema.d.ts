@@ -7,7 +7,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Course enrollment details (public, cached) */
+        /**
+         * Course enrollment details (public, cached)
+         * @description Public: no credentials needed. A valid `X-Edx-Api-Key` is optional and only exempts the call from the per-IP throttle.
+         */
         get: operations["getEnrollmentV1CourseByCourseId"];
         put?: never;
         post?: never;
@@ -2461,6 +2464,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "detail": "Request was throttled. Expected available in 42 seconds."
+                     *     }
+                     */
                     "application/json": components["schemas"]["DetailError"];
                 };
             };
@@ -2470,6 +2478,17 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error_code": "bad_configuration",
+                     *       "developer_message": "Invalid service configuration: THROTTLE_USER_RATE",
+                     *       "field_errors": {
+                     *         "THROTTLE_USER_RATE": {
+                     *           "developer_message": "THROTTLE_USER_RATE must look like N/second|minute|hour|day"
+                     *         }
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["ServiceError"];
                 };
             };
@@ -2502,6 +2521,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "detail": "Authentication credentials were not provided."
+                     *     }
+                     */
                     "application/json": components["schemas"]["DetailError"];
                 };
             };
@@ -2511,6 +2535,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "detail": "You do not have permission to perform this action."
+                     *     }
+                     */
                     "application/json": components["schemas"]["DetailError"];
                 };
             };
@@ -2520,6 +2549,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "detail": "Request was throttled. Expected available in 42 seconds."
+                     *     }
+                     */
                     "application/json": components["schemas"]["DetailError"];
                 };
             };
@@ -2529,6 +2563,17 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error_code": "bad_configuration",
+                     *       "developer_message": "Invalid service configuration: THROTTLE_USER_RATE",
+                     *       "field_errors": {
+                     *         "THROTTLE_USER_RATE": {
+                     *           "developer_message": "THROTTLE_USER_RATE must look like N/second|minute|hour|day"
+                     *         }
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["ServiceError"];
                 };
             };
@@ -2571,6 +2616,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "detail": "Authentication credentials were not provided."
+                     *     }
+                     */
                     "application/json": components["schemas"]["DetailError"];
                 };
             };
@@ -2580,6 +2630,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "detail": "You do not have permission to perform this action."
+                     *     }
+                     */
                     "application/json": components["schemas"]["DetailError"];
                 };
             };
@@ -2589,6 +2644,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "detail": "Not found."
+                     *     }
+                     */
                     "application/json": components["schemas"]["DetailError"];
                 };
             };
@@ -2598,6 +2658,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "message": "The user nobody does not exist."
+                     *     }
+                     */
                     "application/json": components["schemas"]["MessageError"];
                 };
             };
@@ -2607,6 +2672,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error_code": "payload_too_large",
+                     *       "developer_message": "Request body exceeds the 1 MiB limit."
+                     *     }
+                     */
                     "application/json": components["schemas"]["ServiceError"];
                 };
             };
@@ -2616,6 +2687,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "detail": "Request was throttled. Expected available in 42 seconds."
+                     *     }
+                     */
                     "application/json": components["schemas"]["DetailError"];
                 };
             };
@@ -2625,6 +2701,17 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error_code": "bad_configuration",
+                     *       "developer_message": "Invalid service configuration: THROTTLE_USER_RATE",
+                     *       "field_errors": {
+                     *         "THROTTLE_USER_RATE": {
+                     *           "developer_message": "THROTTLE_USER_RATE must look like N/second|minute|hour|day"
+                     *         }
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["ServiceError"];
                 };
             };
@@ -2667,6 +2754,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "detail": "Authentication credentials were not provided."
+                     *     }
+                     */
                     "application/json": components["schemas"]["DetailError"];
                 };
             };
@@ -2676,6 +2768,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "detail": "You do not have permission to perform this action."
+                     *     }
+                     */
                     "application/json": components["schemas"]["DetailError"];
                 };
             };
@@ -2685,6 +2782,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "detail": "Not found."
+                     *     }
+                     */
                     "application/json": components["schemas"]["DetailError"];
                 };
             };
@@ -2694,6 +2796,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "detail": "Request was throttled. Expected available in 42 seconds."
+                     *     }
+                     */
                     "application/json": components["schemas"]["DetailError"];
                 };
             };
@@ -2703,6 +2810,17 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error_code": "bad_configuration",
+                     *       "developer_message": "Invalid service configuration: THROTTLE_USER_RATE",
+                     *       "field_errors": {
+                     *         "THROTTLE_USER_RATE": {
+                     *           "developer_message": "THROTTLE_USER_RATE must look like N/second|minute|hour|day"
+                     *         }
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["ServiceError"];
                 };
             };
@@ -2744,6 +2862,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "detail": "Authentication credentials were not provided."
+                     *     }
+                     */
                     "application/json": components["schemas"]["DetailError"];
                 };
             };
@@ -2753,6 +2876,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "detail": "You do not have permission to perform this action."
+                     *     }
+                     */
                     "application/json": components["schemas"]["DetailError"];
                 };
             };
@@ -2762,6 +2890,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "detail": "Not found."
+                     *     }
+                     */
                     "application/json": components["schemas"]["DetailError"];
                 };
             };
@@ -2771,6 +2904,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "detail": "Request was throttled. Expected available in 42 seconds."
+                     *     }
+                     */
                     "application/json": components["schemas"]["DetailError"];
                 };
             };
@@ -2780,6 +2918,17 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error_code": "bad_configuration",
+                     *       "developer_message": "Invalid service configuration: THROTTLE_USER_RATE",
+                     *       "field_errors": {
+                     *         "THROTTLE_USER_RATE": {
+                     *           "developer_message": "THROTTLE_USER_RATE must look like N/second|minute|hour|day"
+                     *         }
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["ServiceError"];
                 };
             };
@@ -2820,6 +2969,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "detail": "Authentication credentials were not provided."
+                     *     }
+                     */
                     "application/json": components["schemas"]["DetailError"];
                 };
             };
@@ -2829,6 +2983,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "detail": "You do not have permission to perform this action."
+                     *     }
+                     */
                     "application/json": components["schemas"]["DetailError"];
                 };
             };
@@ -2838,6 +2997,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "detail": "Request was throttled. Expected available in 42 seconds."
+                     *     }
+                     */
                     "application/json": components["schemas"]["DetailError"];
                 };
             };
@@ -2847,6 +3011,17 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error_code": "bad_configuration",
+                     *       "developer_message": "Invalid service configuration: THROTTLE_USER_RATE",
+                     *       "field_errors": {
+                     *         "THROTTLE_USER_RATE": {
+                     *           "developer_message": "THROTTLE_USER_RATE must look like N/second|minute|hour|day"
+                     *         }
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["ServiceError"];
                 };
             };
@@ -2887,6 +3062,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "detail": "Authentication credentials were not provided."
+                     *     }
+                     */
                     "application/json": components["schemas"]["DetailError"];
                 };
             };
@@ -2896,6 +3076,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "detail": "You do not have permission to perform this action."
+                     *     }
+                     */
                     "application/json": components["schemas"]["DetailError"];
                 };
             };
@@ -2914,6 +3099,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error_code": "payload_too_large",
+                     *       "developer_message": "Request body exceeds the 1 MiB limit."
+                     *     }
+                     */
                     "application/json": components["schemas"]["ServiceError"];
                 };
             };
@@ -2923,6 +3114,17 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error_code": "bad_configuration",
+                     *       "developer_message": "Invalid service configuration: THROTTLE_USER_RATE",
+                     *       "field_errors": {
+                     *         "THROTTLE_USER_RATE": {
+                     *           "developer_message": "THROTTLE_USER_RATE must look like N/second|minute|hour|day"
+                     *         }
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["ServiceError"];
                 };
             };
@@ -2972,6 +3174,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "developer_message": "Authentication credentials were not provided."
+                     *     }
+                     */
                     "application/json": components["schemas"]["DeveloperMessageError"];
                 };
             };
@@ -2981,6 +3188,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "developer_message": "You do not have permission to perform this action."
+                     *     }
+                     */
                     "application/json": components["schemas"]["DeveloperMessageError"];
                 };
             };
@@ -2990,6 +3202,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "developer_message": "Invalid cursor"
+                     *     }
+                     */
                     "application/json": components["schemas"]["DeveloperMessageError"];
                 };
             };
@@ -2999,6 +3216,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "developer_message": "Request was throttled. Expected available in 42 seconds."
+                     *     }
+                     */
                     "application/json": components["schemas"]["DeveloperMessageError"];
                 };
             };
@@ -3008,6 +3230,17 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error_code": "bad_configuration",
+                     *       "developer_message": "Invalid service configuration: THROTTLE_USER_RATE",
+                     *       "field_errors": {
+                     *         "THROTTLE_USER_RATE": {
+                     *           "developer_message": "THROTTLE_USER_RATE must look like N/second|minute|hour|day"
+                     *         }
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["ServiceError"];
                 };
             };
@@ -3051,6 +3284,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "detail": "Authentication credentials were not provided."
+                     *     }
+                     */
                     "application/json": components["schemas"]["DetailError"];
                 };
             };
@@ -3060,6 +3298,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "detail": "You do not have permission to perform this action."
+                     *     }
+                     */
                     "application/json": components["schemas"]["DetailError"];
                 };
             };
@@ -3069,6 +3312,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "detail": "Request was throttled. Expected available in 42 seconds."
+                     *     }
+                     */
                     "application/json": components["schemas"]["DetailError"];
                 };
             };
@@ -3078,6 +3326,17 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error_code": "bad_configuration",
+                     *       "developer_message": "Invalid service configuration: THROTTLE_USER_RATE",
+                     *       "field_errors": {
+                     *         "THROTTLE_USER_RATE": {
+                     *           "developer_message": "THROTTLE_USER_RATE must look like N/second|minute|hour|day"
+                     *         }
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["ServiceError"];
                 };
             };
@@ -3122,6 +3381,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "detail": "Authentication credentials were not provided."
+                     *     }
+                     */
                     "application/json": components["schemas"]["DetailError"];
                 };
             };
@@ -3131,6 +3395,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "detail": "You do not have permission to perform this action."
+                     *     }
+                     */
                     "application/json": components["schemas"]["DetailError"];
                 };
             };
@@ -3149,6 +3418,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error_code": "payload_too_large",
+                     *       "developer_message": "Request body exceeds the 1 MiB limit."
+                     *     }
+                     */
                     "application/json": components["schemas"]["ServiceError"];
                 };
             };
@@ -3158,6 +3433,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "detail": "Request was throttled. Expected available in 42 seconds."
+                     *     }
+                     */
                     "application/json": components["schemas"]["DetailError"];
                 };
             };
@@ -3167,6 +3447,17 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error_code": "bad_configuration",
+                     *       "developer_message": "Invalid service configuration: THROTTLE_USER_RATE",
+                     *       "field_errors": {
+                     *         "THROTTLE_USER_RATE": {
+                     *           "developer_message": "THROTTLE_USER_RATE must look like N/second|minute|hour|day"
+                     *         }
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["ServiceError"];
                 };
             };
@@ -3209,6 +3500,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "detail": "Authentication credentials were not provided."
+                     *     }
+                     */
                     "application/json": components["schemas"]["DetailError"];
                 };
             };
@@ -3218,6 +3514,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "detail": "You do not have permission to perform this action."
+                     *     }
+                     */
                     "application/json": components["schemas"]["DetailError"];
                 };
             };
@@ -3236,6 +3537,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error_code": "payload_too_large",
+                     *       "developer_message": "Request body exceeds the 1 MiB limit."
+                     *     }
+                     */
                     "application/json": components["schemas"]["ServiceError"];
                 };
             };
@@ -3245,6 +3552,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "detail": "Request was throttled. Expected available in 42 seconds."
+                     *     }
+                     */
                     "application/json": components["schemas"]["DetailError"];
                 };
             };
@@ -3254,6 +3566,17 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error_code": "bad_configuration",
+                     *       "developer_message": "Invalid service configuration: THROTTLE_USER_RATE",
+                     *       "field_errors": {
+                     *         "THROTTLE_USER_RATE": {
+                     *           "developer_message": "THROTTLE_USER_RATE must look like N/second|minute|hour|day"
+                     *         }
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["ServiceError"];
                 };
             };
@@ -3301,6 +3624,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "detail": "Authentication credentials were not provided."
+                     *     }
+                     */
                     "application/json": components["schemas"]["DetailError"];
                 };
             };
@@ -3310,6 +3638,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "detail": "You do not have permission to perform this action."
+                     *     }
+                     */
                     "application/json": components["schemas"]["DetailError"];
                 };
             };
@@ -3319,6 +3652,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "detail": "Not found."
+                     *     }
+                     */
                     "application/json": components["schemas"]["DetailError"];
                 };
             };
@@ -3328,6 +3666,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error_code": "too_many_identifiers",
+                     *       "developer_message": "5001 identifiers × 2 courses = 10002 pairs; at most 10000 per request. Split the list."
+                     *     }
+                     */
                     "application/json": components["schemas"]["ServiceError"];
                 };
             };
@@ -3337,6 +3681,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "detail": "Request was throttled. Expected available in 42 seconds."
+                     *     }
+                     */
                     "application/json": components["schemas"]["DetailError"];
                 };
             };
@@ -3346,6 +3695,17 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error_code": "bad_configuration",
+                     *       "developer_message": "Invalid service configuration: THROTTLE_USER_RATE",
+                     *       "field_errors": {
+                     *         "THROTTLE_USER_RATE": {
+                     *           "developer_message": "THROTTLE_USER_RATE must look like N/second|minute|hour|day"
+                     *         }
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["ServiceError"];
                 };
             };
@@ -3397,6 +3757,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error_code": "not_authenticated",
+                     *       "developer_message": "Authentication credentials were not provided."
+                     *     }
+                     */
                     "application/json": components["schemas"]["ServiceError"];
                 };
             };
@@ -3406,6 +3772,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error_code": "forbidden",
+                     *       "developer_message": "You do not have permission to perform this action."
+                     *     }
+                     */
                     "application/json": components["schemas"]["ServiceError"];
                 };
             };
@@ -3424,6 +3796,17 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error_code": "bad_configuration",
+                     *       "developer_message": "Invalid service configuration: THROTTLE_USER_RATE",
+                     *       "field_errors": {
+                     *         "THROTTLE_USER_RATE": {
+                     *           "developer_message": "THROTTLE_USER_RATE must look like N/second|minute|hour|day"
+                     *         }
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["ServiceError"];
                 };
             };
@@ -3488,6 +3871,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error_code": "not_authenticated",
+                     *       "developer_message": "Authentication credentials were not provided."
+                     *     }
+                     */
                     "application/json": components["schemas"]["ServiceError"];
                 };
             };
@@ -3497,6 +3886,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error_code": "forbidden",
+                     *       "developer_message": "You do not have permission to perform this action."
+                     *     }
+                     */
                     "application/json": components["schemas"]["ServiceError"];
                 };
             };
@@ -3506,6 +3901,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error_code": "payload_too_large",
+                     *       "developer_message": "Request body exceeds the 1 MiB limit."
+                     *     }
+                     */
                     "application/json": components["schemas"]["ServiceError"];
                 };
             };
@@ -3515,6 +3916,17 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error_code": "bad_configuration",
+                     *       "developer_message": "Invalid service configuration: THROTTLE_USER_RATE",
+                     *       "field_errors": {
+                     *         "THROTTLE_USER_RATE": {
+                     *           "developer_message": "THROTTLE_USER_RATE must look like N/second|minute|hour|day"
+                     *         }
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["ServiceError"];
                 };
             };
@@ -3579,6 +3991,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error_code": "not_authenticated",
+                     *       "developer_message": "Authentication credentials were not provided."
+                     *     }
+                     */
                     "application/json": components["schemas"]["ServiceError"];
                 };
             };
@@ -3588,6 +4006,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error_code": "forbidden",
+                     *       "developer_message": "You do not have permission to perform this action."
+                     *     }
+                     */
                     "application/json": components["schemas"]["ServiceError"];
                 };
             };
@@ -3606,6 +4030,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error_code": "payload_too_large",
+                     *       "developer_message": "Request body exceeds the 1 MiB limit."
+                     *     }
+                     */
                     "application/json": components["schemas"]["ServiceError"];
                 };
             };
@@ -3615,6 +4045,17 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error_code": "bad_configuration",
+                     *       "developer_message": "Invalid service configuration: THROTTLE_USER_RATE",
+                     *       "field_errors": {
+                     *         "THROTTLE_USER_RATE": {
+                     *           "developer_message": "THROTTLE_USER_RATE must look like N/second|minute|hour|day"
+                     *         }
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["ServiceError"];
                 };
             };
@@ -3680,6 +4121,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error_code": "not_authenticated",
+                     *       "developer_message": "Authentication credentials were not provided."
+                     *     }
+                     */
                     "application/json": components["schemas"]["ServiceError"];
                 };
             };
@@ -3689,6 +4136,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error_code": "forbidden",
+                     *       "developer_message": "You do not have permission to perform this action."
+                     *     }
+                     */
                     "application/json": components["schemas"]["ServiceError"];
                 };
             };
@@ -3707,6 +4160,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error_code": "payload_too_large",
+                     *       "developer_message": "Request body exceeds the 1 MiB limit."
+                     *     }
+                     */
                     "application/json": components["schemas"]["ServiceError"];
                 };
             };
@@ -3716,6 +4175,17 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error_code": "bad_configuration",
+                     *       "developer_message": "Invalid service configuration: THROTTLE_USER_RATE",
+                     *       "field_errors": {
+                     *         "THROTTLE_USER_RATE": {
+                     *           "developer_message": "THROTTLE_USER_RATE must look like N/second|minute|hour|day"
+                     *         }
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["ServiceError"];
                 };
             };
@@ -3767,6 +4237,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error_code": "not_authenticated",
+                     *       "developer_message": "Authentication credentials were not provided."
+                     *     }
+                     */
                     "application/json": components["schemas"]["ServiceError"];
                 };
             };
@@ -3776,6 +4252,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error_code": "forbidden",
+                     *       "developer_message": "You do not have permission to perform this action."
+                     *     }
+                     */
                     "application/json": components["schemas"]["ServiceError"];
                 };
             };
@@ -3794,6 +4276,17 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error_code": "bad_configuration",
+                     *       "developer_message": "Invalid service configuration: THROTTLE_USER_RATE",
+                     *       "field_errors": {
+                     *         "THROTTLE_USER_RATE": {
+                     *           "developer_message": "THROTTLE_USER_RATE must look like N/second|minute|hour|day"
+                     *         }
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["ServiceError"];
                 };
             };
@@ -3859,6 +4352,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error_code": "not_authenticated",
+                     *       "developer_message": "Authentication credentials were not provided."
+                     *     }
+                     */
                     "application/json": components["schemas"]["ServiceError"];
                 };
             };
@@ -3868,6 +4367,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error_code": "forbidden",
+                     *       "developer_message": "You do not have permission to perform this action."
+                     *     }
+                     */
                     "application/json": components["schemas"]["ServiceError"];
                 };
             };
@@ -3886,6 +4391,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error_code": "payload_too_large",
+                     *       "developer_message": "Request body exceeds the 1 MiB limit."
+                     *     }
+                     */
                     "application/json": components["schemas"]["ServiceError"];
                 };
             };
@@ -3895,6 +4406,17 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error_code": "bad_configuration",
+                     *       "developer_message": "Invalid service configuration: THROTTLE_USER_RATE",
+                     *       "field_errors": {
+                     *         "THROTTLE_USER_RATE": {
+                     *           "developer_message": "THROTTLE_USER_RATE must look like N/second|minute|hour|day"
+                     *         }
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["ServiceError"];
                 };
             };
@@ -3960,6 +4482,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error_code": "not_authenticated",
+                     *       "developer_message": "Authentication credentials were not provided."
+                     *     }
+                     */
                     "application/json": components["schemas"]["ServiceError"];
                 };
             };
@@ -3969,6 +4497,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error_code": "forbidden",
+                     *       "developer_message": "You do not have permission to perform this action."
+                     *     }
+                     */
                     "application/json": components["schemas"]["ServiceError"];
                 };
             };
@@ -3987,6 +4521,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error_code": "payload_too_large",
+                     *       "developer_message": "Request body exceeds the 1 MiB limit."
+                     *     }
+                     */
                     "application/json": components["schemas"]["ServiceError"];
                 };
             };
@@ -3996,6 +4536,17 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error_code": "bad_configuration",
+                     *       "developer_message": "Invalid service configuration: THROTTLE_USER_RATE",
+                     *       "field_errors": {
+                     *         "THROTTLE_USER_RATE": {
+                     *           "developer_message": "THROTTLE_USER_RATE must look like N/second|minute|hour|day"
+                     *         }
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["ServiceError"];
                 };
             };
@@ -4061,6 +4612,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error_code": "not_authenticated",
+                     *       "developer_message": "Authentication credentials were not provided."
+                     *     }
+                     */
                     "application/json": components["schemas"]["ServiceError"];
                 };
             };
@@ -4070,6 +4627,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error_code": "forbidden",
+                     *       "developer_message": "You do not have permission to perform this action."
+                     *     }
+                     */
                     "application/json": components["schemas"]["ServiceError"];
                 };
             };
@@ -4088,6 +4651,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error_code": "payload_too_large",
+                     *       "developer_message": "Request body exceeds the 1 MiB limit."
+                     *     }
+                     */
                     "application/json": components["schemas"]["ServiceError"];
                 };
             };
@@ -4097,6 +4666,17 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error_code": "bad_configuration",
+                     *       "developer_message": "Invalid service configuration: THROTTLE_USER_RATE",
+                     *       "field_errors": {
+                     *         "THROTTLE_USER_RATE": {
+                     *           "developer_message": "THROTTLE_USER_RATE must look like N/second|minute|hour|day"
+                     *         }
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["ServiceError"];
                 };
             };
@@ -4152,6 +4732,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error_code": "not_authenticated",
+                     *       "developer_message": "Authentication credentials were not provided."
+                     *     }
+                     */
                     "application/json": components["schemas"]["ServiceError"];
                 };
             };
@@ -4161,6 +4747,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error_code": "forbidden",
+                     *       "developer_message": "You do not have permission to perform this action."
+                     *     }
+                     */
                     "application/json": components["schemas"]["ServiceError"];
                 };
             };
@@ -4179,6 +4771,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error_code": "payload_too_large",
+                     *       "developer_message": "Request body exceeds the 1 MiB limit."
+                     *     }
+                     */
                     "application/json": components["schemas"]["ServiceError"];
                 };
             };
@@ -4188,6 +4786,17 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error_code": "bad_configuration",
+                     *       "developer_message": "Invalid service configuration: THROTTLE_USER_RATE",
+                     *       "field_errors": {
+                     *         "THROTTLE_USER_RATE": {
+                     *           "developer_message": "THROTTLE_USER_RATE must look like N/second|minute|hour|day"
+                     *         }
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["ServiceError"];
                 };
             };
@@ -4243,6 +4852,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error_code": "not_authenticated",
+                     *       "developer_message": "Authentication credentials were not provided."
+                     *     }
+                     */
                     "application/json": components["schemas"]["ServiceError"];
                 };
             };
@@ -4252,6 +4867,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error_code": "forbidden",
+                     *       "developer_message": "You do not have permission to perform this action."
+                     *     }
+                     */
                     "application/json": components["schemas"]["ServiceError"];
                 };
             };
@@ -4270,6 +4891,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error_code": "payload_too_large",
+                     *       "developer_message": "Request body exceeds the 1 MiB limit."
+                     *     }
+                     */
                     "application/json": components["schemas"]["ServiceError"];
                 };
             };
@@ -4279,6 +4906,17 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error_code": "bad_configuration",
+                     *       "developer_message": "Invalid service configuration: THROTTLE_USER_RATE",
+                     *       "field_errors": {
+                     *         "THROTTLE_USER_RATE": {
+                     *           "developer_message": "THROTTLE_USER_RATE must look like N/second|minute|hour|day"
+                     *         }
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["ServiceError"];
                 };
             };
@@ -4330,6 +4968,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error_code": "not_authenticated",
+                     *       "developer_message": "Authentication credentials were not provided."
+                     *     }
+                     */
                     "application/json": components["schemas"]["ServiceError"];
                 };
             };
@@ -4339,6 +4983,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error_code": "forbidden",
+                     *       "developer_message": "You do not have permission to perform this action."
+                     *     }
+                     */
                     "application/json": components["schemas"]["ServiceError"];
                 };
             };
@@ -4357,6 +5007,17 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error_code": "bad_configuration",
+                     *       "developer_message": "Invalid service configuration: THROTTLE_USER_RATE",
+                     *       "field_errors": {
+                     *         "THROTTLE_USER_RATE": {
+                     *           "developer_message": "THROTTLE_USER_RATE must look like N/second|minute|hour|day"
+                     *         }
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["ServiceError"];
                 };
             };
@@ -4421,6 +5082,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error_code": "not_authenticated",
+                     *       "developer_message": "Authentication credentials were not provided."
+                     *     }
+                     */
                     "application/json": components["schemas"]["ServiceError"];
                 };
             };
@@ -4430,6 +5097,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error_code": "forbidden",
+                     *       "developer_message": "You do not have permission to perform this action."
+                     *     }
+                     */
                     "application/json": components["schemas"]["ServiceError"];
                 };
             };
@@ -4439,6 +5112,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error_code": "payload_too_large",
+                     *       "developer_message": "Request body exceeds the 1 MiB limit."
+                     *     }
+                     */
                     "application/json": components["schemas"]["ServiceError"];
                 };
             };
@@ -4448,6 +5127,17 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error_code": "bad_configuration",
+                     *       "developer_message": "Invalid service configuration: THROTTLE_USER_RATE",
+                     *       "field_errors": {
+                     *         "THROTTLE_USER_RATE": {
+                     *           "developer_message": "THROTTLE_USER_RATE must look like N/second|minute|hour|day"
+                     *         }
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["ServiceError"];
                 };
             };
@@ -4497,6 +5187,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error_code": "not_authenticated",
+                     *       "developer_message": "Authentication credentials were not provided."
+                     *     }
+                     */
                     "application/json": components["schemas"]["ServiceError"];
                 };
             };
@@ -4506,6 +5202,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error_code": "forbidden",
+                     *       "developer_message": "You do not have permission to perform this action."
+                     *     }
+                     */
                     "application/json": components["schemas"]["ServiceError"];
                 };
             };
@@ -4533,6 +5235,17 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error_code": "bad_configuration",
+                     *       "developer_message": "Invalid service configuration: THROTTLE_USER_RATE",
+                     *       "field_errors": {
+                     *         "THROTTLE_USER_RATE": {
+                     *           "developer_message": "THROTTLE_USER_RATE must look like N/second|minute|hour|day"
+                     *         }
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["ServiceError"];
                 };
             };
@@ -4586,6 +5299,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error_code": "not_authenticated",
+                     *       "developer_message": "Authentication credentials were not provided."
+                     *     }
+                     */
                     "application/json": components["schemas"]["ServiceError"];
                 };
             };
@@ -4595,6 +5314,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error_code": "forbidden",
+                     *       "developer_message": "You do not have permission to perform this action."
+                     *     }
+                     */
                     "application/json": components["schemas"]["ServiceError"];
                 };
             };
@@ -4604,6 +5329,17 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error_code": "bad_configuration",
+                     *       "developer_message": "Invalid service configuration: THROTTLE_USER_RATE",
+                     *       "field_errors": {
+                     *         "THROTTLE_USER_RATE": {
+                     *           "developer_message": "THROTTLE_USER_RATE must look like N/second|minute|hour|day"
+                     *         }
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["ServiceError"];
                 };
             };
@@ -4657,6 +5393,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error_code": "not_authenticated",
+                     *       "developer_message": "Authentication credentials were not provided."
+                     *     }
+                     */
                     "application/json": components["schemas"]["ServiceError"];
                 };
             };
@@ -4666,6 +5408,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error_code": "forbidden",
+                     *       "developer_message": "You do not have permission to perform this action."
+                     *     }
+                     */
                     "application/json": components["schemas"]["ServiceError"];
                 };
             };
@@ -4675,6 +5423,17 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error_code": "bad_configuration",
+                     *       "developer_message": "Invalid service configuration: THROTTLE_USER_RATE",
+                     *       "field_errors": {
+                     *         "THROTTLE_USER_RATE": {
+                     *           "developer_message": "THROTTLE_USER_RATE must look like N/second|minute|hour|day"
+                     *         }
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["ServiceError"];
                 };
             };
@@ -4739,6 +5498,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error_code": "not_authenticated",
+                     *       "developer_message": "Authentication credentials were not provided."
+                     *     }
+                     */
                     "application/json": components["schemas"]["ServiceError"];
                 };
             };
@@ -4748,6 +5513,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error_code": "forbidden",
+                     *       "developer_message": "You do not have permission to perform this action."
+                     *     }
+                     */
                     "application/json": components["schemas"]["ServiceError"];
                 };
             };
@@ -4766,6 +5537,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error_code": "payload_too_large",
+                     *       "developer_message": "Request body exceeds the 1 MiB limit."
+                     *     }
+                     */
                     "application/json": components["schemas"]["ServiceError"];
                 };
             };
@@ -4775,6 +5552,17 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error_code": "bad_configuration",
+                     *       "developer_message": "Invalid service configuration: THROTTLE_USER_RATE",
+                     *       "field_errors": {
+                     *         "THROTTLE_USER_RATE": {
+                     *           "developer_message": "THROTTLE_USER_RATE must look like N/second|minute|hour|day"
+                     *         }
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["ServiceError"];
                 };
             };
@@ -4840,6 +5628,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error_code": "not_authenticated",
+                     *       "developer_message": "Authentication credentials were not provided."
+                     *     }
+                     */
                     "application/json": components["schemas"]["ServiceError"];
                 };
             };
@@ -4849,6 +5643,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error_code": "forbidden",
+                     *       "developer_message": "You do not have permission to perform this action."
+                     *     }
+                     */
                     "application/json": components["schemas"]["ServiceError"];
                 };
             };
@@ -4876,6 +5676,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error_code": "payload_too_large",
+                     *       "developer_message": "Request body exceeds the 1 MiB limit."
+                     *     }
+                     */
                     "application/json": components["schemas"]["ServiceError"];
                 };
             };
@@ -4885,6 +5691,17 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error_code": "bad_configuration",
+                     *       "developer_message": "Invalid service configuration: THROTTLE_USER_RATE",
+                     *       "field_errors": {
+                     *         "THROTTLE_USER_RATE": {
+                     *           "developer_message": "THROTTLE_USER_RATE must look like N/second|minute|hour|day"
+                     *         }
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["ServiceError"];
                 };
             };
@@ -4949,6 +5766,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error_code": "not_authenticated",
+                     *       "developer_message": "Authentication credentials were not provided."
+                     *     }
+                     */
                     "application/json": components["schemas"]["ServiceError"];
                 };
             };
@@ -4958,6 +5781,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error_code": "forbidden",
+                     *       "developer_message": "You do not have permission to perform this action."
+                     *     }
+                     */
                     "application/json": components["schemas"]["ServiceError"];
                 };
             };
@@ -4967,6 +5796,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error_code": "payload_too_large",
+                     *       "developer_message": "Request body exceeds the 1 MiB limit."
+                     *     }
+                     */
                     "application/json": components["schemas"]["ServiceError"];
                 };
             };
@@ -4976,6 +5811,17 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error_code": "bad_configuration",
+                     *       "developer_message": "Invalid service configuration: THROTTLE_USER_RATE",
+                     *       "field_errors": {
+                     *         "THROTTLE_USER_RATE": {
+                     *           "developer_message": "THROTTLE_USER_RATE must look like N/second|minute|hour|day"
+                     *         }
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["ServiceError"];
                 };
             };
@@ -5027,6 +5873,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error_code": "not_authenticated",
+                     *       "developer_message": "Authentication credentials were not provided."
+                     *     }
+                     */
                     "application/json": components["schemas"]["ServiceError"];
                 };
             };
@@ -5036,6 +5888,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error_code": "forbidden",
+                     *       "developer_message": "You do not have permission to perform this action."
+                     *     }
+                     */
                     "application/json": components["schemas"]["ServiceError"];
                 };
             };
@@ -5054,6 +5912,17 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error_code": "bad_configuration",
+                     *       "developer_message": "Invalid service configuration: THROTTLE_USER_RATE",
+                     *       "field_errors": {
+                     *         "THROTTLE_USER_RATE": {
+                     *           "developer_message": "THROTTLE_USER_RATE must look like N/second|minute|hour|day"
+                     *         }
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["ServiceError"];
                 };
             };
@@ -5118,6 +5987,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error_code": "not_authenticated",
+                     *       "developer_message": "Authentication credentials were not provided."
+                     *     }
+                     */
                     "application/json": components["schemas"]["ServiceError"];
                 };
             };
@@ -5127,6 +6002,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error_code": "forbidden",
+                     *       "developer_message": "You do not have permission to perform this action."
+                     *     }
+                     */
                     "application/json": components["schemas"]["ServiceError"];
                 };
             };
@@ -5136,6 +6017,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error_code": "payload_too_large",
+                     *       "developer_message": "Request body exceeds the 1 MiB limit."
+                     *     }
+                     */
                     "application/json": components["schemas"]["ServiceError"];
                 };
             };
@@ -5145,6 +6032,17 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error_code": "bad_configuration",
+                     *       "developer_message": "Invalid service configuration: THROTTLE_USER_RATE",
+                     *       "field_errors": {
+                     *         "THROTTLE_USER_RATE": {
+                     *           "developer_message": "THROTTLE_USER_RATE must look like N/second|minute|hour|day"
+                     *         }
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["ServiceError"];
                 };
             };
@@ -5194,6 +6092,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error_code": "not_authenticated",
+                     *       "developer_message": "Authentication credentials were not provided."
+                     *     }
+                     */
                     "application/json": components["schemas"]["ServiceError"];
                 };
             };
@@ -5203,6 +6107,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error_code": "forbidden",
+                     *       "developer_message": "You do not have permission to perform this action."
+                     *     }
+                     */
                     "application/json": components["schemas"]["ServiceError"];
                 };
             };
@@ -5221,6 +6131,17 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error_code": "bad_configuration",
+                     *       "developer_message": "Invalid service configuration: THROTTLE_USER_RATE",
+                     *       "field_errors": {
+                     *         "THROTTLE_USER_RATE": {
+                     *           "developer_message": "THROTTLE_USER_RATE must look like N/second|minute|hour|day"
+                     *         }
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["ServiceError"];
                 };
             };
@@ -5250,6 +6171,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error_code": "not_authenticated",
+                     *       "developer_message": "Authentication credentials were not provided."
+                     *     }
+                     */
                     "application/json": components["schemas"]["ServiceError"];
                 };
             };
@@ -5259,6 +6186,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error_code": "forbidden",
+                     *       "developer_message": "You do not have permission to perform this action."
+                     *     }
+                     */
                     "application/json": components["schemas"]["ServiceError"];
                 };
             };
@@ -5268,6 +6201,17 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error_code": "bad_configuration",
+                     *       "developer_message": "Invalid service configuration: THROTTLE_USER_RATE",
+                     *       "field_errors": {
+                     *         "THROTTLE_USER_RATE": {
+                     *           "developer_message": "THROTTLE_USER_RATE must look like N/second|minute|hour|day"
+                     *         }
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["ServiceError"];
                 };
             };
@@ -5322,6 +6266,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error_code": "not_authenticated",
+                     *       "developer_message": "Authentication credentials were not provided."
+                     *     }
+                     */
                     "application/json": components["schemas"]["ServiceError"];
                 };
             };
@@ -5331,6 +6281,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error_code": "forbidden",
+                     *       "developer_message": "You do not have permission to perform this action."
+                     *     }
+                     */
                     "application/json": components["schemas"]["ServiceError"];
                 };
             };
@@ -5349,6 +6305,17 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error_code": "bad_configuration",
+                     *       "developer_message": "Invalid service configuration: THROTTLE_USER_RATE",
+                     *       "field_errors": {
+                     *         "THROTTLE_USER_RATE": {
+                     *           "developer_message": "THROTTLE_USER_RATE must look like N/second|minute|hour|day"
+                     *         }
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["ServiceError"];
                 };
             };
@@ -5404,6 +6371,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error_code": "not_authenticated",
+                     *       "developer_message": "Authentication credentials were not provided."
+                     *     }
+                     */
                     "application/json": components["schemas"]["ServiceError"];
                 };
             };
@@ -5413,6 +6386,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error_code": "forbidden",
+                     *       "developer_message": "You do not have permission to perform this action."
+                     *     }
+                     */
                     "application/json": components["schemas"]["ServiceError"];
                 };
             };
@@ -5431,6 +6410,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error_code": "payload_too_large",
+                     *       "developer_message": "Request body exceeds the 1 MiB limit."
+                     *     }
+                     */
                     "application/json": components["schemas"]["ServiceError"];
                 };
             };
@@ -5440,6 +6425,17 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error_code": "bad_configuration",
+                     *       "developer_message": "Invalid service configuration: THROTTLE_USER_RATE",
+                     *       "field_errors": {
+                     *         "THROTTLE_USER_RATE": {
+                     *           "developer_message": "THROTTLE_USER_RATE must look like N/second|minute|hour|day"
+                     *         }
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["ServiceError"];
                 };
             };
@@ -5499,6 +6495,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error_code": "not_authenticated",
+                     *       "developer_message": "Authentication credentials were not provided."
+                     *     }
+                     */
                     "application/json": components["schemas"]["ServiceError"];
                 };
             };
@@ -5508,6 +6510,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error_code": "forbidden",
+                     *       "developer_message": "You do not have permission to perform this action."
+                     *     }
+                     */
                     "application/json": components["schemas"]["ServiceError"];
                 };
             };
@@ -5526,6 +6534,17 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error_code": "bad_configuration",
+                     *       "developer_message": "Invalid service configuration: THROTTLE_USER_RATE",
+                     *       "field_errors": {
+                     *         "THROTTLE_USER_RATE": {
+                     *           "developer_message": "THROTTLE_USER_RATE must look like N/second|minute|hour|day"
+                     *         }
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["ServiceError"];
                 };
             };
@@ -5557,6 +6576,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "developer_message": "Authentication credentials were not provided."
+                     *     }
+                     */
                     "application/json": components["schemas"]["DeveloperMessageError"];
                 };
             };
@@ -5566,6 +6590,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "developer_message": "You do not have permission to perform this action."
+                     *     }
+                     */
                     "application/json": components["schemas"]["DeveloperMessageError"];
                 };
             };
@@ -5584,6 +6613,17 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error_code": "bad_configuration",
+                     *       "developer_message": "Invalid service configuration: THROTTLE_USER_RATE",
+                     *       "field_errors": {
+                     *         "THROTTLE_USER_RATE": {
+                     *           "developer_message": "THROTTLE_USER_RATE must look like N/second|minute|hour|day"
+                     *         }
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["ServiceError"];
                 };
             };
@@ -5628,6 +6668,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "developer_message": "Authentication credentials were not provided."
+                     *     }
+                     */
                     "application/json": components["schemas"]["DeveloperMessageError"];
                 };
             };
@@ -5637,6 +6682,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "developer_message": "You do not have permission to perform this action."
+                     *     }
+                     */
                     "application/json": components["schemas"]["DeveloperMessageError"];
                 };
             };
@@ -5655,6 +6705,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error_code": "payload_too_large",
+                     *       "developer_message": "Request body exceeds the 1 MiB limit."
+                     *     }
+                     */
                     "application/json": components["schemas"]["ServiceError"];
                 };
             };
@@ -5664,6 +6720,17 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error_code": "bad_configuration",
+                     *       "developer_message": "Invalid service configuration: THROTTLE_USER_RATE",
+                     *       "field_errors": {
+                     *         "THROTTLE_USER_RATE": {
+                     *           "developer_message": "THROTTLE_USER_RATE must look like N/second|minute|hour|day"
+                     *         }
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["ServiceError"];
                 };
             };
@@ -5696,6 +6763,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "developer_message": "Authentication credentials were not provided."
+                     *     }
+                     */
                     "application/json": components["schemas"]["DeveloperMessageError"];
                 };
             };
@@ -5705,6 +6777,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "developer_message": "You do not have permission to perform this action."
+                     *     }
+                     */
                     "application/json": components["schemas"]["DeveloperMessageError"];
                 };
             };
@@ -5714,6 +6791,17 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error_code": "bad_configuration",
+                     *       "developer_message": "Invalid service configuration: THROTTLE_USER_RATE",
+                     *       "field_errors": {
+                     *         "THROTTLE_USER_RATE": {
+                     *           "developer_message": "THROTTLE_USER_RATE must look like N/second|minute|hour|day"
+                     *         }
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["ServiceError"];
                 };
             };
@@ -5746,6 +6834,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "developer_message": "Authentication credentials were not provided."
+                     *     }
+                     */
                     "application/json": components["schemas"]["DeveloperMessageError"];
                 };
             };
@@ -5755,6 +6848,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "developer_message": "You do not have permission to perform this action."
+                     *     }
+                     */
                     "application/json": components["schemas"]["DeveloperMessageError"];
                 };
             };
@@ -5764,6 +6862,17 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error_code": "bad_configuration",
+                     *       "developer_message": "Invalid service configuration: THROTTLE_USER_RATE",
+                     *       "field_errors": {
+                     *         "THROTTLE_USER_RATE": {
+                     *           "developer_message": "THROTTLE_USER_RATE must look like N/second|minute|hour|day"
+                     *         }
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["ServiceError"];
                 };
             };
@@ -5795,6 +6904,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "developer_message": "Authentication credentials were not provided."
+                     *     }
+                     */
                     "application/json": components["schemas"]["DeveloperMessageError"];
                 };
             };
@@ -5804,6 +6918,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "developer_message": "You do not have permission to perform this action."
+                     *     }
+                     */
                     "application/json": components["schemas"]["DeveloperMessageError"];
                 };
             };
@@ -5822,6 +6941,17 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error_code": "bad_configuration",
+                     *       "developer_message": "Invalid service configuration: THROTTLE_USER_RATE",
+                     *       "field_errors": {
+                     *         "THROTTLE_USER_RATE": {
+                     *           "developer_message": "THROTTLE_USER_RATE must look like N/second|minute|hour|day"
+                     *         }
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["ServiceError"];
                 };
             };
@@ -5858,6 +6988,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "developer_message": "Authentication credentials were not provided."
+                     *     }
+                     */
                     "application/json": components["schemas"]["DeveloperMessageError"];
                 };
             };
@@ -5867,6 +7002,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "developer_message": "You do not have permission to perform this action."
+                     *     }
+                     */
                     "application/json": components["schemas"]["DeveloperMessageError"];
                 };
             };
@@ -5885,6 +7025,17 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error_code": "bad_configuration",
+                     *       "developer_message": "Invalid service configuration: THROTTLE_USER_RATE",
+                     *       "field_errors": {
+                     *         "THROTTLE_USER_RATE": {
+                     *           "developer_message": "THROTTLE_USER_RATE must look like N/second|minute|hour|day"
+                     *         }
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["ServiceError"];
                 };
             };
@@ -5921,6 +7072,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "developer_message": "Authentication credentials were not provided."
+                     *     }
+                     */
                     "application/json": components["schemas"]["DeveloperMessageError"];
                 };
             };
@@ -5930,6 +7086,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "developer_message": "You do not have permission to perform this action."
+                     *     }
+                     */
                     "application/json": components["schemas"]["DeveloperMessageError"];
                 };
             };
@@ -5948,6 +7109,17 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error_code": "bad_configuration",
+                     *       "developer_message": "Invalid service configuration: THROTTLE_USER_RATE",
+                     *       "field_errors": {
+                     *         "THROTTLE_USER_RATE": {
+                     *           "developer_message": "THROTTLE_USER_RATE must look like N/second|minute|hour|day"
+                     *         }
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["ServiceError"];
                 };
             };
@@ -6003,6 +7175,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "developer_message": "Authentication credentials were not provided."
+                     *     }
+                     */
                     "application/json": components["schemas"]["DeveloperMessageError"];
                 };
             };
@@ -6012,6 +7189,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "developer_message": "You do not have permission to perform this action."
+                     *     }
+                     */
                     "application/json": components["schemas"]["DeveloperMessageError"];
                 };
             };
@@ -6048,6 +7230,17 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error_code": "bad_configuration",
+                     *       "developer_message": "Invalid service configuration: THROTTLE_USER_RATE",
+                     *       "field_errors": {
+                     *         "THROTTLE_USER_RATE": {
+                     *           "developer_message": "THROTTLE_USER_RATE must look like N/second|minute|hour|day"
+                     *         }
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["ServiceError"];
                 };
             };
@@ -6103,6 +7296,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "developer_message": "Authentication credentials were not provided."
+                     *     }
+                     */
                     "application/json": components["schemas"]["DeveloperMessageError"];
                 };
             };
@@ -6112,6 +7310,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "developer_message": "You do not have permission to perform this action."
+                     *     }
+                     */
                     "application/json": components["schemas"]["DeveloperMessageError"];
                 };
             };
@@ -6148,6 +7351,17 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error_code": "bad_configuration",
+                     *       "developer_message": "Invalid service configuration: THROTTLE_USER_RATE",
+                     *       "field_errors": {
+                     *         "THROTTLE_USER_RATE": {
+                     *           "developer_message": "THROTTLE_USER_RATE must look like N/second|minute|hour|day"
+                     *         }
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["ServiceError"];
                 };
             };
@@ -6203,6 +7417,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "developer_message": "Authentication credentials were not provided."
+                     *     }
+                     */
                     "application/json": components["schemas"]["DeveloperMessageError"];
                 };
             };
@@ -6212,6 +7431,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "developer_message": "You do not have permission to perform this action."
+                     *     }
+                     */
                     "application/json": components["schemas"]["DeveloperMessageError"];
                 };
             };
@@ -6248,6 +7472,17 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error_code": "bad_configuration",
+                     *       "developer_message": "Invalid service configuration: THROTTLE_USER_RATE",
+                     *       "field_errors": {
+                     *         "THROTTLE_USER_RATE": {
+                     *           "developer_message": "THROTTLE_USER_RATE must look like N/second|minute|hour|day"
+                     *         }
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["ServiceError"];
                 };
             };
@@ -6285,6 +7520,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "developer_message": "Authentication credentials were not provided."
+                     *     }
+                     */
                     "application/json": components["schemas"]["DeveloperMessageError"];
                 };
             };
@@ -6294,6 +7534,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "developer_message": "You do not have permission to perform this action."
+                     *     }
+                     */
                     "application/json": components["schemas"]["DeveloperMessageError"];
                 };
             };
@@ -6312,6 +7557,17 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error_code": "bad_configuration",
+                     *       "developer_message": "Invalid service configuration: THROTTLE_USER_RATE",
+                     *       "field_errors": {
+                     *         "THROTTLE_USER_RATE": {
+                     *           "developer_message": "THROTTLE_USER_RATE must look like N/second|minute|hour|day"
+                     *         }
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["ServiceError"];
                 };
             };
@@ -6368,6 +7624,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "developer_message": "Authentication credentials were not provided."
+                     *     }
+                     */
                     "application/json": components["schemas"]["DeveloperMessageError"];
                 };
             };
@@ -6377,6 +7638,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "developer_message": "You do not have permission to perform this action."
+                     *     }
+                     */
                     "application/json": components["schemas"]["DeveloperMessageError"];
                 };
             };
@@ -6413,6 +7679,17 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error_code": "bad_configuration",
+                     *       "developer_message": "Invalid service configuration: THROTTLE_USER_RATE",
+                     *       "field_errors": {
+                     *         "THROTTLE_USER_RATE": {
+                     *           "developer_message": "THROTTLE_USER_RATE must look like N/second|minute|hour|day"
+                     *         }
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["ServiceError"];
                 };
             };
@@ -6469,6 +7746,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "developer_message": "Authentication credentials were not provided."
+                     *     }
+                     */
                     "application/json": components["schemas"]["DeveloperMessageError"];
                 };
             };
@@ -6478,6 +7760,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "developer_message": "You do not have permission to perform this action."
+                     *     }
+                     */
                     "application/json": components["schemas"]["DeveloperMessageError"];
                 };
             };
@@ -6514,6 +7801,17 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error_code": "bad_configuration",
+                     *       "developer_message": "Invalid service configuration: THROTTLE_USER_RATE",
+                     *       "field_errors": {
+                     *         "THROTTLE_USER_RATE": {
+                     *           "developer_message": "THROTTLE_USER_RATE must look like N/second|minute|hour|day"
+                     *         }
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["ServiceError"];
                 };
             };
@@ -6570,6 +7868,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "developer_message": "Authentication credentials were not provided."
+                     *     }
+                     */
                     "application/json": components["schemas"]["DeveloperMessageError"];
                 };
             };
@@ -6579,6 +7882,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "developer_message": "You do not have permission to perform this action."
+                     *     }
+                     */
                     "application/json": components["schemas"]["DeveloperMessageError"];
                 };
             };
@@ -6615,6 +7923,17 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error_code": "bad_configuration",
+                     *       "developer_message": "Invalid service configuration: THROTTLE_USER_RATE",
+                     *       "field_errors": {
+                     *         "THROTTLE_USER_RATE": {
+                     *           "developer_message": "THROTTLE_USER_RATE must look like N/second|minute|hour|day"
+                     *         }
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["ServiceError"];
                 };
             };
@@ -6661,6 +7980,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "developer_message": "Authentication credentials were not provided."
+                     *     }
+                     */
                     "application/json": components["schemas"]["DeveloperMessageError"];
                 };
             };
@@ -6670,6 +7994,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "developer_message": "You do not have permission to perform this action."
+                     *     }
+                     */
                     "application/json": components["schemas"]["DeveloperMessageError"];
                 };
             };
@@ -6697,6 +8026,17 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error_code": "bad_configuration",
+                     *       "developer_message": "Invalid service configuration: THROTTLE_USER_RATE",
+                     *       "field_errors": {
+                     *         "THROTTLE_USER_RATE": {
+                     *           "developer_message": "THROTTLE_USER_RATE must look like N/second|minute|hour|day"
+                     *         }
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["ServiceError"];
                 };
             };
@@ -6741,6 +8081,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "detail": "Authentication credentials were not provided."
+                     *     }
+                     */
                     "application/json": components["schemas"]["DetailError"];
                 };
             };
@@ -6750,6 +8095,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "detail": "You do not have permission to perform this action."
+                     *     }
+                     */
                     "application/json": components["schemas"]["DetailError"];
                 };
             };
@@ -6768,6 +8118,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error_code": "payload_too_large",
+                     *       "developer_message": "Request body exceeds the 1 MiB limit."
+                     *     }
+                     */
                     "application/json": components["schemas"]["ServiceError"];
                 };
             };
@@ -6777,6 +8133,17 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error_code": "bad_configuration",
+                     *       "developer_message": "Invalid service configuration: THROTTLE_USER_RATE",
+                     *       "field_errors": {
+                     *         "THROTTLE_USER_RATE": {
+                     *           "developer_message": "THROTTLE_USER_RATE must look like N/second|minute|hour|day"
+                     *         }
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["ServiceError"];
                 };
             };
@@ -6815,6 +8182,17 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error_code": "bad_configuration",
+                     *       "developer_message": "Invalid service configuration: THROTTLE_USER_RATE",
+                     *       "field_errors": {
+                     *         "THROTTLE_USER_RATE": {
+                     *           "developer_message": "THROTTLE_USER_RATE must look like N/second|minute|hour|day"
+                     *         }
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["ServiceError"];
                 };
             };

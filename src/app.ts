@@ -10,6 +10,8 @@ import { feedRoutes } from './events/feed.routes';
 import { registerEventWebhooks } from './events/payload.schemas';
 import { webhookRoutes } from './events/webhooks.routes';
 import { healthRoutes } from './health/health.routes';
+import { echo } from './lib/echo';
+import { PAYLOAD_TOO_LARGE } from './lib/errors';
 import { SplitRouter } from './lib/split-router';
 import { answerMethodNotAllowed } from './middleware/method-not-allowed';
 import { jsonResponse, renderError } from './middleware/render-error';
@@ -36,11 +38,7 @@ export function createApp() {
     '*',
     bodyLimit({
       maxSize: MAX_BODY_BYTES,
-      onError: () =>
-        jsonResponse(
-          { error_code: 'payload_too_large', developer_message: 'Request body exceeds the 1 MiB limit.' },
-          413,
-        ),
+      onError: () => jsonResponse(PAYLOAD_TOO_LARGE, 413),
     }),
   );
 
@@ -65,7 +63,7 @@ export function createApp() {
     jsonResponse(
       {
         error_code: 'not_found',
-        developer_message: `No route for ${c.req.method} ${c.req.path}`,
+        developer_message: `No route for ${echo(c.req.method)} ${echo(c.req.path)}`,
         detail: 'Not found.',
       },
       404,

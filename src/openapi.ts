@@ -1,5 +1,6 @@
 import { swaggerUI } from '@hono/swagger-ui';
 import { OpenAPIHono } from '@hono/zod-openapi';
+import { version } from '../package.json';
 import type { AppEnv } from './context';
 import { errorResponse } from './lib/error-responses';
 import { SECURITY } from './lib/route';
@@ -170,7 +171,7 @@ function generate(app: OpenAPIHono<AppEnv>) {
     openapi: '3.1.0',
     info: {
       title: 'Open edX enrollment service (edge)',
-      version: '1.0.0',
+      version,
       description: INFO_DOC,
     },
     servers: [{ url: '/', description: 'The server this document was loaded from' }],

@@ -57,6 +57,12 @@ export async function readCsvFields(c: Context): Promise<Record<string, unknown>
 
 const nonFieldError = (message: string) => new ApiError(400, { non_field_errors: [message] });
 
+/** The 413 of a request over `MAX_BULK_PAIRS` (also the documented example). */
+export const tooManyPairs = (identifiers: number, courses: number) => ({
+  error_code: 'too_many_identifiers',
+  developer_message: `${identifiers} identifiers × ${courses} courses = ${identifiers * courses} pairs; at most ${MAX_BULK_PAIRS} per request. Split the list.`,
+});
+
 /** Validation step 2 (cross-field, once every field passed the schema), then the size bounds. */
 export function toBulkRequest(fields: BulkEnrollFields): BulkRequest {
   const { identifiers, courses, action, cohorts } = fields;
@@ -70,12 +76,8 @@ export function toBulkRequest(fields: BulkEnrollFields): BulkRequest {
       developer_message: `${courses.length} courses in one request; at most ${MAX_BULK_COURSES}. Split the request.`,
     });
   }
-  const pairs = identifiers.length * courses.length;
-  if (pairs > MAX_BULK_PAIRS) {
-    throw new ApiError(413, {
-      error_code: 'too_many_identifiers',
-      developer_message: `${identifiers.length} identifiers × ${courses.length} courses = ${pairs} pairs; at most ${MAX_BULK_PAIRS} per request. Split the list.`,
-    });
+  if (identifiers.length * courses.length > MAX_BULK_PAIRS) {
+    throw new ApiError(413, tooManyPairs(identifiers.length, courses.length));
   }
   return {
     identifiers,

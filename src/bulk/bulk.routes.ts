@@ -7,7 +7,7 @@ import { drfStyle } from '../lib/input-styles';
 import { route, SECURITY } from '../lib/route';
 import { createRouter } from '../openapi';
 import { throttle } from '../throttle/throttle.middleware';
-import { readCsvFields, toBulkRequest } from './bulk.request';
+import { readCsvFields, toBulkRequest, tooManyPairs } from './bulk.request';
 import { BulkEnrollRequestSchema, BulkEnrollResponseSchema } from './bulk.schemas';
 import { bulkEnroll } from './bulk.service';
 
@@ -41,7 +41,11 @@ route(bulkRoutes, {
     ...errorResponses('detail', 401),
     403: errorResponse('detail', 403, 'Not global staff (the API key grants nothing here).'),
     404: errorResponse('detail', 404, 'A course does not exist (nothing was changed).'),
-    413: jsonContent(ServiceError, 'Too many identifier × course pairs or courses, or a body over 1 MiB.'),
+    413: jsonContent(
+      ServiceError,
+      'Too many identifier × course pairs or courses, or a body over 1 MiB.',
+      tooManyPairs(5001, 2),
+    ),
     ...errorResponses('detail', 429),
   },
   input: drfStyle,

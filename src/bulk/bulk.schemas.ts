@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { COURSE_KEY_PATTERN, parseCourseKey } from '../lib/course-key';
+import { echo } from '../lib/echo';
 import { atMostCharacters } from '../lib/fields';
 import { REQUIRED_MESSAGE } from '../lib/zod-issues';
 import { DRF_FALSE, DRF_TRUE, parseDrfBoolean, splitCommaList, splitIdentifiers } from './identifiers';
@@ -60,7 +61,7 @@ export const BulkEnrollRequestSchema = z
       .check((ctx) => {
         const bad = ctx.value.find((id) => !parseCourseKey(id));
         if (bad !== undefined)
-          ctx.issues.push({ code: 'custom', message: `Course key not valid: ${bad}`, input: ctx.value });
+          ctx.issues.push({ code: 'custom', message: `Course key not valid: ${echo(bad)}`, input: ctx.value });
       })
       .openapi({
         description: 'Course run keys, comma-separated (pieces are not trimmed) or an array of such strings.',
@@ -69,7 +70,9 @@ export const BulkEnrollRequestSchema = z
       asText,
       z.enum(['enroll', 'unenroll'], {
         error: (issue) =>
-          typeof issue.input === 'string' ? `"${issue.input}" is not a valid choice.` : requiredOr(NOT_A_STRING)(issue),
+          typeof issue.input === 'string'
+            ? `"${echo(issue.input)}" is not a valid choice.`
+            : requiredOr(NOT_A_STRING)(issue),
       }),
     ),
     cohorts: z

@@ -4,6 +4,7 @@ import { runBatch, type Statement } from '../db/batch';
 import { defaultModeSlug } from '../enrollments/course-modes';
 import type { AuditOrigin } from '../enrollments/enrollment-writes.repo';
 import { groupBy } from '../lib/collections';
+import { echo } from '../lib/echo';
 import { ApiError, NOT_FOUND_DETAIL } from '../lib/errors';
 import {
   type CoursePlan,
@@ -97,7 +98,8 @@ function checkCohortsAndCourses(request: BulkRequest, loaded: Loaded) {
   const pairedCohorts = (request.cohorts ?? []).map((name, i) => {
     const courseId = request.courses[i] as string;
     const cohort = cohortByPair.get(`${courseId}\n${name}`);
-    if (!cohort) throw new ApiError(400, { non_field_errors: [`cohort ${name} not found in course ${courseId}.`] });
+    if (!cohort)
+      throw new ApiError(400, { non_field_errors: [`cohort ${echo(name)} not found in course ${echo(courseId)}.`] });
     return cohort;
   });
   const known = new Set(loaded.courses.map((c) => c.id));

@@ -4,6 +4,7 @@ import { callerUsername, type Principal } from '../context/principal';
 import { parseCourseKey } from '../lib/course-key';
 import { type Cursor, decodeCursor, encodeCursor } from '../lib/cursor';
 import { formatDateTime } from '../lib/datetime';
+import { echo } from '../lib/echo';
 import { isValidEmail } from '../lib/email';
 import { ApiError, messageError } from '../lib/errors';
 import { findAdminPage, findRetirementWithEnrollments, findRolesOfUser } from './admin.repo';
@@ -19,7 +20,8 @@ import type { AllowanceBodySchema, AllowanceKeySchema, UnenrollBodySchema } from
  */
 export async function getRoles(deps: Deps, principal: Principal, courseId: string | null) {
   const user = principal.user;
-  if (!user) throw messageError(400, `An error occurred while retrieving roles for user '${callerUsername(principal)}`);
+  if (!user)
+    throw messageError(400, `An error occurred while retrieving roles for user '${echo(callerUsername(principal))}`);
   const roles = await findRolesOfUser(deps.db, user.id, courseId);
   return { roles, is_staff: user.isStaff };
 }
@@ -145,7 +147,7 @@ function checkAllowanceKey(value: AllowanceKey) {
   const errors: Record<string, string[]> = {};
   if (value.email.trim() === '') errors.email = ['This field may not be blank.'];
   else if (!isValidEmail(value.email)) errors.email = ['Enter a valid email address.'];
-  if (!parseCourseKey(value.course_id)) errors.course_id = [`Course key not valid: ${value.course_id}`];
+  if (!parseCourseKey(value.course_id)) errors.course_id = [`Course key not valid: ${echo(value.course_id)}`];
   if (Object.keys(errors).length > 0) throw new ApiError(400, errors);
 }
 
@@ -165,7 +167,7 @@ export async function createAllowance(deps: Deps, input: z.output<typeof Allowan
   if (!row) {
     throw messageError(
       409,
-      `An enrollment allowed with email ${input.email} and course ${input.course_id} already exists.`,
+      `An enrollment allowed with email ${echo(input.email)} and course ${echo(input.course_id)} already exists.`,
     );
   }
   return allowanceView(row);
@@ -177,7 +179,7 @@ export async function removeAllowance(deps: Deps, input: AllowanceKey) {
   if (deleted.length === 0) {
     throw messageError(
       404,
-      `An enrollment allowed with email ${input.email} and course ${input.course_id} doesn't exists.`,
+      `An enrollment allowed with email ${echo(input.email)} and course ${echo(input.course_id)} doesn't exists.`,
     );
   }
 }

@@ -1,4 +1,5 @@
 import { parseCourseKey } from '../lib/course-key';
+import { echo } from '../lib/echo';
 import { messageError, notFoundDetail } from '../lib/errors';
 import { courseDetailsView, defaultModeSlug, isEnrollmentOpen, isModeAvailable } from './course-modes';
 import type { CourseRow, EnrollContext, UserSelector } from './enrollments.repo';
@@ -81,7 +82,7 @@ export function parseEnrollRequest(body: EnrollBody, caller: Caller): EnrollRequ
     throw messageError(400, 'Course ID must be specified to create a new enrollment.');
   }
   const key = parseCourseKey(rawCourseId);
-  if (!key) throw messageError(400, `No course '${rawCourseId}' found for enrollment`);
+  if (!key) throw messageError(400, `No course '${echo(rawCourseId)}' found for enrollment`);
 
   // Other users' enrollments are invisible to unprivileged callers.
   let target: UserSelector = { username: caller.username };
@@ -94,7 +95,7 @@ export function parseEnrollRequest(body: EnrollBody, caller: Caller): EnrollRequ
 
   const mode = optionalSlug(body.mode);
   if (mode !== null && mode !== 'audit' && mode !== 'honor' && !caller.privileged) {
-    throw messageError(403, `User does not have permission to create enrollment with mode [${mode}].`);
+    throw messageError(403, `User does not have permission to create enrollment with mode [${echo(mode)}].`);
   }
   return { body, courseId: key.id, org: key.org, target, mode, cohortName: optionalSlug(body.cohort) };
 }
@@ -113,15 +114,15 @@ export function checkTarget(
     throw messageError(
       406,
       'email' in target
-        ? `The user with the email address ${target.email} does not exist.`
-        : `The user ${target.username} does not exist.`,
+        ? `The user with the email address ${echo(target.email)} does not exist.`
+        : `The user ${echo(target.username)} does not exist.`,
     );
   }
   // A server-to-server call's own country says nothing about the learner.
   const blocked = new Set(ctx.course?.blockedCountries ?? []);
   const countries = [facts.apiKey ? null : facts.requestCountry, user.country].filter((c): c is string => !!c);
   if (countries.some((c) => blocked.has(c.toUpperCase()))) {
-    throw messageError(403, `Users from this location cannot access the course '${request.courseId}'.`, {
+    throw messageError(403, `Users from this location cannot access the course '${echo(request.courseId)}'.`, {
       user_message_url: `${facts.lmsRootUrl}/embargo/blocked-message/enrollment/default/`,
     });
   }
@@ -152,15 +153,15 @@ export function decideEnrollment(
   random: () => number,
 ): Decision {
   const { body, mode, cohortName } = request;
-  const isActive = optionalBoolean(body.is_active, (v) => `'${v}' is an invalid enrollment activation status.`);
-  const force = optionalBoolean(body.force_enrollment, (v) => `'${v}' is an invalid force enrollment status.`);
+  const isActive = optionalBoolean(body.is_active, (v) => `'${echo(v)}' is an invalid enrollment activation status.`);
+  const force = optionalBoolean(body.force_enrollment, (v) => `'${echo(v)}' is an invalid force enrollment status.`);
   const attributes = parseAttributes(body.enrollment_attributes) ?? [];
   if (cohortName !== null) {
     const callerIsCourseStaff = ctx.roles.some((r) => r.userId === caller.userId && r.isActive);
     if (!(caller.privileged || callerIsCourseStaff)) {
       throw messageError(403, 'Only course staff or a trusted service may choose a cohort.');
     }
-    if (!ctx.cohort) throw messageError(400, `An error occured while adding to cohort [${cohortName}]`);
+    if (!ctx.cohort) throw messageError(400, `An error occured while adding to cohort [${echo(cohortName)}]`);
   }
   const current = ctx.current;
   const modeChanged = current !== null && mode !== null && mode !== current.mode;
@@ -202,7 +203,7 @@ function refuseUnavailableMode(
   if (isModeAvailable(slug, ctx.modes, includeExpired, now)) return;
   throw messageError(
     400,
-    `The [${requested ?? 'None'}] course mode is expired or otherwise unavailable for course run [${course.id}].`,
+    `The [${echo(requested ?? 'None')}] course mode is expired or otherwise unavailable for course run [${course.id}].`,
     { course_details: courseDetailsView(course, ctx.modes, includeExpired, now) },
   );
 }
@@ -246,7 +247,7 @@ function checkUpdate(
 const enrollmentError = (username: string, courseId: string) =>
   messageError(
     400,
-    `An error occurred while creating the new course enrollment for user '${username}' in course '${courseId}'`,
+    `An error occurred while creating the new course enrollment for user '${echo(username)}' in course '${echo(courseId)}'`,
   );
 
 /** The add branch's checks: the course, the mode, who may enroll, and the capacity. */

@@ -39,7 +39,10 @@ route(r, {
   pattern: '/course/:course_id{.+}',
   summary: 'Course enrollment details (public, cached)',
   tags,
-  security: [{}, ...SECURITY.apiKey],
+  description:
+    'Public: no credentials needed. A valid `X-Edx-Api-Key` is optional and only exempts the call from the per-IP throttle.',
+  // One empty requirement, not `[{}, ApiKey]`: Swagger UI shows a padlock unless the operation is public alone.
+  security: SECURITY.anonymous,
   middleware: [apiKeyOnly(), throttle({ identity: 'ip' })],
   request: {
     params: CourseIdParam,
@@ -96,7 +99,7 @@ route(r, {
     400: jsonContent(MessageSchema, 'Invalid request, unavailable mode, closed enrollment, …'),
     ...STANDARD_ERRORS,
     404: errorResponse('detail', 404, 'Another user named without the right to act for them.'),
-    406: jsonContent(MessageSchema, 'The target user does not exist.'),
+    406: jsonContent(MessageSchema, 'The target user does not exist.', { message: 'The user nobody does not exist.' }),
   },
   input: messageStyle,
   handler: async (c, { body }) =>

@@ -4,6 +4,7 @@ import { cacheCourseDetails, isolateCopyOfCourseDetails, readKvCourseDetails } f
 import { groupBy } from '../lib/collections';
 import { parseCourseKey } from '../lib/course-key';
 import { formatDateTime } from '../lib/datetime';
+import { echo } from '../lib/echo';
 import { messageError } from '../lib/errors';
 import { type CourseDetailsView, courseDetailsView, type StoredCourse, type StoredMode } from './course-modes';
 import {
@@ -49,7 +50,7 @@ export async function getCourseDetails(
   // answers before the key is even parsed.
   const local = isolateCopyOfCourseDetails(deps, courseId, includeExpired);
   if (local !== null) return { json: local, cache: 'hit' };
-  const notFound = () => messageError(400, `No course found for course ID '${courseId}'`);
+  const notFound = () => messageError(400, `No course found for course ID '${echo(courseId)}'`);
   const key = parseCourseKey(courseId);
   if (!key) throw notFound();
   const cached = await readKvCourseDetails(deps, key.id, includeExpired);
@@ -71,7 +72,7 @@ export async function getEnrollment(deps: Deps, username: string, courseId: stri
   if (!key) {
     throw messageError(
       400,
-      `An error occurred while retrieving enrollments for user '${username}' in course '${courseId}'`,
+      `An error occurred while retrieving enrollments for user '${echo(username)}' in course '${echo(courseId)}'`,
     );
   }
   if (username === '') return null;

@@ -1,4 +1,5 @@
 import type { Deps } from '../context';
+import { echo } from '../lib/echo';
 import { ApiError } from '../lib/errors';
 import { envelopeJson } from './envelope';
 import { readFeedPage } from './feed.repo';
@@ -24,7 +25,7 @@ export async function readChanges(deps: Deps, query: ChangesQuery): Promise<stri
   if (page.oldest !== null && isExpired(query.after, page.oldest)) {
     throw new ApiError(410, {
       error_code: 'events_expired',
-      developer_message: `Events after ${query.after} are past retention and were purged: resynchronise from the lists, then read the feed after ${page.oldest - 1}.`,
+      developer_message: `Events after ${echo(query.after)} are past retention and were purged: resynchronise from the lists, then read the feed after ${page.oldest - 1}.`,
       oldest_seq: page.oldest,
     });
   }

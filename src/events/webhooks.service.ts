@@ -1,6 +1,7 @@
 import type { z } from '@hono/zod-openapi';
 import type { Deps } from '../context';
 import { formatDateTime } from '../lib/datetime';
+import { echo } from '../lib/echo';
 import { developerError } from '../lib/errors';
 import { enqueueDeliveries } from './enqueue';
 import { newWebhookSecret } from './signature';
@@ -27,7 +28,7 @@ import {
 // the service only in the answer of the PUT that generated or was given it.
 
 const notFound = (name: string) =>
-  developerError(404, 'subscription_not_found', `No webhook subscription named "${name}".`);
+  developerError(404, 'subscription_not_found', `No webhook subscription named "${echo(name)}".`);
 
 const resource = (row: SubscriptionRow) => ({
   name: row.name,

@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi';
-import type { ErrorStyle } from './http';
+import { AUTH_MESSAGES, NOT_FOUND_DETAIL, PAYLOAD_TOO_LARGE } from './errors';
+import { type ErrorStyle, styledBody } from './http';
 
 // The one catalogue of the error answers many operations share, spread into each route's
 // `responses` (and completed by openapi.ts for 413/500), so no routes file rebuilds them.
@@ -49,13 +50,59 @@ const DESCRIPTIONS: Record<SharedErrorStatus, string> = {
   500: '`bad_configuration` (names the variable) or `internal_error` (with the request id).',
 };
 
+const BAD_CONFIGURATION = {
+  error_code: 'bad_configuration',
+  developer_message: 'Invalid service configuration: THROTTLE_USER_RATE',
+  field_errors: {
+    THROTTLE_USER_RATE: { developer_message: 'THROTTLE_USER_RATE must look like N/second|minute|hour|day' },
+  },
+};
+const THROTTLED = 'Request was throttled. Expected available in 42 seconds.';
+
+/**
+ * What each shared answer looks like on the wire, as the media type's example: Swagger UI otherwise
+ * shows `{"detail": "string"}` built from the schema.
+ */
+const EXAMPLES: Record<ErrorStyle, Record<Exclude<SharedErrorStatus, 413 | 500>, unknown>> = {
+  detail: {
+    401: styledBody('detail', 'not_authenticated', AUTH_MESSAGES.notAuthenticated),
+    403: styledBody('detail', 'forbidden', AUTH_MESSAGES.forbidden),
+    404: NOT_FOUND_DETAIL,
+    429: styledBody('detail', 'throttled', THROTTLED),
+  },
+  developer: {
+    401: styledBody('developer', 'not_authenticated', AUTH_MESSAGES.notAuthenticated),
+    403: styledBody('developer', 'forbidden', AUTH_MESSAGES.forbidden),
+    // The one developer-style 404 declared here: the admin list's unknown cursor.
+    404: { developer_message: 'Invalid cursor' },
+    429: styledBody('developer', 'throttled', THROTTLED),
+  },
+  service: {
+    401: styledBody('service', 'not_authenticated', AUTH_MESSAGES.notAuthenticated),
+    403: styledBody('service', 'forbidden', AUTH_MESSAGES.forbidden),
+    404: styledBody('service', 'not_found', 'Not found.'),
+    429: styledBody('service', 'throttled', THROTTLED),
+  },
+};
+
+const exampleOf = (style: ErrorStyle, status: SharedErrorStatus) => {
+  if (status === 413) return PAYLOAD_TOO_LARGE;
+  if (status === 500) return BAD_CONFIGURATION;
+  return EXAMPLES[style][status];
+};
+
 /** 413 and 500 come from the app itself, before or around any endpoint: always `ServiceError`. */
 const APP_LEVEL = new Set<SharedErrorStatus>([413, 500]);
 
 /** One shared error answer; `description` replaces the standard text where a route says more. */
 export const errorResponse = (style: ErrorStyle, status: SharedErrorStatus, description = DESCRIPTIONS[status]) => ({
   description,
-  content: { 'application/json': { schema: SCHEMAS[APP_LEVEL.has(status) ? 'service' : style] } },
+  content: {
+    'application/json': {
+      schema: SCHEMAS[APP_LEVEL.has(status) ? 'service' : style],
+      example: exampleOf(style, status),
+    },
+  },
 });
 
 /** The shared answers of these statuses in the endpoint's style, to spread into `responses`. */

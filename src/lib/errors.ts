@@ -20,6 +20,12 @@ export const messageError = (status: ContentfulStatusCode, message: string, extr
   new ApiError(status, { message, ...extra });
 
 export const NOT_FOUND_DETAIL = { detail: 'Not found.' };
+
+/** What a body over the 1 MiB limit gets, on any path (docs/api/conventions.md#errors). */
+export const PAYLOAD_TOO_LARGE = {
+  error_code: 'payload_too_large',
+  developer_message: 'Request body exceeds the 1 MiB limit.',
+} as const;
 export const notFoundDetail = () => new ApiError(404, NOT_FOUND_DETAIL);
 
 export interface DeveloperErrorBody {

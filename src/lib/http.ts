@@ -12,10 +12,10 @@ import { ApiError } from './errors';
  */
 export const COURSE_ID_PARAM = ':course_id{(?:[^/]+|[^/+]+/[^/+]+/[^/+]+)}';
 
-/** OpenAPI response entry with a JSON body. */
-export const jsonContent = (schema: z.ZodType, description: string) => ({
+/** OpenAPI response entry with a JSON body; `example` where the schema's own would contradict `description`. */
+export const jsonContent = (schema: z.ZodType, description: string, example?: unknown) => ({
   description,
-  content: { 'application/json': { schema } },
+  content: { 'application/json': example === undefined ? { schema } : { schema, example } },
 });
 
 /**

@@ -1,5 +1,6 @@
 import type { Hono } from 'hono';
 import type { AppEnv } from '../context';
+import { echo } from '../lib/echo';
 import { jsonResponse } from './render-error';
 
 /**
@@ -21,8 +22,8 @@ export function answerMethodNotAllowed(app: Hono<AppEnv>): void {
       jsonResponse(
         {
           error_code: 'method_not_allowed',
-          developer_message: `Method "${c.req.method}" not allowed.`,
-          detail: `Method "${c.req.method}" not allowed.`,
+          developer_message: `Method "${echo(c.req.method)}" not allowed.`,
+          detail: `Method "${echo(c.req.method)}" not allowed.`,
         },
         405,
         { Allow: allow },

@@ -1,7 +1,7 @@
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { ConfigError } from '../config';
-import { ApiError } from '../lib/errors';
+import { ApiError, PAYLOAD_TOO_LARGE } from '../lib/errors';
 
 /** JSON with exactly `Content-Type: application/json` (some edX clients compare it literally). */
 export function jsonResponse(body: unknown, status: number, headers: Record<string, string> = {}): Response {
@@ -33,10 +33,7 @@ export function renderError(c: Context, error: unknown): Response {
   if (error instanceof HTTPException) {
     const status = error.status;
     if (status === 413) {
-      return jsonResponse(
-        { error_code: 'payload_too_large', developer_message: 'Request body exceeds the 1 MiB limit.' },
-        413,
-      );
+      return jsonResponse(PAYLOAD_TOO_LARGE, 413);
     }
     return jsonResponse({ error_code: 'http_error', developer_message: error.message || 'Request failed.' }, status);
   }

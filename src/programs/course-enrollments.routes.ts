@@ -1,10 +1,10 @@
 import { ServiceError } from '../lib/error-responses';
 import { COURSE_ID_PARAM, jsonContent } from '../lib/http';
-import { developerFieldStyle } from '../lib/input-styles';
 import { route, SECURITY } from '../lib/route';
 import { createRouter } from '../openapi';
 import { listCourseEnrollments, writeCourseEnrollments } from './course-enrollments.service';
 import { listGrades } from './grades.service';
+import { programInputStyle } from './program-errors';
 import { STAFF_ERRORS, staffOrApp } from './program-guards';
 import {
   BareMessage,
@@ -12,7 +12,6 @@ import {
   DeveloperMessage,
   GradePage,
   PageQuery,
-  PROGRAM_UUID_PATTERN,
   ProgramCourseParams,
   WriteResults,
 } from './programs.schemas';
@@ -24,12 +23,12 @@ export const courseEnrollmentRoutes = createRouter();
 const r = courseEnrollmentRoutes;
 
 const COURSE = '/programs/{program_uuid}/courses/{course_id}';
-const PATTERN = `/programs/:program_uuid{${PROGRAM_UUID_PATTERN}}/courses/${COURSE_ID_PARAM}`;
+const PATTERN = `/programs/:program_uuid/courses/${COURSE_ID_PARAM}`;
 const common = {
   tags: ['Program enrollments'],
   security: SECURITY.jwt,
   middleware: staffOrApp(),
-  input: developerFieldStyle,
+  input: programInputStyle,
 };
 const NOT_FOUND = jsonContent(
   DeveloperMessage,

@@ -1,18 +1,17 @@
 import { z } from '@hono/zod-openapi';
 import { errorResponse, errorResponses } from '../lib/error-responses';
 import { jsonContent } from '../lib/http';
-import { developerFieldStyle } from '../lib/input-styles';
 import { route, SECURITY } from '../lib/route';
 import { createRouter } from '../openapi';
 import { readOnlyAccess } from './access.service';
 import { learnerProgramCourses, programOverview } from './overview.service';
+import { programInputStyle } from './program-errors';
 import { signedIn } from './program-guards';
 import {
   DashboardPage,
   DashboardQuery,
   DeveloperMessage,
   Overview,
-  PROGRAM_UUID_PATTERN,
   ProgramAccessList,
   ProgramParams,
   UserProgramParams,
@@ -22,12 +21,12 @@ import {
 export const programLearnerRoutes = createRouter();
 const r = programLearnerRoutes;
 
-const PROGRAM = `:program_uuid{${PROGRAM_UUID_PATTERN}}`;
+const PROGRAM = ':program_uuid';
 const common = {
   tags: ['Program enrollments'],
   security: SECURITY.jwt,
   middleware: signedIn(),
-  input: developerFieldStyle,
+  input: programInputStyle,
 };
 const forbidden = (description: string) => errorResponse('developer', 403, description);
 

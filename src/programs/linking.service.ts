@@ -1,6 +1,7 @@
 import type { Deps } from '../context';
 import type { Principal } from '../context/principal';
 import { runBatch, type Statement } from '../db/batch';
+import { echo } from '../lib/echo';
 import { developerError } from '../lib/errors';
 import { userNotFound } from '../users/users.service';
 import { type CourseLink, courseLinkStatements, courseStaffStatements } from './course-links.repo';
@@ -19,7 +20,7 @@ export interface ExternalIdResource {
 const isUniqueViolation = (error: unknown) => String((error as Error)?.message ?? error).includes('UNIQUE constraint');
 
 const keyTaken = (slug: string, key: string) =>
-  developerError(409, 'external_id_taken', `Key "${key}" of provider "${slug}" is linked to another user.`);
+  developerError(409, 'external_id_taken', `Key "${echo(key)}" of provider "${echo(slug)}" is linked to another user.`);
 
 /**
  * Links a user to a provider's learner key (one key per user and provider; a new key replaces the
@@ -64,7 +65,7 @@ export async function linkExternalId(
     const why =
       plan.reason === 'conflict'
         ? `the learner is already active in ${plan.courseKey} through another program enrollment`
-        : `course run ${plan.courseKey} does not exist`;
+        : `course run ${echo(plan.courseKey)} does not exist`;
     throw developerError(
       409,
       'program_course_enrollment_failed',

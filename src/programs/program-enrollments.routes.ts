@@ -1,15 +1,14 @@
 import { ServiceError } from '../lib/error-responses';
 import { jsonContent } from '../lib/http';
-import { developerFieldStyle } from '../lib/input-styles';
 import { route, SECURITY } from '../lib/route';
 import { createRouter } from '../openapi';
 import { listProgramEnrollments, writeProgramEnrollments } from './program-enrollments.service';
+import { programInputStyle } from './program-errors';
 import { STAFF_ERRORS, staffOrApp } from './program-guards';
 import {
   BareMessage,
   DeveloperMessage,
   PageQuery,
-  PROGRAM_UUID_PATTERN,
   ProgramEnrollmentPage,
   ProgramParams,
   WriteResults,
@@ -22,14 +21,14 @@ export const programEnrollmentRoutes = createRouter();
 const r = programEnrollmentRoutes;
 
 const path = '/programs/{program_uuid}/enrollments';
-const pattern = `/programs/:program_uuid{${PROGRAM_UUID_PATTERN}}/enrollments`;
+const pattern = '/programs/:program_uuid/enrollments';
 const common = {
   path,
   pattern,
   tags: ['Program enrollments'],
   security: SECURITY.jwt,
   middleware: staffOrApp(),
-  input: developerFieldStyle,
+  input: programInputStyle,
 };
 
 // #list — every enrollment of the program, waiting or not.

@@ -8,7 +8,7 @@ import { COURSE_STATUSES, PROGRAM_STATUSES } from './statuses';
 
 const EXAMPLE_UUID = 'aaaaaaaa-1111-2222-3333-444444444444';
 
-/** Program UUIDs in URLs: `[A-Fa-f0-9-]+`, anything else does not route (docs/api/programs.md#catalog). */
+/** Program UUIDs in URLs: `[A-Fa-f0-9-]+`; any other segment is a 404 (docs/api/programs.md#errors). */
 export const PROGRAM_UUID_PATTERN = '[A-Fa-f0-9-]+';
 export const ProgramParams = z.object({
   program_uuid: z

@@ -1,5 +1,6 @@
 import type { Deps } from '../context';
 import { runBatch } from '../db/batch';
+import { echo } from '../lib/echo';
 import { ApiError } from '../lib/errors';
 import { forgetAccount } from '../users/users.service';
 import { loadReset, resetStatements } from './reset.repo';
@@ -10,7 +11,7 @@ import { loadReset, resetStatements } from './reset.repo';
  */
 export async function integrationReset(deps: Deps, shortName: string) {
   const { org, usernames } = await loadReset(deps.db, shortName);
-  if (!org) throw new ApiError(404, `organization ${shortName} not found`);
+  if (!org) throw new ApiError(404, `organization ${echo(shortName)} not found`);
   await runBatch(deps.db, resetStatements(deps.db, org.shortName, org.slug));
   // Deleted accounts must not linger in this isolate's JWT account cache.
   for (const username of usernames) forgetAccount(username);

@@ -2,6 +2,7 @@ import type { Deps } from '../context';
 import type { TokenIdentity, UserAccount } from '../context/principal';
 import { realiseAllowanceStatements } from '../enrollments/allowance-realisation.repo';
 import { formatDateTime } from '../lib/datetime';
+import { echo } from '../lib/echo';
 import { developerError } from '../lib/errors';
 import {
   findUserByUsername,
@@ -106,7 +107,7 @@ export function toUserResource(row: UserRow, preferences: PreferenceRow[]) {
 }
 
 export const userNotFound = (username: string) =>
-  developerError(404, 'user_not_found', `No user with username "${username}".`);
+  developerError(404, 'user_not_found', `No user with username "${echo(username)}".`);
 
 /** Idempotent upsert of a user pushed by the LMS: one D1 round trip. */
 export async function putUser(deps: Deps, username: string, input: UserInput) {

@@ -283,15 +283,15 @@ describe('malformed requests (#write steps 1–3): nothing written', () => {
     expect((await list(newUuid())).body).toEqual(PROGRAM_NOT_FOUND);
   });
 
-  it('program UUIDs compare canonically; a non-hex id does not route', async () => {
+  it('program UUIDs compare canonically; a non-hex id is the program 404', async () => {
     const { uuid } = await scenario(0);
     await write('POST', uuid, [record('a')]);
     const upper = await list(uuid.toUpperCase());
     expect(upper.status).toBe(200);
     expect(upper.body.results).toHaveLength(1);
-    const unrouted = await call('/api/program_enrollments/v1/programs/not-a-uuid/enrollments/', { headers: staff });
-    expect(unrouted.status).toBe(404);
-    expect(unrouted.body.error_code).toBe('not_found');
+    const invalid = await call('/api/program_enrollments/v1/programs/not-a-uuid/enrollments/', { headers: staff });
+    expect(invalid.status).toBe(404);
+    expect(invalid.body.error_code).toBe('program_does_not_exist');
   });
 });
 
