@@ -2,6 +2,7 @@ import { OpenAPIHono } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
 import { bulkRoutes } from './bulk/bulk.routes';
 import { cohortRoutes } from './cohorts/cohorts.routes';
+import { memberRoutes } from './cohorts/members.routes';
 import type { AppEnv } from './context';
 import { enrollmentAdminRoutes } from './enrollments/admin.routes';
 import { enrollmentRoutes } from './enrollments/enrollments.routes';
@@ -52,6 +53,7 @@ export function createApp() {
   app.route('/api/admin/v1', webhookRoutes);
   app.route('/api/events/v1', feedRoutes);
   app.route('/api/cohorts/v1', cohortRoutes);
+  app.route('/api/cohorts/v1', memberRoutes);
   app.route('/api/program_enrollments/v1', programRoutes);
   app.route('/', healthRoutes);
   registerEventWebhooks(app);

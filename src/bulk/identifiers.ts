@@ -1,17 +1,6 @@
 // Pure parsing rules of docs/api/bulk-enroll.md#fields and #resolving.
 
-/**
- * Upstream splits on `[\n\r\s,]` with Python 3's `\s`, i.e. what `str.isspace()` accepts: unlike
- * JavaScript's `\s` it includes U+001C–U+001F and U+0085 and excludes U+FEFF.
- */
-const SEPARATORS =
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: Python's whitespace includes these separators
-  /[\t\n\v\f\r \x1c-\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000,]+/u;
-
-/** Identifiers are split on every comma, CR, LF and whitespace; empty pieces dropped, order and duplicates kept. */
-export function splitIdentifiers(value: string): string[] {
-  return value.split(SEPARATORS).filter((piece) => piece !== '');
-}
+export { splitIdentifiers } from '../lib/identifiers';
 
 /** Course and cohort lists: split on `,` only, pieces NOT trimmed (`"a, b"` yields `" b"`). */
 export function splitCommaList(value: string | readonly string[]): string[] {

@@ -1,4 +1,5 @@
-import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, ne, notExists, type SQL, sql } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/sqlite-core';
 import type { Db } from '../db/client';
 import { cohorts, courseRoles, courseRuns } from '../db/schema';
 
@@ -78,4 +79,62 @@ export async function insertCohort(db: Db, courseId: string, name: string, type:
       .returning(cohortColumns),
   ]);
   return { courseFound: course.length > 0, cohort: inserted[0] ?? null };
+}
+
+const cohortOfCourse = (db: Db, courseId: string, cohortId: number) =>
+  db
+    .select({ ...cohortColumns, userCount })
+    .from(cohorts)
+    .where(and(eq(cohorts.id, cohortId), eq(cohorts.courseId, courseId)));
+
+/** One cohort of a run, with whether the run exists. One round trip. */
+export async function findCohort(db: Db, courseId: string, cohortId: number) {
+  const [course, rows] = await db.batch([courseExists(db, courseId), cohortOfCourse(db, courseId, cohortId)]);
+  return { courseFound: course.length > 0, cohort: rows[0] ?? null };
+}
+
+export interface CohortChange {
+  name?: string;
+  assignmentType?: AssignmentType;
+}
+
+const others = alias(cohorts, 'others');
+
+/**
+ * Renames and/or retypes a cohort unless the name is another cohort's or the change would leave the
+ * run without a random cohort that had one; the guards sit in the update itself, so a refusal writes
+ * nothing. Reads what the caller needs to word a refusal in the same batch. One round trip.
+ */
+export async function updateCohort(db: Db, courseId: string, cohortId: number, change: CohortChange) {
+  const guards: SQL[] = [eq(cohorts.id, cohortId), eq(cohorts.courseId, courseId)];
+  const nameTaken = db
+    .select({ id: others.id })
+    .from(others)
+    .where(and(eq(others.courseId, courseId), eq(others.name, change.name ?? ''), ne(others.id, cohortId)));
+  if (change.name !== undefined) guards.push(notExists(nameTaken));
+  const randomCount = db
+    .select({ n: sql<number>`count(*)`.mapWith(Number) })
+    .from(others)
+    .where(and(eq(others.courseId, courseId), eq(others.assignmentType, 'random')));
+  if (change.assignmentType === 'manual') {
+    guards.push(sql`not (${cohorts.assignmentType} = 'random' and (${randomCount}) = 1)`);
+  }
+  const [course, before, taken, randoms, updated] = await db.batch([
+    courseExists(db, courseId),
+    cohortOfCourse(db, courseId, cohortId),
+    nameTaken,
+    randomCount,
+    db
+      .update(cohorts)
+      .set(change)
+      .where(and(...guards))
+      .returning({ id: cohorts.id }),
+  ]);
+  return {
+    courseFound: course.length > 0,
+    cohort: before[0] ?? null,
+    nameTaken: change.name !== undefined && taken.length > 0,
+    randomCohorts: randoms[0]?.n ?? 0,
+    updated: updated.length > 0,
+  };
 }

@@ -14,6 +14,19 @@ export const CohortBody = z
   })
   .openapi('CohortInput', { example: { name: 'Group A', assignment_type: 'manual' } });
 
+/** `{cohort_id}`: digits name a cohort; anything else names none (404, docs/api/cohorts.md#c3). */
+export const CohortIdParams = CohortParams.extend({
+  cohort_id: z.string().openapi({ type: 'integer', example: 1, description: "The cohort's `id`" }),
+});
+
+/** PATCH: either field, or both; `null` counts as absent (upstream). */
+export const CohortPatchBody = z
+  .object({
+    name: CohortBody.shape.name.nullish(),
+    assignment_type: CohortBody.shape.assignment_type.nullish(),
+  })
+  .openapi('CohortPatch', { example: { name: 'Group B' } });
+
 // The demo course (scripts/seed-local.sql) with one cohort created through POST.
 const GROUP_A = {
   id: 1,

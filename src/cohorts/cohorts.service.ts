@@ -1,12 +1,21 @@
 import type { Deps } from '../context';
 import { isGlobalStaff, type Principal } from '../context/principal';
 import { parseCourseKey } from '../lib/course-key';
+import { echo } from '../lib/echo';
 import { ApiError } from '../lib/errors';
-import { type AssignmentType, holdsStaffRole, insertCohort, listCohorts } from './cohorts.repo';
+import {
+  type AssignmentType,
+  type CohortChange,
+  findCohort,
+  holdsStaffRole,
+  insertCohort,
+  listCohorts,
+  updateCohort,
+} from './cohorts.repo';
 
 /** Error bodies in upstream DeveloperErrorViewMixin shape. */
 export function cohortError(
-  status: 400 | 404,
+  status: 400 | 404 | 413,
   developerMessage: string,
   errorCode: string,
   fieldErrors?: Record<string, string>,
@@ -20,7 +29,15 @@ export function cohortError(
   return new ApiError(status, body);
 }
 
-const courseNotFound = (courseId: string) => cohortError(404, `Course ${courseId} not found.`, 'course-not-found');
+export const courseNotFound = (courseId: string) =>
+  cohortError(404, `Course ${echo(courseId)} not found.`, 'course-not-found');
+
+/** Upstream CohortUsers' 404, for every route under `…/cohorts/{cohort_id}` (#c3). */
+export const cohortNotFound = (courseId: string, rawId: string) =>
+  cohortError(404, `Cohort (ID ${echo(rawId)}) not found for ${echo(courseId)}`, 'cohort-not-found');
+
+/** A cohort id as the path spells it: digits only (upstream's URL pattern), else no cohort (0 names none). */
+export const cohortIdOf = (raw: string): number => (/^\d{1,15}$/.test(raw) ? Number(raw) : 0);
 
 /**
  * Global staff, the API key, or the course's staff (role `staff` or `instructor`, active account;
@@ -58,4 +75,35 @@ export async function createCohort(deps: Deps, courseId: string, name: string, a
   if (!courseFound) throw courseNotFound(courseId);
   if (!cohort) throw cohortError(400, 'A cohort with the same name already exists.', 'cohort-name-exists');
   return toCohort(cohort);
+}
+
+/** One cohort of the run: 404 for an unknown run first, then for a cohort not in it. One round trip. */
+export async function getCohort(deps: Deps, courseId: string, rawId: string) {
+  if (!parseCourseKey(courseId)) throw courseNotFound(courseId);
+  const { courseFound, cohort } = await findCohort(deps.db, courseId, cohortIdOf(rawId));
+  if (!courseFound) throw courseNotFound(courseId);
+  if (!cohort) throw cohortNotFound(courseId, rawId);
+  return toCohort(cohort);
+}
+
+const LAST_RANDOM = 'There must be one cohort to which students can automatically be assigned.';
+
+/**
+ * Upstream CohortHandler PATCH, applied whole or not at all (#c4): the name must not be another
+ * cohort's, and the run's last random cohort stays random. One round trip.
+ */
+export async function patchCohort(deps: Deps, courseId: string, rawId: string, change: CohortChange) {
+  if (change.name === undefined && change.assignmentType === undefined) {
+    throw cohortError(400, 'Request must include name and/or assignment type.', 'missing-fields');
+  }
+  if (!parseCourseKey(courseId)) throw courseNotFound(courseId);
+  const result = await updateCohort(deps.db, courseId, cohortIdOf(rawId), change);
+  if (!result.courseFound) throw courseNotFound(courseId);
+  if (!result.cohort) throw cohortNotFound(courseId, rawId);
+  if (result.updated) return;
+  if (result.nameTaken) throw cohortError(400, 'A cohort with the same name already exists.', 'cohort-name-exists');
+  if (result.randomCohorts === 1 && result.cohort.assignmentType === 'random') {
+    throw cohortError(400, LAST_RANDOM, 'last-random-cohort');
+  }
+  throw new Error('cohort update refused for no known reason');
 }

@@ -1,11 +1,12 @@
-import { type SQL, sql } from 'drizzle-orm';
+import { and, eq, type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { insertFromSelect } from '../db/insert-select';
 import { jsonField, jsonPieces, jsonRows } from '../db/json-rows';
-import { cohortMemberships, cohortPreassignments } from '../db/schema';
+import { cohortMemberships, cohortPreassignments, users } from '../db/schema';
 
 // The only writer of cohort memberships and pre-assignments (docs/architecture.md#one-owner-per-table):
-// statements for the caller's batch, used by the Enrollment API, bulk and allowance realisation.
+// statements for the caller's batch, used by the Enrollment API, bulk, allowance realisation and the
+// cohort members API.
 
 /** Puts the learner in the cohort, moving them out of any other cohort of the course. */
 export const placeInCohort = (db: Db, courseId: string, userId: number, cohortId: number) =>
@@ -57,3 +58,19 @@ export const joinPreassignedCohorts = (db: Db, account: SQL, courseIds: SQL) =>
     { courseId: sql`p.course_id`, userId: sql`acc.id`, cohortId: sql`p.cohort_id` },
     sql`from ${cohortPreassignments} p join ${account} acc on p.email = acc.email where p.course_id in ${courseIds}`,
   ).onConflictDoNothing();
+
+/**
+ * Takes the user named `username` out of the course's cohort `cohortId`; returns the removed row
+ * (none if they are not in it, or the cohort is another course's).
+ */
+export const removeFromCohort = (db: Db, courseId: string, cohortId: number, username: string) =>
+  db
+    .delete(cohortMemberships)
+    .where(
+      and(
+        eq(cohortMemberships.courseId, courseId),
+        eq(cohortMemberships.cohortId, cohortId),
+        eq(cohortMemberships.userId, sql`(select ${users.id} from ${users} where ${users.username} = ${username})`),
+      ),
+    )
+    .returning({ userId: cohortMemberships.userId });
