@@ -537,6 +537,60 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/cohorts/v1/courses/{course_id}/cohorts/{cohort_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One cohort of the run */
+        get: operations["getCohortsV1CoursesByCourseIdCohortsByCohortId"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Rename a cohort and/or change its assignment type (204) */
+        patch: operations["patchCohortsV1CoursesByCourseIdCohortsByCohortId"];
+        trace?: never;
+    };
+    "/api/cohorts/v1/courses/{course_id}/cohorts/{cohort_id}/users": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A cohort's members, one page at a time (user id order) */
+        get: operations["getCohortsV1CoursesByCourseIdCohortsByCohortIdUsers"];
+        put?: never;
+        /** Add members by username or e-mail; moves them from other cohorts of the run */
+        post: operations["postCohortsV1CoursesByCourseIdCohortsByCohortIdUsers"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/cohorts/v1/courses/{course_id}/cohorts/{cohort_id}/users/{username}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Add one member named in the path (username or e-mail; no body is read) */
+        post: operations["postCohortsV1CoursesByCourseIdCohortsByCohortIdUsersByUsername"];
+        /** Remove a member (by username) from the cohort */
+        delete: operations["deleteCohortsV1CoursesByCourseIdCohortsByCohortIdUsersByUsername"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/program_enrollments/v1/programs/enrollments": {
         parameters: {
             query?: never;
@@ -2263,6 +2317,113 @@ export interface components {
             name: string;
             /** @enum {string} */
             assignment_type: "manual" | "random";
+        };
+        /**
+         * @example {
+         *       "name": "Group B"
+         *     }
+         */
+        CohortPatch: {
+            name?: string | null;
+            /** @enum {string|null} */
+            assignment_type?: "manual" | "random" | null;
+        };
+        /**
+         * @example {
+         *       "next": "https://edge.example/api/cohorts/v1/courses/course-v1:edX+DemoX+Demo_Course/cohorts/1/users?page=2",
+         *       "previous": null,
+         *       "count": 11,
+         *       "num_pages": 2,
+         *       "current_page": 1,
+         *       "start": 0,
+         *       "results": [
+         *         {
+         *           "username": "alice",
+         *           "email": "alice@example.com",
+         *           "name": "Alice Liddell"
+         *         }
+         *       ]
+         *     }
+         */
+        CohortMemberPage: {
+            next: string | null;
+            previous: string | null;
+            /** @description Members of the cohort (enrolled or not) */
+            count: number;
+            num_pages: number;
+            current_page: number;
+            /** @description Index of the first result in the whole list */
+            start: number;
+            results: components["schemas"]["CohortMember"][];
+        };
+        CohortMember: {
+            username: string;
+            email: string;
+            /** @description The account's full name ('' when unknown) */
+            name: string;
+        };
+        /**
+         * @example {
+         *       "success": true,
+         *       "added": [
+         *         {
+         *           "username": "alice",
+         *           "email": "alice@example.com"
+         *         }
+         *       ],
+         *       "changed": [
+         *         {
+         *           "email": "bob@example.com",
+         *           "previous_cohort": "Group B",
+         *           "username": "bob"
+         *         }
+         *       ],
+         *       "present": [
+         *         "carol"
+         *       ],
+         *       "unknown": [
+         *         "dave"
+         *       ],
+         *       "preassigned": [
+         *         "new@example.com"
+         *       ],
+         *       "invalid": [
+         *         "foo@bar"
+         *       ]
+         *     }
+         */
+        CohortAddUsersResult: {
+            /** @enum {boolean} */
+            success: true;
+            added: {
+                username: string;
+                email: string;
+            }[];
+            changed: {
+                email: string;
+                previous_cohort: string;
+                username: string;
+            }[];
+            /** @description Already in this cohort */
+            present: string[];
+            /** @description No account, and not an e-mail */
+            unknown: string[];
+            /** @description E-mails without an account: they join when they enroll */
+            preassigned: string[];
+            /** @description Not a valid e-mail although it has an `@` */
+            invalid: string[];
+        };
+        /**
+         * @example {
+         *       "users": [
+         *         "alice",
+         *         "bob@example.com"
+         *       ]
+         *     }
+         */
+        CohortAddUsers: {
+            /** @description Usernames and e-mails; at most 10000 in all */
+            users?: string | string[];
         };
         /**
          * @example [
@@ -6604,6 +6765,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "developer_message": "Course course-v1:edX+NoSuchX+2025 not found.",
+                     *       "error_code": "course-not-found"
+                     *     }
+                     */
                     "application/json": components["schemas"]["DeveloperErrorViewMixinError"];
                 };
             };
@@ -6696,6 +6863,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "developer_message": "Course course-v1:edX+NoSuchX+2025 not found.",
+                     *       "error_code": "course-not-found"
+                     *     }
+                     */
                     "application/json": components["schemas"]["DeveloperErrorViewMixinError"];
                 };
             };
@@ -6712,6 +6885,632 @@ export interface operations {
                      *     }
                      */
                     "application/json": components["schemas"]["ServiceError"];
+                };
+            };
+            /** @description `bad_configuration` (names the variable) or `internal_error` (with the request id). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_code": "bad_configuration",
+                     *       "developer_message": "Invalid service configuration: THROTTLE_USER_RATE",
+                     *       "field_errors": {
+                     *         "THROTTLE_USER_RATE": {
+                     *           "developer_message": "THROTTLE_USER_RATE must look like N/second|minute|hour|day"
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ServiceError"];
+                };
+            };
+        };
+    };
+    getCohortsV1CoursesByCourseIdCohortsByCohortId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                course_id: string;
+                /** @description The cohort's `id` */
+                cohort_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The cohort */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Cohort"];
+                };
+            };
+            /** @description Not authenticated: no credentials, or a JWT that is malformed, expired or not ours. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "developer_message": "Authentication credentials were not provided."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["DeveloperMessageError"];
+                };
+            };
+            /** @description Not global staff, the API key or course staff */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "developer_message": "You do not have permission to perform this action."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["DeveloperMessageError"];
+                };
+            };
+            /** @description No such course run (`course-not-found`), or no cohort of that id in it (`cohort-not-found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "developer_message": "Cohort (ID 99) not found for course-v1:edX+DemoX+Demo_Course",
+                     *       "error_code": "cohort-not-found"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["DeveloperErrorViewMixinError"];
+                };
+            };
+            /** @description `bad_configuration` (names the variable) or `internal_error` (with the request id). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_code": "bad_configuration",
+                     *       "developer_message": "Invalid service configuration: THROTTLE_USER_RATE",
+                     *       "field_errors": {
+                     *         "THROTTLE_USER_RATE": {
+                     *           "developer_message": "THROTTLE_USER_RATE must look like N/second|minute|hour|day"
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ServiceError"];
+                };
+            };
+        };
+    };
+    patchCohortsV1CoursesByCourseIdCohortsByCohortId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                course_id: string;
+                /** @description The cohort's `id` */
+                cohort_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CohortPatch"];
+            };
+        };
+        responses: {
+            /** @description Changed (or already so). */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Neither field given (`missing-fields`), a field invalid, the name taken by another cohort (`cohort-name-exists`), or the last random cohort made manual (`last-random-cohort`). Nothing was changed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "developer_message": "A cohort with the same name already exists.",
+                     *       "error_code": "cohort-name-exists"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["DeveloperErrorViewMixinError"];
+                };
+            };
+            /** @description Not authenticated: no credentials, or a JWT that is malformed, expired or not ours. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "developer_message": "Authentication credentials were not provided."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["DeveloperMessageError"];
+                };
+            };
+            /** @description Not global staff, the API key or course staff */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "developer_message": "You do not have permission to perform this action."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["DeveloperMessageError"];
+                };
+            };
+            /** @description No such course run (`course-not-found`), or no cohort of that id in it (`cohort-not-found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "developer_message": "Cohort (ID 99) not found for course-v1:edX+DemoX+Demo_Course",
+                     *       "error_code": "cohort-not-found"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["DeveloperErrorViewMixinError"];
+                };
+            };
+            /** @description Body over 1 MiB (`payload_too_large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_code": "payload_too_large",
+                     *       "developer_message": "Request body exceeds the 1 MiB limit."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ServiceError"];
+                };
+            };
+            /** @description `bad_configuration` (names the variable) or `internal_error` (with the request id). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_code": "bad_configuration",
+                     *       "developer_message": "Invalid service configuration: THROTTLE_USER_RATE",
+                     *       "field_errors": {
+                     *         "THROTTLE_USER_RATE": {
+                     *           "developer_message": "THROTTLE_USER_RATE must look like N/second|minute|hour|day"
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ServiceError"];
+                };
+            };
+        };
+    };
+    getCohortsV1CoursesByCourseIdCohortsByCohortIdUsers: {
+        parameters: {
+            query?: {
+                /** @description A page number from 1, or `last`. Default 1. */
+                page?: string;
+                /** @description 1–100, default 10; above 100 counts as 100, anything else as 10. */
+                page_size?: number;
+            };
+            header?: never;
+            path: {
+                course_id: string;
+                /** @description The cohort's `id` */
+                cohort_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CohortMemberPage"];
+                };
+            };
+            /** @description Not authenticated: no credentials, or a JWT that is malformed, expired or not ours. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "developer_message": "Authentication credentials were not provided."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["DeveloperMessageError"];
+                };
+            };
+            /** @description Not global staff, the API key or course staff */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "developer_message": "You do not have permission to perform this action."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["DeveloperMessageError"];
+                };
+            };
+            /** @description No such course run or cohort, or a page out of range (`Invalid page.`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "developer_message": "Invalid page."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["DeveloperErrorViewMixinError"];
+                };
+            };
+            /** @description `bad_configuration` (names the variable) or `internal_error` (with the request id). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_code": "bad_configuration",
+                     *       "developer_message": "Invalid service configuration: THROTTLE_USER_RATE",
+                     *       "field_errors": {
+                     *         "THROTTLE_USER_RATE": {
+                     *           "developer_message": "THROTTLE_USER_RATE must look like N/second|minute|hour|day"
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ServiceError"];
+                };
+            };
+        };
+    };
+    postCohortsV1CoursesByCourseIdCohortsByCohortIdUsers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                course_id: string;
+                /** @description The cohort's `id` */
+                cohort_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CohortAddUsers"];
+                "application/x-www-form-urlencoded": components["schemas"]["CohortAddUsers"];
+                "multipart/form-data": components["schemas"]["CohortAddUsers"];
+            };
+        };
+        responses: {
+            /** @description What each identifier did, grouped by outcome */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CohortAddUsersResult"];
+                };
+            };
+            /** @description No identifier (`missing-users`), or `users` neither a string nor a list of strings */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "developer_message": "Missing users key in payload",
+                     *       "error_code": "missing-users"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["DeveloperErrorViewMixinError"];
+                };
+            };
+            /** @description Not authenticated: no credentials, or a JWT that is malformed, expired or not ours. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "developer_message": "Authentication credentials were not provided."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["DeveloperMessageError"];
+                };
+            };
+            /** @description Not global staff, the API key or course staff */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "developer_message": "You do not have permission to perform this action."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["DeveloperMessageError"];
+                };
+            };
+            /** @description No such course run (`course-not-found`), or no cohort of that id in it (`cohort-not-found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "developer_message": "Cohort (ID 99) not found for course-v1:edX+DemoX+Demo_Course",
+                     *       "error_code": "cohort-not-found"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["DeveloperErrorViewMixinError"];
+                };
+            };
+            /** @description More than 10000 identifiers, or a body over 1 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "developer_message": "10001 identifiers in one request; at most 10000. Split the list.",
+                     *       "error_code": "too_many_identifiers"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["DeveloperErrorViewMixinError"];
+                };
+            };
+            /** @description `bad_configuration` (names the variable) or `internal_error` (with the request id). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_code": "bad_configuration",
+                     *       "developer_message": "Invalid service configuration: THROTTLE_USER_RATE",
+                     *       "field_errors": {
+                     *         "THROTTLE_USER_RATE": {
+                     *           "developer_message": "THROTTLE_USER_RATE must look like N/second|minute|hour|day"
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ServiceError"];
+                };
+            };
+        };
+    };
+    postCohortsV1CoursesByCourseIdCohortsByCohortIdUsersByUsername: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                course_id: string;
+                /** @description The cohort's `id` */
+                cohort_id: number;
+                /** @description A username (adding: a username or an e-mail) */
+                username: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description What each identifier did, grouped by outcome */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CohortAddUsersResult"];
+                };
+            };
+            /** @description No identifier (`missing-users`), or `users` neither a string nor a list of strings */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "developer_message": "Missing users key in payload",
+                     *       "error_code": "missing-users"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["DeveloperErrorViewMixinError"];
+                };
+            };
+            /** @description Not authenticated: no credentials, or a JWT that is malformed, expired or not ours. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "developer_message": "Authentication credentials were not provided."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["DeveloperMessageError"];
+                };
+            };
+            /** @description Not global staff, the API key or course staff */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "developer_message": "You do not have permission to perform this action."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["DeveloperMessageError"];
+                };
+            };
+            /** @description No such course run (`course-not-found`), or no cohort of that id in it (`cohort-not-found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "developer_message": "Cohort (ID 99) not found for course-v1:edX+DemoX+Demo_Course",
+                     *       "error_code": "cohort-not-found"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["DeveloperErrorViewMixinError"];
+                };
+            };
+            /** @description `bad_configuration` (names the variable) or `internal_error` (with the request id). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_code": "bad_configuration",
+                     *       "developer_message": "Invalid service configuration: THROTTLE_USER_RATE",
+                     *       "field_errors": {
+                     *         "THROTTLE_USER_RATE": {
+                     *           "developer_message": "THROTTLE_USER_RATE must look like N/second|minute|hour|day"
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ServiceError"];
+                };
+            };
+        };
+    };
+    deleteCohortsV1CoursesByCourseIdCohortsByCohortIdUsersByUsername: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                course_id: string;
+                /** @description The cohort's `id` */
+                cohort_id: number;
+                /** @description A username (adding: a username or an e-mail) */
+                username: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The user is not in this cohort */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "developer_message": "User not assigned to the given cohort.",
+                     *       "error_code": "user-not-in-cohort"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["DeveloperErrorViewMixinError"];
+                };
+            };
+            /** @description Not authenticated: no credentials, or a JWT that is malformed, expired or not ours. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "developer_message": "Authentication credentials were not provided."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["DeveloperMessageError"];
+                };
+            };
+            /** @description Not global staff, the API key or course staff */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "developer_message": "You do not have permission to perform this action."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["DeveloperMessageError"];
+                };
+            };
+            /** @description No such course run, cohort (`cohort-not-found`) or user (`user-not-found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "developer_message": "User does not exist.",
+                     *       "error_code": "user-not-found"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["DeveloperErrorViewMixinError"];
                 };
             };
             /** @description `bad_configuration` (names the variable) or `internal_error` (with the request id). */

@@ -1,5 +1,13 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createCourse, createUser, enroll, grantRole, markRetired } from '../helpers/fixtures';
+import {
+  addToCohort,
+  createCohort,
+  createCourse,
+  createUser,
+  enroll,
+  grantRole,
+  markRetired,
+} from '../helpers/fixtures';
 import { ADMIN, courseBody, newCourseId, provisionCourse, provisionUser } from '../helpers/provisioning-api';
 import { call, unique } from '../helpers/request';
 import { apiKeyHeader, jwtHeader } from '../helpers/tokens';
@@ -70,6 +78,9 @@ async function webhook() {
   return `${ADMIN}${path}`;
 }
 
+/** A cohort of the matrix course, new for each cell. */
+const matrixCohort = () => createCohort(w.courseId, unique('Matrix '));
+
 /** A request per operation that succeeds for the allowed callers. */
 const BUILDERS: Record<string, Builder> = {
   'GET /health/ready': () => ({ method: 'GET', path: '/health/ready' }),
@@ -134,6 +145,37 @@ const BUILDERS: Record<string, Builder> = {
     path: `/api/cohorts/v1/courses/${w.courseId}/cohorts/`,
     json: { name: unique('Cohort '), assignment_type: 'manual' },
   }),
+  'GET /api/cohorts/v1/courses/{course_id}/cohorts/{cohort_id}': async () => ({
+    method: 'GET',
+    path: `/api/cohorts/v1/courses/${w.courseId}/cohorts/${(await matrixCohort()).id}`,
+  }),
+  'PATCH /api/cohorts/v1/courses/{course_id}/cohorts/{cohort_id}': async () => ({
+    method: 'PATCH',
+    path: `/api/cohorts/v1/courses/${w.courseId}/cohorts/${(await matrixCohort()).id}`,
+    json: { name: unique('Renamed ') },
+  }),
+  'GET /api/cohorts/v1/courses/{course_id}/cohorts/{cohort_id}/users': async () => ({
+    method: 'GET',
+    path: `/api/cohorts/v1/courses/${w.courseId}/cohorts/${(await matrixCohort()).id}/users`,
+  }),
+  'POST /api/cohorts/v1/courses/{course_id}/cohorts/{cohort_id}/users': async () => ({
+    method: 'POST',
+    path: `/api/cohorts/v1/courses/${w.courseId}/cohorts/${(await matrixCohort()).id}/users`,
+    json: { users: [w.learner] },
+  }),
+  'POST /api/cohorts/v1/courses/{course_id}/cohorts/{cohort_id}/users/{username}': async () => ({
+    method: 'POST',
+    path: `/api/cohorts/v1/courses/${w.courseId}/cohorts/${(await matrixCohort()).id}/users/${w.learner}`,
+  }),
+  'DELETE /api/cohorts/v1/courses/{course_id}/cohorts/{cohort_id}/users/{username}': async () => {
+    const cohort = await matrixCohort();
+    const member = await createUser();
+    await addToCohort(cohort, member.id);
+    return {
+      method: 'DELETE',
+      path: `/api/cohorts/v1/courses/${w.courseId}/cohorts/${cohort.id}/users/${member.username}`,
+    };
+  },
   'PUT /api/admin/v1/users/{username}': () => ({
     method: 'PUT',
     path: `${ADMIN}/users/${unique('mxu')}`,
