@@ -3115,12 +3115,17 @@ export interface operations {
                     "application/json": components["schemas"]["CourseRoles"];
                 };
             };
-            /** @description No user. */
+            /** @description No user (the API key alone). */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "message": "An error occurred while retrieving roles for user '"
+                     *     }
+                     */
                     "application/json": components["schemas"]["MessageError"];
                 };
             };
@@ -3251,6 +3256,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /** @example No retirement request status for username. */
                     "application/json": string;
                 };
             };
@@ -3326,6 +3332,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "field_errors": {
+                     *         "course_id": {
+                     *           "developer_message": "'not-a-key' is not a valid course id."
+                     *         }
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["DeveloperMessageError"];
                 };
             };
@@ -3428,17 +3443,6 @@ export interface operations {
                     "application/json": components["schemas"]["EnrollmentAllowance"][];
                 };
             };
-            /** @description Field errors (DRF shape). */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        [key: string]: string[];
-                    };
-                };
-            };
             /** @description Not authenticated: no credentials, or a JWT that is malformed, expired or not ours. */
             401: {
                 headers: {
@@ -3531,6 +3535,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "email": [
+                     *         "Enter a valid email address."
+                     *       ]
+                     *     }
+                     */
                     "application/json": {
                         [key: string]: string[];
                     };
@@ -3570,6 +3581,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "message": "An enrollment allowed with email new@example.com and course course-v1:edX+DemoX+Demo_Course already exists."
+                     *     }
+                     */
                     "application/json": components["schemas"]["MessageError"];
                 };
             };
@@ -3650,6 +3666,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "email": [
+                     *         "Enter a valid email address."
+                     *       ]
+                     *     }
+                     */
                     "application/json": {
                         [key: string]: string[];
                     };
@@ -3689,6 +3712,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "message": "An enrollment allowed with email new@example.com and course course-v1:edX+DemoX+Demo_Course doesn't exists."
+                     *     }
+                     */
                     "application/json": components["schemas"]["MessageError"];
                 };
             };

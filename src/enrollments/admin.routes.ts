@@ -1,6 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { authenticate, requirePermission } from '../auth/auth.middleware';
 import { isGlobalStaff, type Principal } from '../context/principal';
+import { DEMO_COURSE_ID } from '../lib/demo-examples';
 import { DeveloperMessageError, errorResponse, errorResponses } from '../lib/error-responses';
 import { ApiError } from '../lib/errors';
 import { jsonContent } from '../lib/http';
@@ -35,6 +36,23 @@ const r = enrollmentAdminRoutes;
 const tags = ['Enrollment API'];
 const notRestricted = (p: Principal) => !p.restricted;
 
+// The bodies these operations really answer, shown as their examples (the schemas' own examples
+// belong to other operations). test/docs/admin-examples.test.ts compares them with live answers.
+const EXAMPLE_EMAIL = 'new@example.com';
+const allowanceMessage = (ending: string) => ({
+  message: `An enrollment allowed with email ${EXAMPLE_EMAIL} and course ${DEMO_COURSE_ID} ${ending}`,
+});
+const ADMIN_EXAMPLES = {
+  rolesWithoutUser: { message: "An error occurred while retrieving roles for user '" },
+  noRetirement: 'No retirement request status for username.',
+  invalidFilter: {
+    field_errors: { course_id: { developer_message: "'not-a-key' is not a valid course id." } },
+  },
+  invalidAllowance: { email: ['Enter a valid email address.'] },
+  allowanceExists: allowanceMessage('already exists.'),
+  allowanceMissing: allowanceMessage("doesn't exists."),
+};
+
 // E6 — the caller's course roles (docs/api/enrollments.md#e6).
 route(r, {
   method: 'get',
@@ -46,7 +64,7 @@ route(r, {
   request: { query: z.object({ course_id: z.string().optional() }) },
   responses: {
     200: jsonContent(RolesSchema, 'Roles and the global staff flag.'),
-    400: jsonContent(MessageSchema, 'No user.'),
+    400: jsonContent(MessageSchema, 'No user (the API key alone).', ADMIN_EXAMPLES.rolesWithoutUser),
     ...errorResponses('detail', 401, 403, 429),
   },
   input: messageStyle,
@@ -75,7 +93,7 @@ route(r, {
   responses: {
     200: jsonContent(z.array(z.string()), 'Sorted distinct orgs of all the user’s enrollments.'),
     204: { description: 'No active enrollment.' },
-    404: jsonContent(z.string(), 'Username missing or no retirement request.'),
+    404: jsonContent(z.string(), 'Username missing or no retirement request.', ADMIN_EXAMPLES.noRetirement),
     ...errorResponses('detail', 401, 403),
   },
   input: retirementStyle,
@@ -110,7 +128,7 @@ route(r, {
   },
   responses: {
     200: jsonContent(AdminEnrollmentPageSchema, 'One page.'),
-    400: jsonContent(DeveloperMessageError, 'Invalid filters (`field_errors`).'),
+    400: jsonContent(DeveloperMessageError, 'Invalid filters (`field_errors`).', ADMIN_EXAMPLES.invalidFilter),
     ...errorResponses('developer', 401, 429),
     403: errorResponse('developer', 403, 'Not global staff.'),
     404: errorResponse('developer', 404, 'Invalid cursor.'),
@@ -136,10 +154,14 @@ const allowances = {
   middleware: [authenticate({ jwtOnly: true }), requirePermission(isGlobalStaff), throttle()],
   input: drfStyle,
 };
-const allowanceErrors = {
-  400: jsonContent(z.record(z.string(), z.array(z.string())), 'Field errors (DRF shape).'),
-  ...errorResponses('detail', 401, 403, 429),
+const allowanceFieldErrors = {
+  400: jsonContent(
+    z.record(z.string(), z.array(z.string())),
+    'Field errors (DRF shape).',
+    ADMIN_EXAMPLES.invalidAllowance,
+  ),
 };
+const allowanceErrors = errorResponses('detail', 401, 403, 429);
 
 route(r, {
   ...allowances,
@@ -160,8 +182,9 @@ route(r, {
   request: { body: { schema: AllowanceBodySchema } },
   responses: {
     201: jsonContent(AllowanceSchema, 'Created.'),
+    ...allowanceFieldErrors,
     ...allowanceErrors,
-    409: jsonContent(MessageSchema, 'Already exists.'),
+    409: jsonContent(MessageSchema, 'Already exists.', ADMIN_EXAMPLES.allowanceExists),
   },
   handler: async (c, { body }) => c.json(await createAllowance(c.get('deps'), body), 201),
 });
@@ -173,8 +196,9 @@ route(r, {
   request: { body: { schema: AllowanceKeySchema } },
   responses: {
     204: { description: 'Deleted.' },
+    ...allowanceFieldErrors,
     ...allowanceErrors,
-    404: jsonContent(MessageSchema, 'No such allowance.'),
+    404: jsonContent(MessageSchema, 'No such allowance.', ADMIN_EXAMPLES.allowanceMissing),
   },
   handler: async (c, { body }) => {
     await removeAllowance(c.get('deps'), body);

@@ -131,7 +131,7 @@ describe('POST …/users (#add)', () => {
     const course = await createCourse();
     const cohort = await createCohort(course.id, 'Many');
     const other = await createCohort(course.id, 'Before');
-    const users = [];
+    const users: Awaited<ReturnType<typeof createUser>>[] = [];
     for (let i = 0; i < 30; i++) users.push(await createUser());
     for (const user of users.slice(0, 10)) await addToCohort(other, user.id);
     const setup = (await membershipEvents(course.id)).length;
@@ -255,7 +255,7 @@ describe('GET …/users (#list)', () => {
   it('pages members in user id order with upstream’s envelope and links', async () => {
     const { course, staffHeaders } = await courseWithStaff();
     const cohort = await createCohort(course.id, 'Paged');
-    const members = [];
+    const members: Awaited<ReturnType<typeof createUser>>[] = [];
     for (let i = 0; i < 5; i++) members.push(await createUser({ name: `Learner ${i}` }));
     for (const user of members) await addToCohort(cohort, user.id);
     const view = (u: (typeof members)[number]) => ({ username: u.username, email: u.email, name: u.name });
@@ -280,7 +280,12 @@ describe('GET …/users (#list)', () => {
       start: 2,
     });
     const last = await call(`${path}?page=last&page_size=2`, { headers: apiKeyHeader });
-    expect(last.body).toMatchObject({ current_page: 3, next: null, start: 4, results: [view(members[4])] });
+    expect(last.body).toMatchObject({
+      current_page: 3,
+      next: null,
+      start: 4,
+      results: [view(members[4] as (typeof members)[number])],
+    });
     const all = await call(path, { headers: apiKeyHeader });
     expect(all.body.results).toEqual(members.map(view));
     expect(all.body.num_pages).toBe(1);

@@ -11,11 +11,17 @@ export const usersPath = (courseId: string, cohortId: number | string) => `${coh
 
 export const MEMBERSHIP_CHANGED = 'org.openedx.learning.cohort_membership.changed.v1';
 
-export const addUsers = (courseId: string, cohortId: number | string, json: unknown, headers = apiKeyHeader) =>
+type Headers = Record<string, string>;
+
+export const addUsers = (courseId: string, cohortId: number | string, json: unknown, headers: Headers = apiKeyHeader) =>
   call(usersPath(courseId, cohortId), { method: 'POST', headers, json });
 
-export const removeUser = (courseId: string, cohortId: number | string, username: string, headers = apiKeyHeader) =>
-  call(`${usersPath(courseId, cohortId)}/${username}`, { method: 'DELETE', headers });
+export const removeUser = (
+  courseId: string,
+  cohortId: number | string,
+  username: string,
+  headers: Headers = apiKeyHeader,
+) => call(`${usersPath(courseId, cohortId)}/${username}`, { method: 'DELETE', headers });
 
 export interface MembershipEvent {
   username: string;
