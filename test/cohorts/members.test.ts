@@ -1,3 +1,4 @@
+import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import {
   addToCohort,
@@ -14,7 +15,6 @@ import { apiKeyHeader, jwtHeader } from '../helpers/tokens';
 import { addUsers, courseWithStaff, membershipEvents, removeUser, usersPath } from './support';
 
 const preassignedCohort = async (courseId: string, email: string) => {
-  const { env } = await import('cloudflare:test');
   const row = await env.DB.prepare(
     'select c.name from cohort_preassignments p join cohorts c on c.id = p.cohort_id where p.course_id = ? and p.email = ?',
   )
@@ -148,6 +148,22 @@ describe('POST …/users (#add)', () => {
     expect(res.body.preassigned).toHaveLength(300);
     expect(dbQueries(res.headers)).toBe(2);
     expect((await membershipEvents(course.id)).slice(setup)).toHaveLength(30);
+  });
+
+  it('keeps a user in one cohort of the run when two requests move them at once', async () => {
+    const course = await createCourse();
+    const [a, b] = [await createCohort(course.id, 'A'), await createCohort(course.id, 'B')];
+    const user = await createUser();
+    const answers = await Promise.all([
+      addUsers(course.id, a.id, { users: [user.username] }),
+      addUsers(course.id, b.id, { users: [user.username] }),
+    ]);
+    expect(answers.map((r) => r.status)).toEqual([200, 200]);
+    const rows = await env.DB.prepare('select cohort_id from cohort_memberships where course_id = ? and user_id = ?')
+      .bind(course.id, user.id)
+      .all();
+    expect(rows.results).toHaveLength(1);
+    expect(['A', 'B']).toContain(await cohortOf(user.id, course.id));
   });
 
   it('POST …/users/{username} adds the one user the path names', async () => {
