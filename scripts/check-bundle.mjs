@@ -210,11 +210,14 @@ async function main() {
 
     const w = await world(worker.origin, vars);
     // The CSV reader of bulk enrollment (a media type, not an operation of its own).
-    const csv = await fetch(`${worker.origin}/api/bulk_enroll/v1/bulk_enroll/?courses=${encodeURIComponent(w.courseId)}&action=enroll`, {
-      method: 'POST',
-      headers: { ...w.principals.staff, 'content-type': 'text/csv' },
-      body: 'name,email\r\n"Doe, Jane",ck-csv@example.com\r\n',
-    });
+    const csv = await fetch(
+      `${worker.origin}/api/bulk_enroll/v1/bulk_enroll/?courses=${encodeURIComponent(w.courseId)}&action=enroll`,
+      {
+        method: 'POST',
+        headers: { ...w.principals.staff, 'content-type': 'text/csv' },
+        body: 'name,email\r\n"Doe, Jane",ck-csv@example.com\r\n',
+      },
+    );
     const csvBody = await csv.text();
     check(
       'POST bulk_enroll, text/csv body → 200',

@@ -14,8 +14,9 @@ const require = createRequire(import.meta.url);
 const WRANGLER = join(dirname(require.resolve('wrangler/package.json')), 'bin', 'wrangler.js');
 
 /** Bundles the Worker of `configPath` into `outdir`; returns the path of the bundled module. */
-export function bundleWorker(configPath, outdir) {
-  execFileSync(process.execPath, [WRANGLER, 'deploy', '--dry-run', '--config', configPath, '--outdir', outdir], {
+export function bundleWorker(configPath, outdir, extraArgs = []) {
+  const args = [WRANGLER, 'deploy', '--dry-run', '--config', configPath, '--outdir', outdir, ...extraArgs];
+  execFileSync(process.execPath, args, {
     stdio: ['ignore', 'ignore', 'pipe'],
     timeout: 180_000,
     env: { ...process.env, WRANGLER_SEND_METRICS: 'false', CLOUDFLARE_CF_FETCH_ENABLED: 'false' },
@@ -63,10 +64,10 @@ export function readWranglerToml(path) {
 }
 
 /**
- * Both bundles (in `outdir`), their wrangler.toml settings, and the service's bindings: the
+ * Both bundles (in `outdir`; `minify: false` for profiles), their wrangler.toml settings, and the service's bindings: the
  * `[vars]`, random `JWT_SECRET_KEY` / `EDX_API_KEY`, throttling off.
  */
-export function buildWorkers(outdir) {
+export function buildWorkers(outdir, { minify = true } = {}) {
   const config = readWranglerToml('wrangler.toml');
   const vars = {
     ...config.vars,
@@ -75,7 +76,8 @@ export function buildWorkers(outdir) {
     RATE_LIMIT_ENABLED: 'false',
   };
   return {
-    serviceScript: bundleWorker('wrangler.toml', join(outdir, 'build-service')),
+    // Unminified for a V8 profile, whose function names would otherwise be the minifier's.
+    serviceScript: bundleWorker('wrangler.toml', join(outdir, 'build-service'), minify ? [] : ['--no-minify']),
     bareScript: bundleWorker(join('bench', 'wrangler.bare.toml'), join(outdir, 'build-bare')),
     config,
     bareConfig: readWranglerToml(join('bench', 'wrangler.bare.toml')),
