@@ -125,7 +125,7 @@ function topFunctions(profile, requests, limit = 25) {
 }
 
 async function main() {
-  const { serviceScript, bareScript, config, bareConfig, vars } = buildWorkers(state);
+  const { serviceScript, bareScript, config, bareConfig, vars } = buildWorkers(state, { minify: !profileCpu });
   const workers = [];
   try {
     const bare = await startWorker({

@@ -6,15 +6,17 @@
 // Env: BENCH_DURATION (s, default 10), BENCH_CONNECTIONS (16), BENCH_ENROLLMENTS (100000),
 // BENCH_WARMUP (s, default min(2, duration)), BENCH_OUT (bench/results.json),
 // BENCH_TIMEOUT_MINUTES (overall limit; default from the scale and duration), BENCH_ONLY (names),
-// BENCH_EVENTS (events in the log for the feed pages, default 100000).
+// BENCH_EVENTS (events in the log for the feed pages, default 100000), BENCH_COLD_RUNS (fresh Node
+// processes per bundle for module evaluation, 7), BENCH_COLD_STARTS (fresh runtimes for the first request, 5).
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { cpus, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { measureColdStart } from './bench/cold-start.mjs';
 import { measureDelivery } from './bench/delivery.mjs';
 import { runLoad } from './bench/load.mjs';
-import { SCENARIOS, table, toRows, verdicts } from './bench/report.mjs';
+import { coldStartReport, SCENARIOS, table, toRows, verdicts } from './bench/report.mjs';
 import { buildScenarios } from './bench/scenarios.mjs';
 import {
   applyMigrations,
@@ -47,6 +49,8 @@ const enrollments = intEnv('BENCH_ENROLLMENTS', 100_000, 1000);
 const eventCount = intEnv('BENCH_EVENTS', 100_000, 2000);
 const warmup = intEnv('BENCH_WARMUP', Math.min(2, seconds), 0);
 const out = process.env.BENCH_OUT || 'bench/results.json';
+const coldRuns = intEnv('BENCH_COLD_RUNS', 7, 1);
+const coldStarts = intEnv('BENCH_COLD_STARTS', 5, 1);
 // Debugging aid: run only these scenarios (comma-separated names); the others are reported as skipped.
 const only = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(',').map((s) => s.trim())) : null;
 
@@ -194,6 +198,19 @@ async function main() {
   log('bundling the service and the bare Worker (wrangler deploy --dry-run)');
   const { serviceScript, bareScript, config, bareConfig, vars } = buildWorkers(state);
   const common = { compatibilityDate: config.compatibilityDate, compatibilityFlags: config.compatibilityFlags };
+  // Before any instance runs, so the bench's own load does not share the CPU with these figures.
+  log(
+    `cold start: module evaluation (${coldRuns} fresh Node processes per bundle), first request (${coldStarts} fresh runtimes)`,
+  );
+  const cold = await measureColdStart({
+    serviceScript,
+    bareScript,
+    settings: common,
+    bindings: vars,
+    runs: coldRuns,
+    starts: coldStarts,
+  });
+  log(`cold start: ${JSON.stringify(cold.cold_start)}`);
   const start = async (name, scriptPath, bindings, settings = common) => {
     const worker = await startWorker({ name, scriptPath, bindings, ...settings, stateDir: join(state, name) });
     workers.push(worker);
@@ -218,6 +235,7 @@ async function main() {
     { ...common, queues: queueOptions(config.queues) },
   );
   for (const w of workers) log(`${w.name.padEnd(9)} ${w.origin}`);
+  const byOrigin = new Map(workers.map((w) => [w.origin, w]));
 
   log('seeding');
   await seedBare(bare.db, bare.kv);
@@ -302,7 +320,15 @@ async function main() {
       sent += warm.completed;
     }
     const probe = await sample(name, scenario);
+    // The runtime's CPU time (utime + stime of this instance's workerd) over the measured load.
+    const runtime = byOrigin.get(scenario.origin);
+    const cpuBefore = runtime?.cpuMs() ?? null;
     const result = await runLoad(scenario, { seconds, connections, label });
+    const cpuAfter = runtime?.cpuMs() ?? null;
+    const cpuUs =
+      cpuBefore !== null && cpuAfter !== null && result.completed > 0
+        ? (1000 * (cpuAfter - cpuBefore)) / result.completed
+        : null;
     await sleep(Math.min(5000, Math.max(250, 2 * result.p99)));
     sent += 1 + result.completed;
     if (scenario.createsEnrollments) {
@@ -322,9 +348,10 @@ async function main() {
     const pressure = cpuPressure();
     if (pressure !== null) pressures.push(pressure);
     runs[name] ??= [];
-    runs[name].push({ ...result, non2xx, d1: probe.d1 });
+    runs[name].push({ ...result, non2xx, d1: probe.d1, cpu_us: cpuUs });
     log(
-      `${label}: ${result.rps.toFixed(0)} req/s, p50 ${result.p50} ms, p99 ${result.p99} ms, D1 ${probe.d1 ?? '?'}` +
+      `${label}: ${result.rps.toFixed(0)} req/s, p50 ${result.p50} ms, p99 ${result.p99} ms, ` +
+        `CPU ${cpuUs === null ? '?' : cpuUs.toFixed(0)} µs/req, D1 ${probe.d1 ?? '?'}` +
         `${pressure === null ? '' : `, CPU pressure ${pressure}%`}` +
         `${non2xx ? `, NON-2XX ${non2xx}` : ''}${probe.issues.length ? `, SAMPLE: ${probe.issues.join('; ')}` : ''}`,
     );
@@ -362,6 +389,7 @@ async function main() {
         rps: mean(list, 'rps'),
         p50: mean(list, 'p50'),
         p99: mean(list, 'p99'),
+        cpu_us: list.every((r) => r.cpu_us !== null && r.cpu_us !== undefined) ? mean(list, 'cpu_us') : null,
         d1: list[0].d1,
         non2xx: list.reduce((sum, r) => sum + r.non2xx, 0),
       },
@@ -369,12 +397,17 @@ async function main() {
   );
   for (const name of Object.keys(runs)) {
     if (runs[name].length > 1)
-      log(`${name} runs: ${runs[name].map((r) => r.rps.toFixed(0)).join(', ')} req/s (mean used)`);
+      log(
+        `${name} runs: ${runs[name].map((r) => r.rps.toFixed(0)).join(', ')} req/s; ` +
+          `${runs[name].map((r) => r.cpu_us?.toFixed(0) ?? '?').join(', ')} µs/req (means used)`,
+      );
   }
 
   const rows = toRows(measured);
   const verdictByName = verdicts(rows, skipped);
   console.log(`\n${table(rows, verdictByName)}\n`);
+  const coldReport = coldStartReport(cold.cold_start);
+  console.log(`${coldReport.table}\n`);
   console.log(
     `${enrollments} enrollments over 1000 courses, ≥ ${eventCount} events; ${seconds} s per scenario, ${connections} connections; commit ${commit}; ${machine}`,
   );
@@ -397,6 +430,7 @@ async function main() {
     `${JSON.stringify(
       {
         scenarios: rows,
+        cold_start: cold.cold_start,
         meta: {
           date: new Date().toISOString(),
           commit,
@@ -416,6 +450,9 @@ async function main() {
             ? round1(pressures.reduce((a, b) => a + b, 0) / pressures.length)
             : null,
           results: Object.fromEntries(SCENARIOS.map((n) => [n, verdictByName[n].result])),
+          cold_start_results: coldReport.results,
+          // Every measurement behind the cold_start medians (ms).
+          cold_start_runs: cold.runs,
         },
       },
       null,

@@ -14,8 +14,9 @@ const require = createRequire(import.meta.url);
 const WRANGLER = join(dirname(require.resolve('wrangler/package.json')), 'bin', 'wrangler.js');
 
 /** Bundles the Worker of `configPath` into `outdir`; returns the path of the bundled module. */
-export function bundleWorker(configPath, outdir) {
-  execFileSync(process.execPath, [WRANGLER, 'deploy', '--dry-run', '--config', configPath, '--outdir', outdir], {
+export function bundleWorker(configPath, outdir, extraArgs = []) {
+  const args = [WRANGLER, 'deploy', '--dry-run', '--config', configPath, '--outdir', outdir, ...extraArgs];
+  execFileSync(process.execPath, args, {
     stdio: ['ignore', 'ignore', 'pipe'],
     timeout: 180_000,
     env: { ...process.env, WRANGLER_SEND_METRICS: 'false', CLOUDFLARE_CF_FETCH_ENABLED: 'false' },
@@ -63,10 +64,10 @@ export function readWranglerToml(path) {
 }
 
 /**
- * Both bundles (in `outdir`), their wrangler.toml settings, and the service's bindings: the
+ * Both bundles (in `outdir`; `minify: false` for profiles), their wrangler.toml settings, and the service's bindings: the
  * `[vars]`, random `JWT_SECRET_KEY` / `EDX_API_KEY`, throttling off.
  */
-export function buildWorkers(outdir) {
+export function buildWorkers(outdir, { minify = true } = {}) {
   const config = readWranglerToml('wrangler.toml');
   const vars = {
     ...config.vars,
@@ -75,7 +76,8 @@ export function buildWorkers(outdir) {
     RATE_LIMIT_ENABLED: 'false',
   };
   return {
-    serviceScript: bundleWorker('wrangler.toml', join(outdir, 'build-service')),
+    // Unminified for a V8 profile, whose function names would otherwise be the minifier's.
+    serviceScript: bundleWorker('wrangler.toml', join(outdir, 'build-service'), minify ? [] : ['--no-minify']),
     bareScript: bundleWorker(join('bench', 'wrangler.bare.toml'), join(outdir, 'build-bare')),
     config,
     bareConfig: readWranglerToml(join('bench', 'wrangler.bare.toml')),
@@ -102,9 +104,30 @@ export const signToken = (vars, username, email, administrator = false) =>
 function runtimeWritingTo(stateDir) {
   mkdirSync(stateDir, { recursive: true });
   const logFile = join(stateDir, 'runtime.log');
+  const pidFile = join(stateDir, 'workerd.pid');
   const wrapper = join(stateDir, 'workerd.sh');
-  writeFileSync(wrapper, `#!/bin/sh\nexec '${workerdBinary.default}' "$@" >>'${logFile}' 2>&1\n`, { mode: 0o755 });
-  return { wrapper, logFile };
+  // `exec` keeps the shell's pid: the pid file names the runtime itself, whose CPU time cpuMs() reads.
+  writeFileSync(
+    wrapper,
+    `#!/bin/sh\necho $$ >'${pidFile}'\nexec '${workerdBinary.default}' "$@" >>'${logFile}' 2>&1\n`,
+    {
+      mode: 0o755,
+    },
+  );
+  return { wrapper, logFile, pidFile };
+}
+
+const TICK_MS = 1000 / 100; // USER_HZ
+
+/** utime + stime of one process in ms (Linux /proc/<pid>/stat), or null where that is unavailable. */
+export function processCpuMs(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * TICK_MS;
+  } catch {
+    return null;
+  }
 }
 
 /** The last `max` lines of a runtime's output that are not routine access-log lines (5xx ones are kept). */
@@ -157,7 +180,7 @@ export async function startWorker({
   inspectorPort,
   queues = {},
 }) {
-  const { wrapper, logFile } = runtimeWritingTo(stateDir);
+  const { wrapper, logFile, pidFile } = runtimeWritingTo(stateDir);
   const previous = process.env.MINIFLARE_WORKERD_PATH;
   process.env.MINIFLARE_WORKERD_PATH = wrapper;
   const mf = new Miniflare({
@@ -196,11 +219,14 @@ export async function startWorker({
     else process.env.MINIFLARE_WORKERD_PATH = previous;
   }
   if (url.hostname !== '127.0.0.1') throw new Error(`${name}: Miniflare listens on ${url.host}, not 127.0.0.1`);
+  const pid = Number(readFileSync(pidFile, 'utf8').trim());
   return {
     name,
     mf,
     origin: url.origin,
     logFile,
+    /** CPU time (ms) the runtime of this instance has used so far (its D1/KV simulators included). */
+    cpuMs: () => processCpuMs(pid),
     db: await mf.getD1Database('DB'),
     kv: await mf.getKVNamespace('CACHE'),
   };

@@ -1,5 +1,5 @@
-import { parse as parseCsv } from 'csv-parse/browser/esm/sync';
 import type { Context } from 'hono';
+import { parseCsv } from '../lib/csv';
 import { ApiError } from '../lib/errors';
 import type { BulkEnrollFields } from './bulk.schemas';
 
@@ -37,12 +37,7 @@ const CSV_IDENTIFIER_COLUMNS = ['identifier', 'email', 'username'];
 export async function readCsvFields(c: Context): Promise<Record<string, unknown>> {
   let rows: Record<string, string>[];
   try {
-    rows = parseCsv(await c.req.text(), {
-      columns: (header: string[]) => header.map((h) => h.trim().toLowerCase()),
-      skip_empty_lines: true,
-      bom: true,
-      trim: true,
-    });
+    rows = parseCsv(await c.req.text(), (header) => header.map((h) => h.trim().toLowerCase()));
   } catch (error) {
     throw new ApiError(400, { identifiers: [`Malformed CSV: ${(error as Error).message}`] });
   }
