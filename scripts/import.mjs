@@ -23,6 +23,7 @@ const { values: opts, positionals } = parseArgs({
     users: { type: 'string' },
     'emit-events': { type: 'boolean', default: false },
     'make-sample': { type: 'boolean', default: false },
+    'sample-users': { type: 'string', default: '10000' },
     quiet: { type: 'boolean', default: false },
   },
   allowPositionals: true,
@@ -148,7 +149,7 @@ function report(totals, errors, done, started) {
 }
 
 if (opts['make-sample']) {
-  const made = await makeSample({ dir: positionals[0] ?? '.' });
+  const made = await makeSample({ dir: positionals[0] ?? '.', users: Number(opts['sample-users']) });
   console.log(
     `Wrote ${made.usersFile} (${made.users} users) and ${made.enrollmentsFile} (${made.enrollments} enrollments).`,
   );
