@@ -423,6 +423,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/admin/v1/import/users": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Import users (NDJSON, up to 5,000 per call) */
+        post: operations["postAdminV1ImportUsers"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/v1/import/enrollments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Import enrollments with their original dates (NDJSON, up to 5,000 per call) */
+        post: operations["postAdminV1ImportEnrollments"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/admin/v1/webhooks/{name}": {
         parameters: {
             query?: never;
@@ -2042,6 +2076,39 @@ export interface components {
                         }[];
                     }[];
                 }[];
+            }[];
+        };
+        /**
+         * @example {
+         *       "created": 1,
+         *       "updated": 0,
+         *       "unchanged": 0,
+         *       "errors": [
+         *         {
+         *           "line": 2,
+         *           "username": "bob",
+         *           "field_errors": {
+         *             "email": {
+         *               "developer_message": "This field is required."
+         *             }
+         *           }
+         *         }
+         *       ]
+         *     }
+         */
+        ImportResult: {
+            created: number;
+            updated: number;
+            unchanged: number;
+            errors: {
+                /** @description Counted from 1, blank lines included. */
+                line: number;
+                username?: string;
+                field_errors: {
+                    [key: string]: {
+                        developer_message: string;
+                    };
+                };
             }[];
         };
         /**
@@ -5989,6 +6056,257 @@ export interface operations {
                      * @example {
                      *       "error_code": "payload_too_large",
                      *       "developer_message": "Request body exceeds the 1 MiB limit."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ServiceError"];
+                };
+            };
+            /** @description `bad_configuration` (names the variable) or `internal_error` (with the request id). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_code": "bad_configuration",
+                     *       "developer_message": "Invalid service configuration: THROTTLE_USER_RATE",
+                     *       "field_errors": {
+                     *         "THROTTLE_USER_RATE": {
+                     *           "developer_message": "THROTTLE_USER_RATE must look like N/second|minute|hour|day"
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ServiceError"];
+                };
+            };
+        };
+    };
+    postAdminV1ImportUsers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/x-ndjson": string;
+            };
+        };
+        responses: {
+            /** @description Counts of users created, updated and unchanged; the refused lines */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportResult"];
+                };
+            };
+            /** @description Invalid `emit_events` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_code": "invalid_request",
+                     *       "developer_message": "Invalid fields: course_id.",
+                     *       "field_errors": {
+                     *         "course_id": {
+                     *           "developer_message": "Not a valid course key."
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ServiceError"];
+                };
+            };
+            /** @description Not authenticated: no credentials, or a JWT that is malformed, expired or not ours. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_code": "not_authenticated",
+                     *       "developer_message": "Authentication credentials were not provided."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ServiceError"];
+                };
+            };
+            /** @description Neither the API key nor global staff. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_code": "forbidden",
+                     *       "developer_message": "You do not have permission to perform this action."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ServiceError"];
+                };
+            };
+            /** @description More than 5000 lines (nothing applied), or a body over 1 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_code": "too_many_lines",
+                     *       "developer_message": "At most 5000 lines per call; this body has 5001."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ServiceError"];
+                };
+            };
+            /** @description Not application/x-ndjson */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_code": "unsupported_media_type",
+                     *       "developer_message": "Send the lines as application/x-ndjson (one JSON object per line), not application/json."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ServiceError"];
+                };
+            };
+            /** @description `bad_configuration` (names the variable) or `internal_error` (with the request id). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_code": "bad_configuration",
+                     *       "developer_message": "Invalid service configuration: THROTTLE_USER_RATE",
+                     *       "field_errors": {
+                     *         "THROTTLE_USER_RATE": {
+                     *           "developer_message": "THROTTLE_USER_RATE must look like N/second|minute|hour|day"
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ServiceError"];
+                };
+            };
+        };
+    };
+    postAdminV1ImportEnrollments: {
+        parameters: {
+            query?: {
+                /** @description Write change events for this import. */
+                emit_events?: "true" | "false";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/x-ndjson": string;
+            };
+        };
+        responses: {
+            /** @description Counts of enrollments created, updated and unchanged; the refused lines */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportResult"];
+                };
+            };
+            /** @description Invalid `emit_events` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_code": "invalid_request",
+                     *       "developer_message": "Invalid fields: course_id.",
+                     *       "field_errors": {
+                     *         "course_id": {
+                     *           "developer_message": "Not a valid course key."
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ServiceError"];
+                };
+            };
+            /** @description Not authenticated: no credentials, or a JWT that is malformed, expired or not ours. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_code": "not_authenticated",
+                     *       "developer_message": "Authentication credentials were not provided."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ServiceError"];
+                };
+            };
+            /** @description Neither the API key nor global staff. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_code": "forbidden",
+                     *       "developer_message": "You do not have permission to perform this action."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ServiceError"];
+                };
+            };
+            /** @description More than 5000 lines (nothing applied), or a body over 1 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_code": "too_many_lines",
+                     *       "developer_message": "At most 5000 lines per call; this body has 5001."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ServiceError"];
+                };
+            };
+            /** @description Not application/x-ndjson */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_code": "unsupported_media_type",
+                     *       "developer_message": "Send the lines as application/x-ndjson (one JSON object per line), not application/json."
                      *     }
                      */
                     "application/json": components["schemas"]["ServiceError"];

@@ -40,6 +40,11 @@ const TAGS = [
   },
   { name: 'Provisioning: audit', description: 'Read-only records for support and operations.' },
   {
+    name: 'Provisioning: import',
+    description:
+      'Onboarding an existing Open edX installation: users and enrollments as NDJSON, 5,000 lines per call, original dates kept.',
+  },
+  {
     name: 'Events',
     description:
       'The change feed and webhook subscriptions (API key or global staff): every enrollment, cohort and program change, and every queued e-mail, in one ordered log.',

@@ -14,7 +14,7 @@ import { ENROLLMENT_STATE, type EnrollmentState, transition } from './transition
 
 /** Who made a change, through what, and why: the columns every audit record carries. */
 export interface AuditOrigin {
-  source: 'enrollment_api' | 'bulk_enroll' | 'allowance' | 'program_enrollments' | 'retirement';
+  source: 'enrollment_api' | 'bulk_enroll' | 'allowance' | 'program_enrollments' | 'retirement' | 'import';
   /** Acting username; null for the API key alone. */
   actor: string | null;
   reason: string | null;
@@ -31,7 +31,9 @@ export type EventOrigin =
   | 'program'
   | 'linking'
   | 'retirement'
-  | 'import';
+  | 'import'
+  /** An import that asked for no events: the enrollments triggers skip it (docs/api/import.md#events). */
+  | 'import_quiet';
 
 const EVENT_ORIGIN_OF_SOURCE: Record<AuditOrigin['source'], EventOrigin> = {
   enrollment_api: 'enrollment_api',
@@ -39,6 +41,7 @@ const EVENT_ORIGIN_OF_SOURCE: Record<AuditOrigin['source'], EventOrigin> = {
   allowance: 'allowance',
   program_enrollments: 'program',
   retirement: 'retirement',
+  import: 'import',
 };
 
 /**
@@ -92,7 +95,16 @@ export interface EnrollmentStateRow {
   isActive: boolean;
   requestedMode: string | null;
   requestedIsActive: boolean | null;
+  /** Only with `keepCreated`: the enrollment's original creation time (an import), null for "now". */
+  createdAt?: number | null;
 }
+
+/** With `keepCreated`, a row's `createdAt` wins, else the stored one is kept, else now. */
+const createdAtSql = (keepCreated: boolean, now: number) =>
+  keepCreated
+    ? sql`coalesce(${jsonField('createdAt')}, (select e2.created_at from ${enrollments} e2
+        where e2.user_id = ${jsonField('userId')} and e2.course_id = ${jsonField('courseId')}), ${now})`
+    : sql`${now}`;
 
 const auditedPairs = (rows: readonly EnrollmentStateRow[]) =>
   sql`("enrollment_audit"."user_id", "enrollment_audit"."course_id")
@@ -108,8 +120,9 @@ export function writeEnrollmentStates(
   db: Db,
   rows: readonly EnrollmentStateRow[],
   origin: AuditOrigin,
-  { auditUnchanged = false } = {},
+  { auditUnchanged = false, keepCreated = false } = {},
 ): Statement[] {
+  const createdChanged = keepCreated ? sql` or ${enrollments.createdAt} != excluded.created_at` : sql``;
   return jsonPieces(rows).flatMap((piece) => [
     insertFromSelect(
       db,
@@ -140,14 +153,19 @@ export function writeEnrollmentStates(
         courseId: jsonField('courseId'),
         mode: jsonField('mode'),
         isActive: jsonField('isActive'),
-        createdAt: origin.now,
+        createdAt: createdAtSql(keepCreated, origin.now),
         ...changeColumns(origin),
       },
       sql`from ${jsonRows(piece)} where true`,
     ).onConflictDoUpdate({
       target: [enrollments.userId, enrollments.courseId],
-      set: { mode: sql`excluded.mode`, isActive: sql`excluded.is_active`, ...changeColumns(origin) },
-      setWhere: sql`${enrollments.isActive} != excluded.is_active or ${enrollments.mode} != excluded.mode`,
+      set: {
+        mode: sql`excluded.mode`,
+        isActive: sql`excluded.is_active`,
+        ...(keepCreated ? { createdAt: sql`excluded.created_at` } : {}),
+        ...changeColumns(origin),
+      },
+      setWhere: sql`${enrollments.isActive} != excluded.is_active or ${enrollments.mode} != excluded.mode${createdChanged}`,
     }),
     attachAuditToEnrollments(db, and(eq(enrollmentAudit.source, origin.source), auditedPairs(piece))),
   ]);

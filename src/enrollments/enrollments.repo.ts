@@ -1,5 +1,6 @@
 import { and, asc, eq, inArray, type SQL, sql } from 'drizzle-orm';
 import { type Db, preparedOn } from '../db/client';
+import { jsonField, jsonPieces, jsonRows } from '../db/json-rows';
 import {
   cohortPreassignments,
   cohorts,
@@ -235,3 +236,21 @@ export const setOrgEmailOptIn = (db: Db, userId: number, org: string, optIn: boo
       target: [userOrgPreferences.userId, userOrgPreferences.org],
       set: { emailOptIn: optIn ? 'True' : 'False', updatedAt: now },
     });
+
+/** The stored state of these (user, course) pairs, for a batch that is about to change them. */
+export const enrollmentStatesOf = (db: Db, pairs: readonly { userId: number; courseId: string }[]) =>
+  jsonPieces(pairs).map((piece) =>
+    db
+      .select({
+        userId: enrollments.userId,
+        courseId: enrollments.courseId,
+        mode: enrollments.mode,
+        isActive: enrollments.isActive,
+        createdAt: enrollments.createdAt,
+      })
+      .from(enrollments)
+      .where(
+        sql`(${enrollments.userId}, ${enrollments.courseId}) in
+          (select ${jsonField('userId')}, ${jsonField('courseId')} from ${jsonRows(piece)})`,
+      ),
+  );

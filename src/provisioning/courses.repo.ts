@@ -1,5 +1,6 @@
-import { and, asc, eq, notExists } from 'drizzle-orm';
+import { and, asc, eq, notExists, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
+import { jsonPieces, jsonRows } from '../db/json-rows';
 import { courseModes, courseRuns, enrollments } from '../db/schema';
 import { chunk, D1_MAX_BOUND_PARAMETERS } from '../lib/chunks';
 
@@ -81,3 +82,12 @@ export async function updateBlockedCountries(db: Db, courseId: string, countries
     .returning({ id: courseRuns.id, blockedCountries: courseRuns.blockedCountries });
   return row ?? null;
 }
+
+/** Which of these course ids are in the catalog (one statement per 256 KB of ids, for a batch). */
+export const knownCourseIds = (db: Db, ids: readonly string[]) =>
+  jsonPieces(ids).map((piece) =>
+    db
+      .select({ id: courseRuns.id })
+      .from(courseRuns)
+      .where(sql`${courseRuns.id} in (select value from ${jsonRows(piece)})`),
+  );

@@ -1,6 +1,7 @@
 import { createRouter } from '../openapi';
 import { auditRoutes } from './audit.routes';
 import { courseRoutes } from './courses.routes';
+import { importRoutes } from './import.routes';
 import { learnerRecordRoutes } from './learner-records.routes';
 import { organizationRoutes } from './organizations.routes';
 import { outboxRoutes } from './outbox.routes';
@@ -23,3 +24,4 @@ provisioningRoutes.route('/', auditRoutes);
 provisioningRoutes.route('/', outboxRoutes);
 provisioningRoutes.route('/', organizationRoutes);
 provisioningRoutes.route('/', programCatalogRoutes);
+provisioningRoutes.route('/', importRoutes);

@@ -42,6 +42,8 @@ interface Req {
   method: string;
   path: string;
   json?: unknown;
+  /** A body that is not JSON, with its type (the import's NDJSON). */
+  raw?: { body: string; type: string };
 }
 type Builder = () => Promise<Req> | Req;
 
@@ -252,6 +254,19 @@ const BUILDERS: Record<string, Builder> = {
     path: `${ADMIN}/audit/manual-enrollments?course_id=${encodeURIComponent(w.courseId)}`,
   }),
   'GET /api/admin/v1/outbox': () => ({ method: 'GET', path: `${ADMIN}/outbox` }),
+  'POST /api/admin/v1/import/users': () => ({
+    method: 'POST',
+    path: `${ADMIN}/import/users`,
+    raw: { body: `{"username":"${unique('mxi')}","email":"mxi@example.com"}\n`, type: 'application/x-ndjson' },
+  }),
+  'POST /api/admin/v1/import/enrollments': () => ({
+    method: 'POST',
+    path: `${ADMIN}/import/enrollments`,
+    raw: {
+      body: `{"username":"${w.learner}","course_id":"${w.courseId}","mode":"audit","is_active":true}\n`,
+      type: 'application/x-ndjson',
+    },
+  }),
   // A cursor at the log's far end: never 410, whatever other files purge.
   'GET /api/events/v1/changes': () => ({ method: 'GET', path: '/api/events/v1/changes?after=999999999&limit=1' }),
   'PUT /api/admin/v1/webhooks/{name}': () => ({
@@ -405,8 +420,9 @@ describe('authorization matrix', { timeout: 30_000 }, () => {
   it.each(cells)('%s as %s → %i', async (_label, principal, expected, operation) => {
     const builder = BUILDERS[operation];
     if (!builder) throw new Error(`no request builder for ${operation}`);
-    const { method, path, json } = await builder();
-    const res = await call(path, { method, json, headers: headers[principal] });
+    const { method, path, json, raw } = await builder();
+    const typed = raw ? { ...headers[principal], 'Content-Type': raw.type } : headers[principal];
+    const res = await call(path, { method, json, body: raw?.body, headers: typed });
     expect(res.status, res.text.slice(0, 300)).toBe(expected);
     if (res.text) expect(res.headers.get('Content-Type')).toBe('application/json');
     if (expected === 401) expect(res.headers.get('WWW-Authenticate')).toBe('JWT realm="api"');
