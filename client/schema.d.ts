@@ -720,6 +720,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/csrf/api/v1/token": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A CSRF token for the JWT cookie flow (and the cookie that goes with it)
+         * @description Returns the caller's CSRF token and sets it as the CSRF cookie (`csrftoken` unless `CSRF_COOKIE_NAME` says otherwise; `Path=/; SameSite=Lax`, plus `Secure` over https). A cookie already holding a well-formed token is kept; otherwise a new random 64-character token is issued. Browsers send the token back as `X-CSRFToken` on unsafe methods authenticated with the JWT cookies.
+         */
+        get: operations["getCsrfApiV1Token"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export interface webhooks {
     "org.openedx.learning.course.enrollment.created.v1": {
@@ -2416,6 +2436,13 @@ export interface components {
                 queue: string;
             };
         };
+        CsrfToken: {
+            /**
+             * @description Send it back as `X-CSRFToken` on POST, PUT, PATCH and DELETE made with the JWT cookies.
+             * @example Xk3b9QmZr2LwT7sVn4Hc8JdE1yPa6UfG0oKiRtBq5NzMlWjxCvAe
+             */
+            csrfToken: string;
+        };
     };
     responses: never;
     parameters: never;
@@ -2582,7 +2609,10 @@ export interface operations {
     postEnrollmentV1Enrollment: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Required when the call is authenticated with the JWT cookies: the token from `GET /csrf/api/v1/token`, equal to the CSRF cookie. */
+                "X-CSRFToken"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -2624,7 +2654,7 @@ export interface operations {
                     "application/json": components["schemas"]["DetailError"];
                 };
             };
-            /** @description Not allowed (restricted applications included). */
+            /** @description Not allowed (restricted applications included). For a call authenticated with the JWT cookies, a failed CSRF check answers `{"detail": "CSRF Failed: <reason>"}`: `Origin checking failed - <origin> does not match any trusted origins.`, `CSRF cookie not set.`, `CSRF token missing.` or `CSRF token incorrect.` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3030,7 +3060,10 @@ export interface operations {
     postEnrollmentV1Unenroll: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Required when the call is authenticated with the JWT cookies: the token from `GET /csrf/api/v1/token`, equal to the CSRF cookie. */
+                "X-CSRFToken"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -3070,7 +3103,7 @@ export interface operations {
                     "application/json": components["schemas"]["DetailError"];
                 };
             };
-            /** @description Authenticated but not allowed (restricted applications included). */
+            /** @description Authenticated but not allowed (restricted applications included). For a call authenticated with the JWT cookies, a failed CSRF check answers `{"detail": "CSRF Failed: <reason>"}`: `Origin checking failed - <origin> does not match any trusted origins.`, `CSRF cookie not set.`, `CSRF token missing.` or `CSRF token incorrect.` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3345,7 +3378,10 @@ export interface operations {
     postEnrollmentV1EnrollmentAllowed: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Required when the call is authenticated with the JWT cookies: the token from `GET /csrf/api/v1/token`, equal to the CSRF cookie. */
+                "X-CSRFToken"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -3389,7 +3425,7 @@ export interface operations {
                     "application/json": components["schemas"]["DetailError"];
                 };
             };
-            /** @description Authenticated but not allowed (restricted applications included). */
+            /** @description Authenticated but not allowed (restricted applications included). For a call authenticated with the JWT cookies, a failed CSRF check answers `{"detail": "CSRF Failed: <reason>"}`: `Origin checking failed - <origin> does not match any trusted origins.`, `CSRF cookie not set.`, `CSRF token missing.` or `CSRF token incorrect.` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3466,7 +3502,10 @@ export interface operations {
     deleteEnrollmentV1EnrollmentAllowed: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Required when the call is authenticated with the JWT cookies: the token from `GET /csrf/api/v1/token`, equal to the CSRF cookie. */
+                "X-CSRFToken"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -3508,7 +3547,7 @@ export interface operations {
                     "application/json": components["schemas"]["DetailError"];
                 };
             };
-            /** @description Authenticated but not allowed (restricted applications included). */
+            /** @description Authenticated but not allowed (restricted applications included). For a call authenticated with the JWT cookies, a failed CSRF check answers `{"detail": "CSRF Failed: <reason>"}`: `Origin checking failed - <origin> does not match any trusted origins.`, `CSRF cookie not set.`, `CSRF token missing.` or `CSRF token incorrect.` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3585,7 +3624,10 @@ export interface operations {
     postBulkEnrollV1BulkEnroll: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Required when the call is authenticated with the JWT cookies: the token from `GET /csrf/api/v1/token`, equal to the CSRF cookie. */
+                "X-CSRFToken"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -3632,7 +3674,7 @@ export interface operations {
                     "application/json": components["schemas"]["DetailError"];
                 };
             };
-            /** @description Not global staff (the API key grants nothing here). */
+            /** @description Not global staff (the API key grants nothing here). For a call authenticated with the JWT cookies, a failed CSRF check answers `{"detail": "CSRF Failed: <reason>"}`: `Origin checking failed - <origin> does not match any trusted origins.`, `CSRF cookie not set.`, `CSRF token missing.` or `CSRF token incorrect.` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3815,7 +3857,10 @@ export interface operations {
     putAdminV1UsersByUsername: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Required when the call is authenticated with the JWT cookies: the token from `GET /csrf/api/v1/token`, equal to the CSRF cookie. */
+                "X-CSRFToken"?: string;
+            };
             path: {
                 username: string;
             };
@@ -3880,7 +3925,7 @@ export interface operations {
                     "application/json": components["schemas"]["ServiceError"];
                 };
             };
-            /** @description Neither the API key nor global staff. */
+            /** @description Neither the API key nor global staff. For a call authenticated with the JWT cookies, a failed CSRF check answers `{"detail": "CSRF Failed: <reason>"}`: `Origin checking failed - <origin> does not match any trusted origins.`, `CSRF cookie not set.`, `CSRF token missing.` or `CSRF token incorrect.` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3892,7 +3937,7 @@ export interface operations {
                      *       "developer_message": "You do not have permission to perform this action."
                      *     }
                      */
-                    "application/json": components["schemas"]["ServiceError"];
+                    "application/json": components["schemas"]["ServiceError"] | components["schemas"]["DetailError"];
                 };
             };
             /** @description Body over 1 MiB (`payload_too_large`). */
@@ -3935,7 +3980,10 @@ export interface operations {
     putAdminV1UsersByUsernameRetirement: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Required when the call is authenticated with the JWT cookies: the token from `GET /csrf/api/v1/token`, equal to the CSRF cookie. */
+                "X-CSRFToken"?: string;
+            };
             path: {
                 username: string;
             };
@@ -4000,7 +4048,7 @@ export interface operations {
                     "application/json": components["schemas"]["ServiceError"];
                 };
             };
-            /** @description Neither the API key nor global staff. */
+            /** @description Neither the API key nor global staff. For a call authenticated with the JWT cookies, a failed CSRF check answers `{"detail": "CSRF Failed: <reason>"}`: `Origin checking failed - <origin> does not match any trusted origins.`, `CSRF cookie not set.`, `CSRF token missing.` or `CSRF token incorrect.` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4012,7 +4060,7 @@ export interface operations {
                      *       "developer_message": "You do not have permission to perform this action."
                      *     }
                      */
-                    "application/json": components["schemas"]["ServiceError"];
+                    "application/json": components["schemas"]["ServiceError"] | components["schemas"]["DetailError"];
                 };
             };
             /** @description No such user (`user_not_found`). */
@@ -4064,7 +4112,10 @@ export interface operations {
     putAdminV1CoursesByCourseIdRolesByUsername: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Required when the call is authenticated with the JWT cookies: the token from `GET /csrf/api/v1/token`, equal to the CSRF cookie. */
+                "X-CSRFToken"?: string;
+            };
             path: {
                 course_id: string;
                 username: string;
@@ -4130,7 +4181,7 @@ export interface operations {
                     "application/json": components["schemas"]["ServiceError"];
                 };
             };
-            /** @description Neither the API key nor global staff. */
+            /** @description Neither the API key nor global staff. For a call authenticated with the JWT cookies, a failed CSRF check answers `{"detail": "CSRF Failed: <reason>"}`: `Origin checking failed - <origin> does not match any trusted origins.`, `CSRF cookie not set.`, `CSRF token missing.` or `CSRF token incorrect.` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4142,7 +4193,7 @@ export interface operations {
                      *       "developer_message": "You do not have permission to perform this action."
                      *     }
                      */
-                    "application/json": components["schemas"]["ServiceError"];
+                    "application/json": components["schemas"]["ServiceError"] | components["schemas"]["DetailError"];
                 };
             };
             /** @description No such course run or user */
@@ -4194,7 +4245,10 @@ export interface operations {
     deleteAdminV1CoursesByCourseIdRolesByUsernameByRole: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Required when the call is authenticated with the JWT cookies: the token from `GET /csrf/api/v1/token`, equal to the CSRF cookie. */
+                "X-CSRFToken"?: string;
+            };
             path: {
                 course_id: string;
                 username: string;
@@ -4246,7 +4300,7 @@ export interface operations {
                     "application/json": components["schemas"]["ServiceError"];
                 };
             };
-            /** @description Neither the API key nor global staff. */
+            /** @description Neither the API key nor global staff. For a call authenticated with the JWT cookies, a failed CSRF check answers `{"detail": "CSRF Failed: <reason>"}`: `Origin checking failed - <origin> does not match any trusted origins.`, `CSRF cookie not set.`, `CSRF token missing.` or `CSRF token incorrect.` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4258,7 +4312,7 @@ export interface operations {
                      *       "developer_message": "You do not have permission to perform this action."
                      *     }
                      */
-                    "application/json": components["schemas"]["ServiceError"];
+                    "application/json": components["schemas"]["ServiceError"] | components["schemas"]["DetailError"];
                 };
             };
             /** @description No such course run or user, or the role is not held */
@@ -4295,7 +4349,10 @@ export interface operations {
     putAdminV1CoursesByCourseIdGradesByUsername: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Required when the call is authenticated with the JWT cookies: the token from `GET /csrf/api/v1/token`, equal to the CSRF cookie. */
+                "X-CSRFToken"?: string;
+            };
             path: {
                 course_id: string;
                 username: string;
@@ -4361,7 +4418,7 @@ export interface operations {
                     "application/json": components["schemas"]["ServiceError"];
                 };
             };
-            /** @description Neither the API key nor global staff. */
+            /** @description Neither the API key nor global staff. For a call authenticated with the JWT cookies, a failed CSRF check answers `{"detail": "CSRF Failed: <reason>"}`: `Origin checking failed - <origin> does not match any trusted origins.`, `CSRF cookie not set.`, `CSRF token missing.` or `CSRF token incorrect.` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4373,7 +4430,7 @@ export interface operations {
                      *       "developer_message": "You do not have permission to perform this action."
                      *     }
                      */
-                    "application/json": components["schemas"]["ServiceError"];
+                    "application/json": components["schemas"]["ServiceError"] | components["schemas"]["DetailError"];
                 };
             };
             /** @description No such course run or user (`course_not_found`, `user_not_found`) */
@@ -4425,7 +4482,10 @@ export interface operations {
     putAdminV1CoursesByCourseIdCertificatesByUsername: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Required when the call is authenticated with the JWT cookies: the token from `GET /csrf/api/v1/token`, equal to the CSRF cookie. */
+                "X-CSRFToken"?: string;
+            };
             path: {
                 course_id: string;
                 username: string;
@@ -4491,7 +4551,7 @@ export interface operations {
                     "application/json": components["schemas"]["ServiceError"];
                 };
             };
-            /** @description Neither the API key nor global staff. */
+            /** @description Neither the API key nor global staff. For a call authenticated with the JWT cookies, a failed CSRF check answers `{"detail": "CSRF Failed: <reason>"}`: `Origin checking failed - <origin> does not match any trusted origins.`, `CSRF cookie not set.`, `CSRF token missing.` or `CSRF token incorrect.` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4503,7 +4563,7 @@ export interface operations {
                      *       "developer_message": "You do not have permission to perform this action."
                      *     }
                      */
-                    "application/json": components["schemas"]["ServiceError"];
+                    "application/json": components["schemas"]["ServiceError"] | components["schemas"]["DetailError"];
                 };
             };
             /** @description No such course run or user (`course_not_found`, `user_not_found`) */
@@ -4555,7 +4615,10 @@ export interface operations {
     putAdminV1CoursesByCourseIdProgressByUsername: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Required when the call is authenticated with the JWT cookies: the token from `GET /csrf/api/v1/token`, equal to the CSRF cookie. */
+                "X-CSRFToken"?: string;
+            };
             path: {
                 course_id: string;
                 username: string;
@@ -4621,7 +4684,7 @@ export interface operations {
                     "application/json": components["schemas"]["ServiceError"];
                 };
             };
-            /** @description Neither the API key nor global staff. */
+            /** @description Neither the API key nor global staff. For a call authenticated with the JWT cookies, a failed CSRF check answers `{"detail": "CSRF Failed: <reason>"}`: `Origin checking failed - <origin> does not match any trusted origins.`, `CSRF cookie not set.`, `CSRF token missing.` or `CSRF token incorrect.` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4633,7 +4696,7 @@ export interface operations {
                      *       "developer_message": "You do not have permission to perform this action."
                      *     }
                      */
-                    "application/json": components["schemas"]["ServiceError"];
+                    "application/json": components["schemas"]["ServiceError"] | components["schemas"]["DetailError"];
                 };
             };
             /** @description No such course run or user (`course_not_found`, `user_not_found`) */
@@ -4685,7 +4748,10 @@ export interface operations {
     putAdminV1CoursesByCourseIdDueDates: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Required when the call is authenticated with the JWT cookies: the token from `GET /csrf/api/v1/token`, equal to the CSRF cookie. */
+                "X-CSRFToken"?: string;
+            };
             path: {
                 course_id: string;
             };
@@ -4741,7 +4807,7 @@ export interface operations {
                     "application/json": components["schemas"]["ServiceError"];
                 };
             };
-            /** @description Neither the API key nor global staff. */
+            /** @description Neither the API key nor global staff. For a call authenticated with the JWT cookies, a failed CSRF check answers `{"detail": "CSRF Failed: <reason>"}`: `Origin checking failed - <origin> does not match any trusted origins.`, `CSRF cookie not set.`, `CSRF token missing.` or `CSRF token incorrect.` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4753,7 +4819,7 @@ export interface operations {
                      *       "developer_message": "You do not have permission to perform this action."
                      *     }
                      */
-                    "application/json": components["schemas"]["ServiceError"];
+                    "application/json": components["schemas"]["ServiceError"] | components["schemas"]["DetailError"];
                 };
             };
             /** @description No such course run (`course_not_found`) */
@@ -4805,7 +4871,10 @@ export interface operations {
     putAdminV1CoursesByCourseIdEmbargo: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Required when the call is authenticated with the JWT cookies: the token from `GET /csrf/api/v1/token`, equal to the CSRF cookie. */
+                "X-CSRFToken"?: string;
+            };
             path: {
                 course_id: string;
             };
@@ -4861,7 +4930,7 @@ export interface operations {
                     "application/json": components["schemas"]["ServiceError"];
                 };
             };
-            /** @description Neither the API key nor global staff. */
+            /** @description Neither the API key nor global staff. For a call authenticated with the JWT cookies, a failed CSRF check answers `{"detail": "CSRF Failed: <reason>"}`: `Origin checking failed - <origin> does not match any trusted origins.`, `CSRF cookie not set.`, `CSRF token missing.` or `CSRF token incorrect.` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4873,7 +4942,7 @@ export interface operations {
                      *       "developer_message": "You do not have permission to perform this action."
                      *     }
                      */
-                    "application/json": components["schemas"]["ServiceError"];
+                    "application/json": components["schemas"]["ServiceError"] | components["schemas"]["DetailError"];
                 };
             };
             /** @description No such course run (`course_not_found`) */
@@ -5026,7 +5095,10 @@ export interface operations {
     putAdminV1CoursesByCourseId: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Required when the call is authenticated with the JWT cookies: the token from `GET /csrf/api/v1/token`, equal to the CSRF cookie. */
+                "X-CSRFToken"?: string;
+            };
             path: {
                 course_id: string;
             };
@@ -5091,7 +5163,7 @@ export interface operations {
                     "application/json": components["schemas"]["ServiceError"];
                 };
             };
-            /** @description Neither the API key nor global staff. */
+            /** @description Neither the API key nor global staff. For a call authenticated with the JWT cookies, a failed CSRF check answers `{"detail": "CSRF Failed: <reason>"}`: `Origin checking failed - <origin> does not match any trusted origins.`, `CSRF cookie not set.`, `CSRF token missing.` or `CSRF token incorrect.` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5103,7 +5175,7 @@ export interface operations {
                      *       "developer_message": "You do not have permission to perform this action."
                      *     }
                      */
-                    "application/json": components["schemas"]["ServiceError"];
+                    "application/json": components["schemas"]["ServiceError"] | components["schemas"]["DetailError"];
                 };
             };
             /** @description Body over 1 MiB (`payload_too_large`). */
@@ -5146,7 +5218,10 @@ export interface operations {
     deleteAdminV1CoursesByCourseId: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Required when the call is authenticated with the JWT cookies: the token from `GET /csrf/api/v1/token`, equal to the CSRF cookie. */
+                "X-CSRFToken"?: string;
+            };
             path: {
                 course_id: string;
             };
@@ -5196,7 +5271,7 @@ export interface operations {
                     "application/json": components["schemas"]["ServiceError"];
                 };
             };
-            /** @description Neither the API key nor global staff. */
+            /** @description Neither the API key nor global staff. For a call authenticated with the JWT cookies, a failed CSRF check answers `{"detail": "CSRF Failed: <reason>"}`: `Origin checking failed - <origin> does not match any trusted origins.`, `CSRF cookie not set.`, `CSRF token missing.` or `CSRF token incorrect.` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5208,7 +5283,7 @@ export interface operations {
                      *       "developer_message": "You do not have permission to perform this action."
                      *     }
                      */
-                    "application/json": components["schemas"]["ServiceError"];
+                    "application/json": components["schemas"]["ServiceError"] | components["schemas"]["DetailError"];
                 };
             };
             /** @description No such course run (`course_not_found`) */
@@ -5442,7 +5517,10 @@ export interface operations {
     putAdminV1OrganizationsByShortName: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Required when the call is authenticated with the JWT cookies: the token from `GET /csrf/api/v1/token`, equal to the CSRF cookie. */
+                "X-CSRFToken"?: string;
+            };
             path: {
                 short_name: string;
             };
@@ -5507,7 +5585,7 @@ export interface operations {
                     "application/json": components["schemas"]["ServiceError"];
                 };
             };
-            /** @description Neither the API key nor global staff. */
+            /** @description Neither the API key nor global staff. For a call authenticated with the JWT cookies, a failed CSRF check answers `{"detail": "CSRF Failed: <reason>"}`: `Origin checking failed - <origin> does not match any trusted origins.`, `CSRF cookie not set.`, `CSRF token missing.` or `CSRF token incorrect.` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5519,7 +5597,7 @@ export interface operations {
                      *       "developer_message": "You do not have permission to perform this action."
                      *     }
                      */
-                    "application/json": components["schemas"]["ServiceError"];
+                    "application/json": components["schemas"]["ServiceError"] | components["schemas"]["DetailError"];
                 };
             };
             /** @description The provider slug belongs to another organization (`sso_provider_in_use`) */
@@ -5571,7 +5649,10 @@ export interface operations {
     putAdminV1UsersByUsernameExternalIdsByProviderSlug: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Required when the call is authenticated with the JWT cookies: the token from `GET /csrf/api/v1/token`, equal to the CSRF cookie. */
+                "X-CSRFToken"?: string;
+            };
             path: {
                 username: string;
                 provider_slug: string;
@@ -5637,7 +5718,7 @@ export interface operations {
                     "application/json": components["schemas"]["ServiceError"];
                 };
             };
-            /** @description Neither the API key nor global staff. */
+            /** @description Neither the API key nor global staff. For a call authenticated with the JWT cookies, a failed CSRF check answers `{"detail": "CSRF Failed: <reason>"}`: `Origin checking failed - <origin> does not match any trusted origins.`, `CSRF cookie not set.`, `CSRF token missing.` or `CSRF token incorrect.` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5649,7 +5730,7 @@ export interface operations {
                      *       "developer_message": "You do not have permission to perform this action."
                      *     }
                      */
-                    "application/json": components["schemas"]["ServiceError"];
+                    "application/json": components["schemas"]["ServiceError"] | components["schemas"]["DetailError"];
                 };
             };
             /** @description No such user (`user_not_found`). */
@@ -5710,7 +5791,10 @@ export interface operations {
     putAdminV1ProgramsByProgramUuid: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Required when the call is authenticated with the JWT cookies: the token from `GET /csrf/api/v1/token`, equal to the CSRF cookie. */
+                "X-CSRFToken"?: string;
+            };
             path: {
                 program_uuid: string;
             };
@@ -5775,7 +5859,7 @@ export interface operations {
                     "application/json": components["schemas"]["ServiceError"];
                 };
             };
-            /** @description Neither the API key nor global staff. */
+            /** @description Neither the API key nor global staff. For a call authenticated with the JWT cookies, a failed CSRF check answers `{"detail": "CSRF Failed: <reason>"}`: `Origin checking failed - <origin> does not match any trusted origins.`, `CSRF cookie not set.`, `CSRF token missing.` or `CSRF token incorrect.` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5787,7 +5871,7 @@ export interface operations {
                      *       "developer_message": "You do not have permission to perform this action."
                      *     }
                      */
-                    "application/json": components["schemas"]["ServiceError"];
+                    "application/json": components["schemas"]["ServiceError"] | components["schemas"]["DetailError"];
                 };
             };
             /** @description Body over 1 MiB (`payload_too_large`). */
@@ -5931,7 +6015,10 @@ export interface operations {
     putAdminV1WebhooksByName: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Required when the call is authenticated with the JWT cookies: the token from `GET /csrf/api/v1/token`, equal to the CSRF cookie. */
+                "X-CSRFToken"?: string;
+            };
             path: {
                 name: string;
             };
@@ -5996,7 +6083,7 @@ export interface operations {
                     "application/json": components["schemas"]["ServiceError"];
                 };
             };
-            /** @description Neither the API key nor global staff. */
+            /** @description Neither the API key nor global staff. For a call authenticated with the JWT cookies, a failed CSRF check answers `{"detail": "CSRF Failed: <reason>"}`: `Origin checking failed - <origin> does not match any trusted origins.`, `CSRF cookie not set.`, `CSRF token missing.` or `CSRF token incorrect.` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6008,7 +6095,7 @@ export interface operations {
                      *       "developer_message": "You do not have permission to perform this action."
                      *     }
                      */
-                    "application/json": components["schemas"]["ServiceError"];
+                    "application/json": components["schemas"]["ServiceError"] | components["schemas"]["DetailError"];
                 };
             };
             /** @description Body over 1 MiB (`payload_too_large`). */
@@ -6051,7 +6138,10 @@ export interface operations {
     deleteAdminV1WebhooksByName: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Required when the call is authenticated with the JWT cookies: the token from `GET /csrf/api/v1/token`, equal to the CSRF cookie. */
+                "X-CSRFToken"?: string;
+            };
             path: {
                 name: string;
             };
@@ -6101,7 +6191,7 @@ export interface operations {
                     "application/json": components["schemas"]["ServiceError"];
                 };
             };
-            /** @description Neither the API key nor global staff. */
+            /** @description Neither the API key nor global staff. For a call authenticated with the JWT cookies, a failed CSRF check answers `{"detail": "CSRF Failed: <reason>"}`: `Origin checking failed - <origin> does not match any trusted origins.`, `CSRF cookie not set.`, `CSRF token missing.` or `CSRF token incorrect.` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6113,7 +6203,7 @@ export interface operations {
                      *       "developer_message": "You do not have permission to perform this action."
                      *     }
                      */
-                    "application/json": components["schemas"]["ServiceError"];
+                    "application/json": components["schemas"]["ServiceError"] | components["schemas"]["DetailError"];
                 };
             };
             /** @description No such subscription (`subscription_not_found`). */
@@ -6324,7 +6414,10 @@ export interface operations {
     postAdminV1WebhooksByNameReplay: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Required when the call is authenticated with the JWT cookies: the token from `GET /csrf/api/v1/token`, equal to the CSRF cookie. */
+                "X-CSRFToken"?: string;
+            };
             path: {
                 name: string;
             };
@@ -6380,7 +6473,7 @@ export interface operations {
                     "application/json": components["schemas"]["ServiceError"];
                 };
             };
-            /** @description Neither the API key nor global staff. */
+            /** @description Neither the API key nor global staff. For a call authenticated with the JWT cookies, a failed CSRF check answers `{"detail": "CSRF Failed: <reason>"}`: `Origin checking failed - <origin> does not match any trusted origins.`, `CSRF cookie not set.`, `CSRF token missing.` or `CSRF token incorrect.` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6392,7 +6485,7 @@ export interface operations {
                      *       "developer_message": "You do not have permission to perform this action."
                      *     }
                      */
-                    "application/json": components["schemas"]["ServiceError"];
+                    "application/json": components["schemas"]["ServiceError"] | components["schemas"]["DetailError"];
                 };
             };
             /** @description No such subscription (`subscription_not_found`). */
@@ -6632,7 +6725,10 @@ export interface operations {
     postCohortsV1CoursesByCourseIdCohorts: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Required when the call is authenticated with the JWT cookies: the token from `GET /csrf/api/v1/token`, equal to the CSRF cookie. */
+                "X-CSRFToken"?: string;
+            };
             path: {
                 course_id: string;
             };
@@ -6676,7 +6772,7 @@ export interface operations {
                     "application/json": components["schemas"]["DeveloperMessageError"];
                 };
             };
-            /** @description Not global staff, the API key or course staff */
+            /** @description Not global staff, the API key or course staff For a call authenticated with the JWT cookies, a failed CSRF check answers `{"detail": "CSRF Failed: <reason>"}`: `Origin checking failed - <origin> does not match any trusted origins.`, `CSRF cookie not set.`, `CSRF token missing.` or `CSRF token incorrect.` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6687,7 +6783,7 @@ export interface operations {
                      *       "developer_message": "You do not have permission to perform this action."
                      *     }
                      */
-                    "application/json": components["schemas"]["DeveloperMessageError"];
+                    "application/json": components["schemas"]["DeveloperMessageError"] | components["schemas"]["DetailError"];
                 };
             };
             /** @description No such course run */
@@ -7128,7 +7224,10 @@ export interface operations {
     putProgramEnrollmentsV1ProgramsByProgramUuidEnrollments: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Required when the call is authenticated with the JWT cookies: the token from `GET /csrf/api/v1/token`, equal to the CSRF cookie. */
+                "X-CSRFToken"?: string;
+            };
             path: {
                 program_uuid: string;
             };
@@ -7183,7 +7282,7 @@ export interface operations {
                     "application/json": components["schemas"]["DeveloperMessageError"];
                 };
             };
-            /** @description Not global staff (restricted applications included). */
+            /** @description Not global staff (restricted applications included). For a call authenticated with the JWT cookies, a failed CSRF check answers `{"detail": "CSRF Failed: <reason>"}`: `Origin checking failed - <origin> does not match any trusted origins.`, `CSRF cookie not set.`, `CSRF token missing.` or `CSRF token incorrect.` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7194,7 +7293,7 @@ export interface operations {
                      *       "developer_message": "You do not have permission to perform this action."
                      *     }
                      */
-                    "application/json": components["schemas"]["DeveloperMessageError"];
+                    "application/json": components["schemas"]["DeveloperMessageError"] | components["schemas"]["DetailError"];
                 };
             };
             /** @description `program_does_not_exist` (whatever the body) */
@@ -7249,7 +7348,10 @@ export interface operations {
     postProgramEnrollmentsV1ProgramsByProgramUuidEnrollments: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Required when the call is authenticated with the JWT cookies: the token from `GET /csrf/api/v1/token`, equal to the CSRF cookie. */
+                "X-CSRFToken"?: string;
+            };
             path: {
                 program_uuid: string;
             };
@@ -7304,7 +7406,7 @@ export interface operations {
                     "application/json": components["schemas"]["DeveloperMessageError"];
                 };
             };
-            /** @description Not global staff (restricted applications included). */
+            /** @description Not global staff (restricted applications included). For a call authenticated with the JWT cookies, a failed CSRF check answers `{"detail": "CSRF Failed: <reason>"}`: `Origin checking failed - <origin> does not match any trusted origins.`, `CSRF cookie not set.`, `CSRF token missing.` or `CSRF token incorrect.` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7315,7 +7417,7 @@ export interface operations {
                      *       "developer_message": "You do not have permission to perform this action."
                      *     }
                      */
-                    "application/json": components["schemas"]["DeveloperMessageError"];
+                    "application/json": components["schemas"]["DeveloperMessageError"] | components["schemas"]["DetailError"];
                 };
             };
             /** @description `program_does_not_exist` (whatever the body) */
@@ -7370,7 +7472,10 @@ export interface operations {
     patchProgramEnrollmentsV1ProgramsByProgramUuidEnrollments: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Required when the call is authenticated with the JWT cookies: the token from `GET /csrf/api/v1/token`, equal to the CSRF cookie. */
+                "X-CSRFToken"?: string;
+            };
             path: {
                 program_uuid: string;
             };
@@ -7425,7 +7530,7 @@ export interface operations {
                     "application/json": components["schemas"]["DeveloperMessageError"];
                 };
             };
-            /** @description Not global staff (restricted applications included). */
+            /** @description Not global staff (restricted applications included). For a call authenticated with the JWT cookies, a failed CSRF check answers `{"detail": "CSRF Failed: <reason>"}`: `Origin checking failed - <origin> does not match any trusted origins.`, `CSRF cookie not set.`, `CSRF token missing.` or `CSRF token incorrect.` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7436,7 +7541,7 @@ export interface operations {
                      *       "developer_message": "You do not have permission to perform this action."
                      *     }
                      */
-                    "application/json": components["schemas"]["DeveloperMessageError"];
+                    "application/json": components["schemas"]["DeveloperMessageError"] | components["schemas"]["DetailError"];
                 };
             };
             /** @description `program_does_not_exist` (whatever the body) */
@@ -7576,7 +7681,10 @@ export interface operations {
     putProgramEnrollmentsV1ProgramsByProgramUuidCoursesByCourseIdEnrollments: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Required when the call is authenticated with the JWT cookies: the token from `GET /csrf/api/v1/token`, equal to the CSRF cookie. */
+                "X-CSRFToken"?: string;
+            };
             path: {
                 program_uuid: string;
                 course_id: string;
@@ -7632,7 +7740,7 @@ export interface operations {
                     "application/json": components["schemas"]["DeveloperMessageError"];
                 };
             };
-            /** @description Not global staff (restricted applications included). */
+            /** @description Not global staff (restricted applications included). For a call authenticated with the JWT cookies, a failed CSRF check answers `{"detail": "CSRF Failed: <reason>"}`: `Origin checking failed - <origin> does not match any trusted origins.`, `CSRF cookie not set.`, `CSRF token missing.` or `CSRF token incorrect.` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7643,7 +7751,7 @@ export interface operations {
                      *       "developer_message": "You do not have permission to perform this action."
                      *     }
                      */
-                    "application/json": components["schemas"]["DeveloperMessageError"];
+                    "application/json": components["schemas"]["DeveloperMessageError"] | components["schemas"]["DetailError"];
                 };
             };
             /** @description `program_does_not_exist`, `invalid_course_key`, `course_does_not_exist`, `no_active_curriculum`, `course_not_in_program` */
@@ -7698,7 +7806,10 @@ export interface operations {
     postProgramEnrollmentsV1ProgramsByProgramUuidCoursesByCourseIdEnrollments: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Required when the call is authenticated with the JWT cookies: the token from `GET /csrf/api/v1/token`, equal to the CSRF cookie. */
+                "X-CSRFToken"?: string;
+            };
             path: {
                 program_uuid: string;
                 course_id: string;
@@ -7754,7 +7865,7 @@ export interface operations {
                     "application/json": components["schemas"]["DeveloperMessageError"];
                 };
             };
-            /** @description Not global staff (restricted applications included). */
+            /** @description Not global staff (restricted applications included). For a call authenticated with the JWT cookies, a failed CSRF check answers `{"detail": "CSRF Failed: <reason>"}`: `Origin checking failed - <origin> does not match any trusted origins.`, `CSRF cookie not set.`, `CSRF token missing.` or `CSRF token incorrect.` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7765,7 +7876,7 @@ export interface operations {
                      *       "developer_message": "You do not have permission to perform this action."
                      *     }
                      */
-                    "application/json": components["schemas"]["DeveloperMessageError"];
+                    "application/json": components["schemas"]["DeveloperMessageError"] | components["schemas"]["DetailError"];
                 };
             };
             /** @description `program_does_not_exist`, `invalid_course_key`, `course_does_not_exist`, `no_active_curriculum`, `course_not_in_program` */
@@ -7820,7 +7931,10 @@ export interface operations {
     patchProgramEnrollmentsV1ProgramsByProgramUuidCoursesByCourseIdEnrollments: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Required when the call is authenticated with the JWT cookies: the token from `GET /csrf/api/v1/token`, equal to the CSRF cookie. */
+                "X-CSRFToken"?: string;
+            };
             path: {
                 program_uuid: string;
                 course_id: string;
@@ -7876,7 +7990,7 @@ export interface operations {
                     "application/json": components["schemas"]["DeveloperMessageError"];
                 };
             };
-            /** @description Not global staff (restricted applications included). */
+            /** @description Not global staff (restricted applications included). For a call authenticated with the JWT cookies, a failed CSRF check answers `{"detail": "CSRF Failed: <reason>"}`: `Origin checking failed - <origin> does not match any trusted origins.`, `CSRF cookie not set.`, `CSRF token missing.` or `CSRF token incorrect.` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7887,7 +8001,7 @@ export interface operations {
                      *       "developer_message": "You do not have permission to perform this action."
                      *     }
                      */
-                    "application/json": components["schemas"]["DeveloperMessageError"];
+                    "application/json": components["schemas"]["DeveloperMessageError"] | components["schemas"]["DetailError"];
                 };
             };
             /** @description `program_does_not_exist`, `invalid_course_key`, `course_does_not_exist`, `no_active_curriculum`, `course_not_in_program` */
@@ -8045,7 +8159,10 @@ export interface operations {
     postProgramEnrollmentsV1IntegrationReset: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Required when the call is authenticated with the JWT cookies: the token from `GET /csrf/api/v1/token`, equal to the CSRF cookie. */
+                "X-CSRFToken"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -8089,7 +8206,7 @@ export interface operations {
                     "application/json": components["schemas"]["DetailError"];
                 };
             };
-            /** @description Authenticated but not allowed (restricted applications included). */
+            /** @description Authenticated but not allowed (restricted applications included). For a call authenticated with the JWT cookies, a failed CSRF check answers `{"detail": "CSRF Failed: <reason>"}`: `Origin checking failed - <origin> does not match any trusted origins.`, `CSRF cookie not set.`, `CSRF token missing.` or `CSRF token incorrect.` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8214,6 +8331,62 @@ export interface operations {
                      *     }
                      */
                     "application/json": components["schemas"]["Readiness"];
+                };
+            };
+        };
+    };
+    getCsrfApiV1Token: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The token; `Set-Cookie` carries the same value. */
+            200: {
+                headers: {
+                    /** @description csrftoken=<token>; Path=/; SameSite=Lax */
+                    "Set-Cookie"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CsrfToken"];
+                };
+            };
+            /** @description Not authenticated: no credentials, or a JWT that is malformed, expired or not ours. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "Authentication credentials were not provided."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["DetailError"];
+                };
+            };
+            /** @description `bad_configuration` (names the variable) or `internal_error` (with the request id). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_code": "bad_configuration",
+                     *       "developer_message": "Invalid service configuration: THROTTLE_USER_RATE",
+                     *       "field_errors": {
+                     *         "THROTTLE_USER_RATE": {
+                     *           "developer_message": "THROTTLE_USER_RATE must look like N/second|minute|hour|day"
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ServiceError"];
                 };
             };
         };
