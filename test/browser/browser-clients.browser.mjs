@@ -88,7 +88,7 @@ async function waitForServer(base) {
 /** The learner page, on 127.0.0.1:<port>. */
 const servePage = (port) =>
   new Promise((resolve) => {
-    const server = createHttpServer((req, res) => {
+    const server = createHttpServer((_req, res) => {
       res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store' });
       res.end(PAGE);
     });
