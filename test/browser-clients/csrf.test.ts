@@ -112,6 +112,25 @@ describe('CSRF on cookie-authenticated writes', () => {
     });
   }
 
+  it('a refused write is not counted by the throttle: it runs before it', async () => {
+    const { course, user } = await setup();
+    const scenario = browserEnv({ RATE_LIMIT_ENABLED: 'true', THROTTLE_USER_RATE: '1/hour' });
+    const init = (headers: Record<string, string>) => ({
+      method: 'POST',
+      headers: { ...headers, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ course_details: { course_id: course.id } }),
+    });
+    for (let i = 0; i < 3; i++) {
+      const refused = await send(ENROLL, init(await withCookies(user.username, CSRF, {})), scenario);
+      expect(refused.status).toBe(403);
+    }
+    const accepted = await send(ENROLL, init(await browserHeaders(user.username)), scenario);
+    expect(accepted.status).toBe(200);
+    const throttled = await send(ENROLL, init(await browserHeaders(user.username)), scenario);
+    expect(throttled.status).toBe(429);
+    expect(throttled.headers.get('Access-Control-Allow-Origin')).toBe(APP_ORIGIN);
+  });
+
   it('a refused first call of a new learner creates no account', async () => {
     const { course } = await setup();
     const username = unique('csrfnew');
