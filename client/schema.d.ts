@@ -808,6 +808,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/csrf/api/v1/token": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A CSRF token for the JWT cookie flow (and the cookie that goes with it)
+         * @description Returns the caller's CSRF token and sets it as the CSRF cookie (`csrftoken` unless `CSRF_COOKIE_NAME` says otherwise; `Path=/; SameSite=Lax`, plus `Secure` over https). A cookie already holding a well-formed token is kept; otherwise a new random 64-character token is issued. Browsers send the token back as `X-CSRFToken` on unsafe methods authenticated with the JWT cookies.
+         */
+        get: operations["getCsrfApiV1Token"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export interface webhooks {
     "org.openedx.learning.course.enrollment.created.v1": {
@@ -2644,6 +2664,13 @@ export interface components {
                 queue: string;
             };
         };
+        CsrfToken: {
+            /**
+             * @description Send it back as `X-CSRFToken` on POST, PUT, PATCH and DELETE made with the JWT cookies.
+             * @example Xk3b9QmZr2LwT7sVn4Hc8JdE1yPa6UfG0oKiRtBq5NzMlWjxCvAe
+             */
+            csrfToken: string;
+        };
     };
     responses: never;
     parameters: never;
@@ -2810,7 +2837,10 @@ export interface operations {
     postEnrollmentV1Enrollment: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Required when the call is authenticated with the JWT cookies: the token from `GET /csrf/api/v1/token`, equal to the CSRF cookie. */
+                "X-CSRFToken"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -2852,7 +2882,7 @@ export interface operations {
                     "application/json": components["schemas"]["DetailError"];
                 };
             };
-            /** @description Not allowed (restricted applications included). */
+            /** @description Not allowed (restricted applications included). For a call authenticated with the JWT cookies, a failed CSRF check answers `{"detail": "CSRF Failed: <reason>"}`: `Origin checking failed - <origin> does not match any trusted origins.`, `CSRF cookie not set.`, `CSRF token missing.` or `CSRF token incorrect.` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3263,7 +3293,10 @@ export interface operations {
     postEnrollmentV1Unenroll: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Required when the call is authenticated with the JWT cookies: the token from `GET /csrf/api/v1/token`, equal to the CSRF cookie. */
+                "X-CSRFToken"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -3303,7 +3336,7 @@ export interface operations {
                     "application/json": components["schemas"]["DetailError"];
                 };
             };
-            /** @description Authenticated but not allowed (restricted applications included). */
+            /** @description Authenticated but not allowed (restricted applications included). For a call authenticated with the JWT cookies, a failed CSRF check answers `{"detail": "CSRF Failed: <reason>"}`: `Origin checking failed - <origin> does not match any trusted origins.`, `CSRF cookie not set.`, `CSRF token missing.` or `CSRF token incorrect.` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3577,7 +3610,10 @@ export interface operations {
     postEnrollmentV1EnrollmentAllowed: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Required when the call is authenticated with the JWT cookies: the token from `GET /csrf/api/v1/token`, equal to the CSRF cookie. */
+                "X-CSRFToken"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -3628,7 +3664,7 @@ export interface operations {
                     "application/json": components["schemas"]["DetailError"];
                 };
             };
-            /** @description Authenticated but not allowed (restricted applications included). */
+            /** @description Authenticated but not allowed (restricted applications included). For a call authenticated with the JWT cookies, a failed CSRF check answers `{"detail": "CSRF Failed: <reason>"}`: `Origin checking failed - <origin> does not match any trusted origins.`, `CSRF cookie not set.`, `CSRF token missing.` or `CSRF token incorrect.` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3710,7 +3746,10 @@ export interface operations {
     deleteEnrollmentV1EnrollmentAllowed: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Required when the call is authenticated with the JWT cookies: the token from `GET /csrf/api/v1/token`, equal to the CSRF cookie. */
+                "X-CSRFToken"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -3759,7 +3798,7 @@ export interface operations {
                     "application/json": components["schemas"]["DetailError"];
                 };
             };
-            /** @description Authenticated but not allowed (restricted applications included). */
+            /** @description Authenticated but not allowed (restricted applications included). For a call authenticated with the JWT cookies, a failed CSRF check answers `{"detail": "CSRF Failed: <reason>"}`: `Origin checking failed - <origin> does not match any trusted origins.`, `CSRF cookie not set.`, `CSRF token missing.` or `CSRF token incorrect.` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3841,7 +3880,10 @@ export interface operations {
     postBulkEnrollV1BulkEnroll: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Required when the call is authenticated with the JWT cookies: the token from `GET /csrf/api/v1/token`, equal to the CSRF cookie. */
+                "X-CSRFToken"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -3888,7 +3930,7 @@ export interface operations {
                     "application/json": components["schemas"]["DetailError"];
                 };
             };
-            /** @description Not global staff (the API key grants nothing here). */
+            /** @description Not global staff (the API key grants nothing here). For a call authenticated with the JWT cookies, a failed CSRF check answers `{"detail": "CSRF Failed: <reason>"}`: `Origin checking failed - <origin> does not match any trusted origins.`, `CSRF cookie not set.`, `CSRF token missing.` or `CSRF token incorrect.` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4071,7 +4113,10 @@ export interface operations {
     putAdminV1UsersByUsername: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Required when the call is authenticated with the JWT cookies: the token from `GET /csrf/api/v1/token`, equal to the CSRF cookie. */
+                "X-CSRFToken"?: string;
+            };
             path: {
                 username: string;
             };
@@ -4136,7 +4181,7 @@ export interface operations {
                     "application/json": components["schemas"]["ServiceError"];
                 };
             };
-            /** @description Neither the API key nor global staff. */
+            /** @description Neither the API key nor global staff. For a call authenticated with the JWT cookies, a failed CSRF check answers `{"detail": "CSRF Failed: <reason>"}`: `Origin checking failed - <origin> does not match any trusted origins.`, `CSRF cookie not set.`, `CSRF token missing.` or `CSRF token incorrect.` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4148,7 +4193,7 @@ export interface operations {
                      *       "developer_message": "You do not have permission to perform this action."
                      *     }
                      */
-                    "application/json": components["schemas"]["ServiceError"];
+                    "application/json": components["schemas"]["ServiceError"] | components["schemas"]["DetailError"];
                 };
             };
             /** @description Body over 1 MiB (`payload_too_large`). */
@@ -4191,7 +4236,10 @@ export interface operations {
     putAdminV1UsersByUsernameRetirement: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Required when the call is authenticated with the JWT cookies: the token from `GET /csrf/api/v1/token`, equal to the CSRF cookie. */
+                "X-CSRFToken"?: string;
+            };
             path: {
                 username: string;
             };
@@ -4256,7 +4304,7 @@ export interface operations {
                     "application/json": components["schemas"]["ServiceError"];
                 };
             };
-            /** @description Neither the API key nor global staff. */
+            /** @description Neither the API key nor global staff. For a call authenticated with the JWT cookies, a failed CSRF check answers `{"detail": "CSRF Failed: <reason>"}`: `Origin checking failed - <origin> does not match any trusted origins.`, `CSRF cookie not set.`, `CSRF token missing.` or `CSRF token incorrect.` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4268,7 +4316,7 @@ export interface operations {
                      *       "developer_message": "You do not have permission to perform this action."
                      *     }
                      */
-                    "application/json": components["schemas"]["ServiceError"];
+                    "application/json": components["schemas"]["ServiceError"] | components["schemas"]["DetailError"];
                 };
             };
             /** @description No such user (`user_not_found`). */
@@ -4320,7 +4368,10 @@ export interface operations {
     putAdminV1CoursesByCourseIdRolesByUsername: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Required when the call is authenticated with the JWT cookies: the token from `GET /csrf/api/v1/token`, equal to the CSRF cookie. */
+                "X-CSRFToken"?: string;
+            };
             path: {
                 course_id: string;
                 username: string;
@@ -4386,7 +4437,7 @@ export interface operations {
                     "application/json": components["schemas"]["ServiceError"];
                 };
             };
-            /** @description Neither the API key nor global staff. */
+            /** @description Neither the API key nor global staff. For a call authenticated with the JWT cookies, a failed CSRF check answers `{"detail": "CSRF Failed: <reason>"}`: `Origin checking failed - <origin> does not match any trusted origins.`, `CSRF cookie not set.`, `CSRF token missing.` or `CSRF token incorrect.` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4398,7 +4449,7 @@ export interface operations {
                      *       "developer_message": "You do not have permission to perform this action."
                      *     }
                      */
-                    "application/json": components["schemas"]["ServiceError"];
+                    "application/json": components["schemas"]["ServiceError"] | components["schemas"]["DetailError"];
                 };
             };
             /** @description No such course run or user */
@@ -4450,7 +4501,10 @@ export interface operations {
     deleteAdminV1CoursesByCourseIdRolesByUsernameByRole: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Required when the call is authenticated with the JWT cookies: the token from `GET /csrf/api/v1/token`, equal to the CSRF cookie. */
+                "X-CSRFToken"?: string;
+            };
             path: {
                 course_id: string;
                 username: string;
@@ -4502,7 +4556,7 @@ export interface operations {
                     "application/json": components["schemas"]["ServiceError"];
                 };
             };
-            /** @description Neither the API key nor global staff. */
+            /** @description Neither the API key nor global staff. For a call authenticated with the JWT cookies, a failed CSRF check answers `{"detail": "CSRF Failed: <reason>"}`: `Origin checking failed - <origin> does not match any trusted origins.`, `CSRF cookie not set.`, `CSRF token missing.` or `CSRF token incorrect.` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4514,7 +4568,7 @@ export interface operations {
                      *       "developer_message": "You do not have permission to perform this action."
                      *     }
                      */
-                    "application/json": components["schemas"]["ServiceError"];
+                    "application/json": components["schemas"]["ServiceError"] | components["schemas"]["DetailError"];
                 };
             };
             /** @description No such course run or user, or the role is not held */
@@ -4551,7 +4605,10 @@ export interface operations {
     putAdminV1CoursesByCourseIdGradesByUsername: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Required when the call is authenticated with the JWT cookies: the token from `GET /csrf/api/v1/token`, equal to the CSRF cookie. */
+                "X-CSRFToken"?: string;
+            };
             path: {
                 course_id: string;
                 username: string;
@@ -4617,7 +4674,7 @@ export interface operations {
                     "application/json": components["schemas"]["ServiceError"];
                 };
             };
-            /** @description Neither the API key nor global staff. */
+            /** @description Neither the API key nor global staff. For a call authenticated with the JWT cookies, a failed CSRF check answers `{"detail": "CSRF Failed: <reason>"}`: `Origin checking failed - <origin> does not match any trusted origins.`, `CSRF cookie not set.`, `CSRF token missing.` or `CSRF token incorrect.` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4629,7 +4686,7 @@ export interface operations {
                      *       "developer_message": "You do not have permission to perform this action."
                      *     }
                      */
-                    "application/json": components["schemas"]["ServiceError"];
+                    "application/json": components["schemas"]["ServiceError"] | components["schemas"]["DetailError"];
                 };
             };
             /** @description No such course run or user (`course_not_found`, `user_not_found`) */
@@ -4681,7 +4738,10 @@ export interface operations {
     putAdminV1CoursesByCourseIdCertificatesByUsername: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Required when the call is authenticated with the JWT cookies: the token from `GET /csrf/api/v1/token`, equal to the CSRF cookie. */
+                "X-CSRFToken"?: string;
+            };
             path: {
                 course_id: string;
                 username: string;
@@ -4747,7 +4807,7 @@ export interface operations {
                     "application/json": components["schemas"]["ServiceError"];
                 };
             };
-            /** @description Neither the API key nor global staff. */
+            /** @description Neither the API key nor global staff. For a call authenticated with the JWT cookies, a failed CSRF check answers `{"detail": "CSRF Failed: <reason>"}`: `Origin checking failed - <origin> does not match any trusted origins.`, `CSRF cookie not set.`, `CSRF token missing.` or `CSRF token incorrect.` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4759,7 +4819,7 @@ export interface operations {
                      *       "developer_message": "You do not have permission to perform this action."
                      *     }
                      */
-                    "application/json": components["schemas"]["ServiceError"];
+                    "application/json": components["schemas"]["ServiceError"] | components["schemas"]["DetailError"];
                 };
             };
             /** @description No such course run or user (`course_not_found`, `user_not_found`) */
@@ -4811,7 +4871,10 @@ export interface operations {
     putAdminV1CoursesByCourseIdProgressByUsername: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Required when the call is authenticated with the JWT cookies: the token from `GET /csrf/api/v1/token`, equal to the CSRF cookie. */
+                "X-CSRFToken"?: string;
+            };
             path: {
                 course_id: string;
                 username: string;
@@ -4877,7 +4940,7 @@ export interface operations {
                     "application/json": components["schemas"]["ServiceError"];
                 };
             };
-            /** @description Neither the API key nor global staff. */
+            /** @description Neither the API key nor global staff. For a call authenticated with the JWT cookies, a failed CSRF check answers `{"detail": "CSRF Failed: <reason>"}`: `Origin checking failed - <origin> does not match any trusted origins.`, `CSRF cookie not set.`, `CSRF token missing.` or `CSRF token incorrect.` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4889,7 +4952,7 @@ export interface operations {
                      *       "developer_message": "You do not have permission to perform this action."
                      *     }
                      */
-                    "application/json": components["schemas"]["ServiceError"];
+                    "application/json": components["schemas"]["ServiceError"] | components["schemas"]["DetailError"];
                 };
             };
             /** @description No such course run or user (`course_not_found`, `user_not_found`) */
@@ -4941,7 +5004,10 @@ export interface operations {
     putAdminV1CoursesByCourseIdDueDates: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Required when the call is authenticated with the JWT cookies: the token from `GET /csrf/api/v1/token`, equal to the CSRF cookie. */
+                "X-CSRFToken"?: string;
+            };
             path: {
                 course_id: string;
             };
@@ -4997,7 +5063,7 @@ export interface operations {
                     "application/json": components["schemas"]["ServiceError"];
                 };
             };
-            /** @description Neither the API key nor global staff. */
+            /** @description Neither the API key nor global staff. For a call authenticated with the JWT cookies, a failed CSRF check answers `{"detail": "CSRF Failed: <reason>"}`: `Origin checking failed - <origin> does not match any trusted origins.`, `CSRF cookie not set.`, `CSRF token missing.` or `CSRF token incorrect.` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5009,7 +5075,7 @@ export interface operations {
                      *       "developer_message": "You do not have permission to perform this action."
                      *     }
                      */
-                    "application/json": components["schemas"]["ServiceError"];
+                    "application/json": components["schemas"]["ServiceError"] | components["schemas"]["DetailError"];
                 };
             };
             /** @description No such course run (`course_not_found`) */
@@ -5061,7 +5127,10 @@ export interface operations {
     putAdminV1CoursesByCourseIdEmbargo: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Required when the call is authenticated with the JWT cookies: the token from `GET /csrf/api/v1/token`, equal to the CSRF cookie. */
+                "X-CSRFToken"?: string;
+            };
             path: {
                 course_id: string;
             };
@@ -5117,7 +5186,7 @@ export interface operations {
                     "application/json": components["schemas"]["ServiceError"];
                 };
             };
-            /** @description Neither the API key nor global staff. */
+            /** @description Neither the API key nor global staff. For a call authenticated with the JWT cookies, a failed CSRF check answers `{"detail": "CSRF Failed: <reason>"}`: `Origin checking failed - <origin> does not match any trusted origins.`, `CSRF cookie not set.`, `CSRF token missing.` or `CSRF token incorrect.` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5129,7 +5198,7 @@ export interface operations {
                      *       "developer_message": "You do not have permission to perform this action."
                      *     }
                      */
-                    "application/json": components["schemas"]["ServiceError"];
+                    "application/json": components["schemas"]["ServiceError"] | components["schemas"]["DetailError"];
                 };
             };
             /** @description No such course run (`course_not_found`) */
@@ -5282,7 +5351,10 @@ export interface operations {
     putAdminV1CoursesByCourseId: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Required when the call is authenticated with the JWT cookies: the token from `GET /csrf/api/v1/token`, equal to the CSRF cookie. */
+                "X-CSRFToken"?: string;
+            };
             path: {
                 course_id: string;
             };
@@ -5347,7 +5419,7 @@ export interface operations {
                     "application/json": components["schemas"]["ServiceError"];
                 };
             };
-            /** @description Neither the API key nor global staff. */
+            /** @description Neither the API key nor global staff. For a call authenticated with the JWT cookies, a failed CSRF check answers `{"detail": "CSRF Failed: <reason>"}`: `Origin checking failed - <origin> does not match any trusted origins.`, `CSRF cookie not set.`, `CSRF token missing.` or `CSRF token incorrect.` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5359,7 +5431,7 @@ export interface operations {
                      *       "developer_message": "You do not have permission to perform this action."
                      *     }
                      */
-                    "application/json": components["schemas"]["ServiceError"];
+                    "application/json": components["schemas"]["ServiceError"] | components["schemas"]["DetailError"];
                 };
             };
             /** @description Body over 1 MiB (`payload_too_large`). */
@@ -5402,7 +5474,10 @@ export interface operations {
     deleteAdminV1CoursesByCourseId: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Required when the call is authenticated with the JWT cookies: the token from `GET /csrf/api/v1/token`, equal to the CSRF cookie. */
+                "X-CSRFToken"?: string;
+            };
             path: {
                 course_id: string;
             };
@@ -5452,7 +5527,7 @@ export interface operations {
                     "application/json": components["schemas"]["ServiceError"];
                 };
             };
-            /** @description Neither the API key nor global staff. */
+            /** @description Neither the API key nor global staff. For a call authenticated with the JWT cookies, a failed CSRF check answers `{"detail": "CSRF Failed: <reason>"}`: `Origin checking failed - <origin> does not match any trusted origins.`, `CSRF cookie not set.`, `CSRF token missing.` or `CSRF token incorrect.` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5464,7 +5539,7 @@ export interface operations {
                      *       "developer_message": "You do not have permission to perform this action."
                      *     }
                      */
-                    "application/json": components["schemas"]["ServiceError"];
+                    "application/json": components["schemas"]["ServiceError"] | components["schemas"]["DetailError"];
                 };
             };
             /** @description No such course run (`course_not_found`) */
@@ -5698,7 +5773,10 @@ export interface operations {
     putAdminV1OrganizationsByShortName: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Required when the call is authenticated with the JWT cookies: the token from `GET /csrf/api/v1/token`, equal to the CSRF cookie. */
+                "X-CSRFToken"?: string;
+            };
             path: {
                 short_name: string;
             };
@@ -5763,7 +5841,7 @@ export interface operations {
                     "application/json": components["schemas"]["ServiceError"];
                 };
             };
-            /** @description Neither the API key nor global staff. */
+            /** @description Neither the API key nor global staff. For a call authenticated with the JWT cookies, a failed CSRF check answers `{"detail": "CSRF Failed: <reason>"}`: `Origin checking failed - <origin> does not match any trusted origins.`, `CSRF cookie not set.`, `CSRF token missing.` or `CSRF token incorrect.` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5775,7 +5853,7 @@ export interface operations {
                      *       "developer_message": "You do not have permission to perform this action."
                      *     }
                      */
-                    "application/json": components["schemas"]["ServiceError"];
+                    "application/json": components["schemas"]["ServiceError"] | components["schemas"]["DetailError"];
                 };
             };
             /** @description The provider slug belongs to another organization (`sso_provider_in_use`) */
@@ -5827,7 +5905,10 @@ export interface operations {
     putAdminV1UsersByUsernameExternalIdsByProviderSlug: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Required when the call is authenticated with the JWT cookies: the token from `GET /csrf/api/v1/token`, equal to the CSRF cookie. */
+                "X-CSRFToken"?: string;
+            };
             path: {
                 username: string;
                 provider_slug: string;
@@ -5893,7 +5974,7 @@ export interface operations {
                     "application/json": components["schemas"]["ServiceError"];
                 };
             };
-            /** @description Neither the API key nor global staff. */
+            /** @description Neither the API key nor global staff. For a call authenticated with the JWT cookies, a failed CSRF check answers `{"detail": "CSRF Failed: <reason>"}`: `Origin checking failed - <origin> does not match any trusted origins.`, `CSRF cookie not set.`, `CSRF token missing.` or `CSRF token incorrect.` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5905,7 +5986,7 @@ export interface operations {
                      *       "developer_message": "You do not have permission to perform this action."
                      *     }
                      */
-                    "application/json": components["schemas"]["ServiceError"];
+                    "application/json": components["schemas"]["ServiceError"] | components["schemas"]["DetailError"];
                 };
             };
             /** @description No such user (`user_not_found`). */
@@ -5966,7 +6047,10 @@ export interface operations {
     putAdminV1ProgramsByProgramUuid: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Required when the call is authenticated with the JWT cookies: the token from `GET /csrf/api/v1/token`, equal to the CSRF cookie. */
+                "X-CSRFToken"?: string;
+            };
             path: {
                 program_uuid: string;
             };
@@ -6031,7 +6115,7 @@ export interface operations {
                     "application/json": components["schemas"]["ServiceError"];
                 };
             };
-            /** @description Neither the API key nor global staff. */
+            /** @description Neither the API key nor global staff. For a call authenticated with the JWT cookies, a failed CSRF check answers `{"detail": "CSRF Failed: <reason>"}`: `Origin checking failed - <origin> does not match any trusted origins.`, `CSRF cookie not set.`, `CSRF token missing.` or `CSRF token incorrect.` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6043,7 +6127,7 @@ export interface operations {
                      *       "developer_message": "You do not have permission to perform this action."
                      *     }
                      */
-                    "application/json": components["schemas"]["ServiceError"];
+                    "application/json": components["schemas"]["ServiceError"] | components["schemas"]["DetailError"];
                 };
             };
             /** @description Body over 1 MiB (`payload_too_large`). */
@@ -6086,7 +6170,10 @@ export interface operations {
     postAdminV1ImportUsers: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Required when the call is authenticated with the JWT cookies: the token from `GET /csrf/api/v1/token`, equal to the CSRF cookie. */
+                "X-CSRFToken"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -6140,7 +6227,7 @@ export interface operations {
                     "application/json": components["schemas"]["ServiceError"];
                 };
             };
-            /** @description Neither the API key nor global staff. */
+            /** @description Neither the API key nor global staff. For a call authenticated with the JWT cookies, a failed CSRF check answers `{"detail": "CSRF Failed: <reason>"}`: `Origin checking failed - <origin> does not match any trusted origins.`, `CSRF cookie not set.`, `CSRF token missing.` or `CSRF token incorrect.` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6152,7 +6239,7 @@ export interface operations {
                      *       "developer_message": "You do not have permission to perform this action."
                      *     }
                      */
-                    "application/json": components["schemas"]["ServiceError"];
+                    "application/json": components["schemas"]["ServiceError"] | components["schemas"]["DetailError"];
                 };
             };
             /** @description More than 5000 lines (nothing applied), or a body over 1 MiB */
@@ -6213,7 +6300,10 @@ export interface operations {
                 /** @description Write change events for this import. */
                 emit_events?: "true" | "false";
             };
-            header?: never;
+            header?: {
+                /** @description Required when the call is authenticated with the JWT cookies: the token from `GET /csrf/api/v1/token`, equal to the CSRF cookie. */
+                "X-CSRFToken"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -6267,7 +6357,7 @@ export interface operations {
                     "application/json": components["schemas"]["ServiceError"];
                 };
             };
-            /** @description Neither the API key nor global staff. */
+            /** @description Neither the API key nor global staff. For a call authenticated with the JWT cookies, a failed CSRF check answers `{"detail": "CSRF Failed: <reason>"}`: `Origin checking failed - <origin> does not match any trusted origins.`, `CSRF cookie not set.`, `CSRF token missing.` or `CSRF token incorrect.` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6279,7 +6369,7 @@ export interface operations {
                      *       "developer_message": "You do not have permission to perform this action."
                      *     }
                      */
-                    "application/json": components["schemas"]["ServiceError"];
+                    "application/json": components["schemas"]["ServiceError"] | components["schemas"]["DetailError"];
                 };
             };
             /** @description More than 5000 lines (nothing applied), or a body over 1 MiB */
@@ -6438,7 +6528,10 @@ export interface operations {
     putAdminV1WebhooksByName: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Required when the call is authenticated with the JWT cookies: the token from `GET /csrf/api/v1/token`, equal to the CSRF cookie. */
+                "X-CSRFToken"?: string;
+            };
             path: {
                 name: string;
             };
@@ -6503,7 +6596,7 @@ export interface operations {
                     "application/json": components["schemas"]["ServiceError"];
                 };
             };
-            /** @description Neither the API key nor global staff. */
+            /** @description Neither the API key nor global staff. For a call authenticated with the JWT cookies, a failed CSRF check answers `{"detail": "CSRF Failed: <reason>"}`: `Origin checking failed - <origin> does not match any trusted origins.`, `CSRF cookie not set.`, `CSRF token missing.` or `CSRF token incorrect.` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6515,7 +6608,7 @@ export interface operations {
                      *       "developer_message": "You do not have permission to perform this action."
                      *     }
                      */
-                    "application/json": components["schemas"]["ServiceError"];
+                    "application/json": components["schemas"]["ServiceError"] | components["schemas"]["DetailError"];
                 };
             };
             /** @description Body over 1 MiB (`payload_too_large`). */
@@ -6558,7 +6651,10 @@ export interface operations {
     deleteAdminV1WebhooksByName: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Required when the call is authenticated with the JWT cookies: the token from `GET /csrf/api/v1/token`, equal to the CSRF cookie. */
+                "X-CSRFToken"?: string;
+            };
             path: {
                 name: string;
             };
@@ -6608,7 +6704,7 @@ export interface operations {
                     "application/json": components["schemas"]["ServiceError"];
                 };
             };
-            /** @description Neither the API key nor global staff. */
+            /** @description Neither the API key nor global staff. For a call authenticated with the JWT cookies, a failed CSRF check answers `{"detail": "CSRF Failed: <reason>"}`: `Origin checking failed - <origin> does not match any trusted origins.`, `CSRF cookie not set.`, `CSRF token missing.` or `CSRF token incorrect.` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6620,7 +6716,7 @@ export interface operations {
                      *       "developer_message": "You do not have permission to perform this action."
                      *     }
                      */
-                    "application/json": components["schemas"]["ServiceError"];
+                    "application/json": components["schemas"]["ServiceError"] | components["schemas"]["DetailError"];
                 };
             };
             /** @description No such subscription (`subscription_not_found`). */
@@ -6831,7 +6927,10 @@ export interface operations {
     postAdminV1WebhooksByNameReplay: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Required when the call is authenticated with the JWT cookies: the token from `GET /csrf/api/v1/token`, equal to the CSRF cookie. */
+                "X-CSRFToken"?: string;
+            };
             path: {
                 name: string;
             };
@@ -6887,7 +6986,7 @@ export interface operations {
                     "application/json": components["schemas"]["ServiceError"];
                 };
             };
-            /** @description Neither the API key nor global staff. */
+            /** @description Neither the API key nor global staff. For a call authenticated with the JWT cookies, a failed CSRF check answers `{"detail": "CSRF Failed: <reason>"}`: `Origin checking failed - <origin> does not match any trusted origins.`, `CSRF cookie not set.`, `CSRF token missing.` or `CSRF token incorrect.` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6899,7 +6998,7 @@ export interface operations {
                      *       "developer_message": "You do not have permission to perform this action."
                      *     }
                      */
-                    "application/json": components["schemas"]["ServiceError"];
+                    "application/json": components["schemas"]["ServiceError"] | components["schemas"]["DetailError"];
                 };
             };
             /** @description No such subscription (`subscription_not_found`). */
@@ -7145,7 +7244,10 @@ export interface operations {
     postCohortsV1CoursesByCourseIdCohorts: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Required when the call is authenticated with the JWT cookies: the token from `GET /csrf/api/v1/token`, equal to the CSRF cookie. */
+                "X-CSRFToken"?: string;
+            };
             path: {
                 course_id: string;
             };
@@ -7189,7 +7291,7 @@ export interface operations {
                     "application/json": components["schemas"]["DeveloperMessageError"];
                 };
             };
-            /** @description Not global staff, the API key or course staff */
+            /** @description Not global staff, the API key or course staff For a call authenticated with the JWT cookies, a failed CSRF check answers `{"detail": "CSRF Failed: <reason>"}`: `Origin checking failed - <origin> does not match any trusted origins.`, `CSRF cookie not set.`, `CSRF token missing.` or `CSRF token incorrect.` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7200,7 +7302,7 @@ export interface operations {
                      *       "developer_message": "You do not have permission to perform this action."
                      *     }
                      */
-                    "application/json": components["schemas"]["DeveloperMessageError"];
+                    "application/json": components["schemas"]["DeveloperMessageError"] | components["schemas"]["DetailError"];
                 };
             };
             /** @description No such course run */
@@ -7345,7 +7447,10 @@ export interface operations {
     patchCohortsV1CoursesByCourseIdCohortsByCohortId: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Required when the call is authenticated with the JWT cookies: the token from `GET /csrf/api/v1/token`, equal to the CSRF cookie. */
+                "X-CSRFToken"?: string;
+            };
             path: {
                 course_id: string;
                 /** @description The cohort's `id` */
@@ -7395,7 +7500,7 @@ export interface operations {
                     "application/json": components["schemas"]["DeveloperMessageError"];
                 };
             };
-            /** @description Not global staff, the API key or course staff */
+            /** @description Not global staff, the API key or course staff For a call authenticated with the JWT cookies, a failed CSRF check answers `{"detail": "CSRF Failed: <reason>"}`: `Origin checking failed - <origin> does not match any trusted origins.`, `CSRF cookie not set.`, `CSRF token missing.` or `CSRF token incorrect.` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7406,7 +7511,7 @@ export interface operations {
                      *       "developer_message": "You do not have permission to perform this action."
                      *     }
                      */
-                    "application/json": components["schemas"]["DeveloperMessageError"];
+                    "application/json": components["schemas"]["DeveloperMessageError"] | components["schemas"]["DetailError"];
                 };
             };
             /** @description No such course run (`course-not-found`), or no cohort of that id in it (`cohort-not-found`) */
@@ -7555,7 +7660,10 @@ export interface operations {
     postCohortsV1CoursesByCourseIdCohortsByCohortIdUsers: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Required when the call is authenticated with the JWT cookies: the token from `GET /csrf/api/v1/token`, equal to the CSRF cookie. */
+                "X-CSRFToken"?: string;
+            };
             path: {
                 course_id: string;
                 /** @description The cohort's `id` */
@@ -7609,7 +7717,7 @@ export interface operations {
                     "application/json": components["schemas"]["DeveloperMessageError"];
                 };
             };
-            /** @description Not global staff, the API key or course staff */
+            /** @description Not global staff, the API key or course staff For a call authenticated with the JWT cookies, a failed CSRF check answers `{"detail": "CSRF Failed: <reason>"}`: `Origin checking failed - <origin> does not match any trusted origins.`, `CSRF cookie not set.`, `CSRF token missing.` or `CSRF token incorrect.` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7620,7 +7728,7 @@ export interface operations {
                      *       "developer_message": "You do not have permission to perform this action."
                      *     }
                      */
-                    "application/json": components["schemas"]["DeveloperMessageError"];
+                    "application/json": components["schemas"]["DeveloperMessageError"] | components["schemas"]["DetailError"];
                 };
             };
             /** @description No such course run (`course-not-found`), or no cohort of that id in it (`cohort-not-found`) */
@@ -7678,7 +7786,10 @@ export interface operations {
     postCohortsV1CoursesByCourseIdCohortsByCohortIdUsersByUsername: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Required when the call is authenticated with the JWT cookies: the token from `GET /csrf/api/v1/token`, equal to the CSRF cookie. */
+                "X-CSRFToken"?: string;
+            };
             path: {
                 course_id: string;
                 /** @description The cohort's `id` */
@@ -7728,7 +7839,7 @@ export interface operations {
                     "application/json": components["schemas"]["DeveloperMessageError"];
                 };
             };
-            /** @description Not global staff, the API key or course staff */
+            /** @description Not global staff, the API key or course staff For a call authenticated with the JWT cookies, a failed CSRF check answers `{"detail": "CSRF Failed: <reason>"}`: `Origin checking failed - <origin> does not match any trusted origins.`, `CSRF cookie not set.`, `CSRF token missing.` or `CSRF token incorrect.` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7739,7 +7850,7 @@ export interface operations {
                      *       "developer_message": "You do not have permission to perform this action."
                      *     }
                      */
-                    "application/json": components["schemas"]["DeveloperMessageError"];
+                    "application/json": components["schemas"]["DeveloperMessageError"] | components["schemas"]["DetailError"];
                 };
             };
             /** @description No such course run (`course-not-found`), or no cohort of that id in it (`cohort-not-found`) */
@@ -7782,7 +7893,10 @@ export interface operations {
     deleteCohortsV1CoursesByCourseIdCohortsByCohortIdUsersByUsername: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Required when the call is authenticated with the JWT cookies: the token from `GET /csrf/api/v1/token`, equal to the CSRF cookie. */
+                "X-CSRFToken"?: string;
+            };
             path: {
                 course_id: string;
                 /** @description The cohort's `id` */
@@ -7830,7 +7944,7 @@ export interface operations {
                     "application/json": components["schemas"]["DeveloperMessageError"];
                 };
             };
-            /** @description Not global staff, the API key or course staff */
+            /** @description Not global staff, the API key or course staff For a call authenticated with the JWT cookies, a failed CSRF check answers `{"detail": "CSRF Failed: <reason>"}`: `Origin checking failed - <origin> does not match any trusted origins.`, `CSRF cookie not set.`, `CSRF token missing.` or `CSRF token incorrect.` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7841,7 +7955,7 @@ export interface operations {
                      *       "developer_message": "You do not have permission to perform this action."
                      *     }
                      */
-                    "application/json": components["schemas"]["DeveloperMessageError"];
+                    "application/json": components["schemas"]["DeveloperMessageError"] | components["schemas"]["DetailError"];
                 };
             };
             /** @description No such course run, cohort (`cohort-not-found`) or user (`user-not-found`) */
@@ -8273,7 +8387,10 @@ export interface operations {
     putProgramEnrollmentsV1ProgramsByProgramUuidEnrollments: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Required when the call is authenticated with the JWT cookies: the token from `GET /csrf/api/v1/token`, equal to the CSRF cookie. */
+                "X-CSRFToken"?: string;
+            };
             path: {
                 program_uuid: string;
             };
@@ -8328,7 +8445,7 @@ export interface operations {
                     "application/json": components["schemas"]["DeveloperMessageError"];
                 };
             };
-            /** @description Not global staff (restricted applications included). */
+            /** @description Not global staff (restricted applications included). For a call authenticated with the JWT cookies, a failed CSRF check answers `{"detail": "CSRF Failed: <reason>"}`: `Origin checking failed - <origin> does not match any trusted origins.`, `CSRF cookie not set.`, `CSRF token missing.` or `CSRF token incorrect.` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8339,7 +8456,7 @@ export interface operations {
                      *       "developer_message": "You do not have permission to perform this action."
                      *     }
                      */
-                    "application/json": components["schemas"]["DeveloperMessageError"];
+                    "application/json": components["schemas"]["DeveloperMessageError"] | components["schemas"]["DetailError"];
                 };
             };
             /** @description `program_does_not_exist` (whatever the body) */
@@ -8394,7 +8511,10 @@ export interface operations {
     postProgramEnrollmentsV1ProgramsByProgramUuidEnrollments: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Required when the call is authenticated with the JWT cookies: the token from `GET /csrf/api/v1/token`, equal to the CSRF cookie. */
+                "X-CSRFToken"?: string;
+            };
             path: {
                 program_uuid: string;
             };
@@ -8449,7 +8569,7 @@ export interface operations {
                     "application/json": components["schemas"]["DeveloperMessageError"];
                 };
             };
-            /** @description Not global staff (restricted applications included). */
+            /** @description Not global staff (restricted applications included). For a call authenticated with the JWT cookies, a failed CSRF check answers `{"detail": "CSRF Failed: <reason>"}`: `Origin checking failed - <origin> does not match any trusted origins.`, `CSRF cookie not set.`, `CSRF token missing.` or `CSRF token incorrect.` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8460,7 +8580,7 @@ export interface operations {
                      *       "developer_message": "You do not have permission to perform this action."
                      *     }
                      */
-                    "application/json": components["schemas"]["DeveloperMessageError"];
+                    "application/json": components["schemas"]["DeveloperMessageError"] | components["schemas"]["DetailError"];
                 };
             };
             /** @description `program_does_not_exist` (whatever the body) */
@@ -8515,7 +8635,10 @@ export interface operations {
     patchProgramEnrollmentsV1ProgramsByProgramUuidEnrollments: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Required when the call is authenticated with the JWT cookies: the token from `GET /csrf/api/v1/token`, equal to the CSRF cookie. */
+                "X-CSRFToken"?: string;
+            };
             path: {
                 program_uuid: string;
             };
@@ -8570,7 +8693,7 @@ export interface operations {
                     "application/json": components["schemas"]["DeveloperMessageError"];
                 };
             };
-            /** @description Not global staff (restricted applications included). */
+            /** @description Not global staff (restricted applications included). For a call authenticated with the JWT cookies, a failed CSRF check answers `{"detail": "CSRF Failed: <reason>"}`: `Origin checking failed - <origin> does not match any trusted origins.`, `CSRF cookie not set.`, `CSRF token missing.` or `CSRF token incorrect.` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8581,7 +8704,7 @@ export interface operations {
                      *       "developer_message": "You do not have permission to perform this action."
                      *     }
                      */
-                    "application/json": components["schemas"]["DeveloperMessageError"];
+                    "application/json": components["schemas"]["DeveloperMessageError"] | components["schemas"]["DetailError"];
                 };
             };
             /** @description `program_does_not_exist` (whatever the body) */
@@ -8721,7 +8844,10 @@ export interface operations {
     putProgramEnrollmentsV1ProgramsByProgramUuidCoursesByCourseIdEnrollments: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Required when the call is authenticated with the JWT cookies: the token from `GET /csrf/api/v1/token`, equal to the CSRF cookie. */
+                "X-CSRFToken"?: string;
+            };
             path: {
                 program_uuid: string;
                 course_id: string;
@@ -8777,7 +8903,7 @@ export interface operations {
                     "application/json": components["schemas"]["DeveloperMessageError"];
                 };
             };
-            /** @description Not global staff (restricted applications included). */
+            /** @description Not global staff (restricted applications included). For a call authenticated with the JWT cookies, a failed CSRF check answers `{"detail": "CSRF Failed: <reason>"}`: `Origin checking failed - <origin> does not match any trusted origins.`, `CSRF cookie not set.`, `CSRF token missing.` or `CSRF token incorrect.` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8788,7 +8914,7 @@ export interface operations {
                      *       "developer_message": "You do not have permission to perform this action."
                      *     }
                      */
-                    "application/json": components["schemas"]["DeveloperMessageError"];
+                    "application/json": components["schemas"]["DeveloperMessageError"] | components["schemas"]["DetailError"];
                 };
             };
             /** @description `program_does_not_exist`, `invalid_course_key`, `course_does_not_exist`, `no_active_curriculum`, `course_not_in_program` */
@@ -8843,7 +8969,10 @@ export interface operations {
     postProgramEnrollmentsV1ProgramsByProgramUuidCoursesByCourseIdEnrollments: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Required when the call is authenticated with the JWT cookies: the token from `GET /csrf/api/v1/token`, equal to the CSRF cookie. */
+                "X-CSRFToken"?: string;
+            };
             path: {
                 program_uuid: string;
                 course_id: string;
@@ -8899,7 +9028,7 @@ export interface operations {
                     "application/json": components["schemas"]["DeveloperMessageError"];
                 };
             };
-            /** @description Not global staff (restricted applications included). */
+            /** @description Not global staff (restricted applications included). For a call authenticated with the JWT cookies, a failed CSRF check answers `{"detail": "CSRF Failed: <reason>"}`: `Origin checking failed - <origin> does not match any trusted origins.`, `CSRF cookie not set.`, `CSRF token missing.` or `CSRF token incorrect.` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8910,7 +9039,7 @@ export interface operations {
                      *       "developer_message": "You do not have permission to perform this action."
                      *     }
                      */
-                    "application/json": components["schemas"]["DeveloperMessageError"];
+                    "application/json": components["schemas"]["DeveloperMessageError"] | components["schemas"]["DetailError"];
                 };
             };
             /** @description `program_does_not_exist`, `invalid_course_key`, `course_does_not_exist`, `no_active_curriculum`, `course_not_in_program` */
@@ -8965,7 +9094,10 @@ export interface operations {
     patchProgramEnrollmentsV1ProgramsByProgramUuidCoursesByCourseIdEnrollments: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Required when the call is authenticated with the JWT cookies: the token from `GET /csrf/api/v1/token`, equal to the CSRF cookie. */
+                "X-CSRFToken"?: string;
+            };
             path: {
                 program_uuid: string;
                 course_id: string;
@@ -9021,7 +9153,7 @@ export interface operations {
                     "application/json": components["schemas"]["DeveloperMessageError"];
                 };
             };
-            /** @description Not global staff (restricted applications included). */
+            /** @description Not global staff (restricted applications included). For a call authenticated with the JWT cookies, a failed CSRF check answers `{"detail": "CSRF Failed: <reason>"}`: `Origin checking failed - <origin> does not match any trusted origins.`, `CSRF cookie not set.`, `CSRF token missing.` or `CSRF token incorrect.` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -9032,7 +9164,7 @@ export interface operations {
                      *       "developer_message": "You do not have permission to perform this action."
                      *     }
                      */
-                    "application/json": components["schemas"]["DeveloperMessageError"];
+                    "application/json": components["schemas"]["DeveloperMessageError"] | components["schemas"]["DetailError"];
                 };
             };
             /** @description `program_does_not_exist`, `invalid_course_key`, `course_does_not_exist`, `no_active_curriculum`, `course_not_in_program` */
@@ -9190,7 +9322,10 @@ export interface operations {
     postProgramEnrollmentsV1IntegrationReset: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Required when the call is authenticated with the JWT cookies: the token from `GET /csrf/api/v1/token`, equal to the CSRF cookie. */
+                "X-CSRFToken"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -9234,7 +9369,7 @@ export interface operations {
                     "application/json": components["schemas"]["DetailError"];
                 };
             };
-            /** @description Authenticated but not allowed (restricted applications included). */
+            /** @description Authenticated but not allowed (restricted applications included). For a call authenticated with the JWT cookies, a failed CSRF check answers `{"detail": "CSRF Failed: <reason>"}`: `Origin checking failed - <origin> does not match any trusted origins.`, `CSRF cookie not set.`, `CSRF token missing.` or `CSRF token incorrect.` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -9359,6 +9494,62 @@ export interface operations {
                      *     }
                      */
                     "application/json": components["schemas"]["Readiness"];
+                };
+            };
+        };
+    };
+    getCsrfApiV1Token: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The token; `Set-Cookie` carries the same value. */
+            200: {
+                headers: {
+                    /** @description csrftoken=<token>; Path=/; SameSite=Lax */
+                    "Set-Cookie"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CsrfToken"];
+                };
+            };
+            /** @description Not authenticated: no credentials, or a JWT that is malformed, expired or not ours. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "Authentication credentials were not provided."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["DetailError"];
+                };
+            };
+            /** @description `bad_configuration` (names the variable) or `internal_error` (with the request id). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_code": "bad_configuration",
+                     *       "developer_message": "Invalid service configuration: THROTTLE_USER_RATE",
+                     *       "field_errors": {
+                     *         "THROTTLE_USER_RATE": {
+                     *           "developer_message": "THROTTLE_USER_RATE must look like N/second|minute|hour|day"
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ServiceError"];
                 };
             };
         };

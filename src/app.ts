@@ -1,5 +1,7 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
+import { cors } from './browser/cors';
+import { csrfTokenRoutes } from './browser/csrf-token.routes';
 import { bulkRoutes } from './bulk/bulk.routes';
 import { cohortRoutes } from './cohorts/cohorts.routes';
 import { memberRoutes } from './cohorts/members.routes';
@@ -35,6 +37,8 @@ export function createApp() {
 
   // Just-in-time user sync is the users domain's, handed in here so auth/ imports no domain.
   app.use('*', requestContext({ syncUser: accountFromClaims }));
+  // Preflights are answered here, before routing, the body limit, authentication and throttling.
+  app.use('*', cors());
   app.use(
     '*',
     bodyLimit({
@@ -56,6 +60,7 @@ export function createApp() {
   app.route('/api/cohorts/v1', memberRoutes);
   app.route('/api/program_enrollments/v1', programRoutes);
   app.route('/', healthRoutes);
+  app.route('/', csrfTokenRoutes);
   registerEventWebhooks(app);
   registerOpenApiDocument(app);
   app.get('/docs', docsPage());

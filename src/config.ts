@@ -80,6 +80,45 @@ const optionalUrl = (name: string) =>
     .transform((v) => v || undefined)
     .pipe(z.url({ protocol: /^https?$/, message: `${name} must be an http(s) URL` }).optional());
 
+/**
+ * Comma-separated origins (`scheme://host[:port]`, as browsers send `Origin`), compared exactly;
+ * anything else (a path, `*`, a bare host) names the variable.
+ */
+const originList = (name: string) =>
+  z
+    .string()
+    .optional()
+    .transform((value, ctx): ReadonlySet<string> => {
+      const origins = new Set<string>();
+      for (const entry of (value ?? '').split(',')) {
+        const candidate = entry.trim().replace(/\/$/, '').toLowerCase();
+        if (!candidate) continue;
+        let origin = '';
+        try {
+          origin = new URL(candidate).origin;
+        } catch {
+          // reported below
+        }
+        if (origin !== candidate || !/^https?:/.test(origin)) {
+          ctx.addIssue({
+            code: 'custom',
+            message: `${name} must list http(s) origins such as https://apps.example.com`,
+          });
+          return z.NEVER;
+        }
+        origins.add(origin);
+      }
+      return origins;
+    });
+
+// RFC 6265 cookie-name (an HTTP token).
+const cookieName = (name: string, fallback: string) =>
+  z
+    .string()
+    .optional()
+    .transform((v) => v || fallback)
+    .pipe(z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,128}$/, `${name} must be a cookie name`));
+
 const ConfigSchema = z.object({
   JWT_SECRET_KEY: optionalSecret,
   JWT_PUBLIC_SIGNING_JWK_SET: jwkSet,
@@ -108,6 +147,12 @@ const ConfigSchema = z.object({
     .transform((v) => v || 'retirement_service_worker'),
   ENABLE_ENROLLMENT_RESET: boolString('ENABLE_ENROLLMENT_RESET', false),
   TRUST_COUNTRY_HEADER: boolString('TRUST_COUNTRY_HEADER', false),
+  // Browser clients (docs/api/browser-clients.md).
+  CORS_ORIGIN_WHITELIST: originList('CORS_ORIGIN_WHITELIST'),
+  CSRF_TRUSTED_ORIGINS: originList('CSRF_TRUSTED_ORIGINS'),
+  JWT_AUTH_COOKIE_HEADER_PAYLOAD: cookieName('JWT_AUTH_COOKIE_HEADER_PAYLOAD', 'edx-jwt-cookie-header-payload'),
+  JWT_AUTH_COOKIE_SIGNATURE: cookieName('JWT_AUTH_COOKIE_SIGNATURE', 'edx-jwt-cookie-signature'),
+  CSRF_COOKIE_NAME: cookieName('CSRF_COOKIE_NAME', 'csrftoken'),
   // Events (docs/events.md#configuration). EVENTS_SOURCE defaults to LMS_ROOT_URL, resolved below.
   EVENTS_SOURCE: optionalUrl('EVENTS_SOURCE'),
   EVENTS_RETENTION_DAYS: wholeNumber('EVENTS_RETENTION_DAYS', '30', 1, 3650),

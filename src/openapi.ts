@@ -60,6 +60,11 @@ const TAGS = [
       'What a webhook subscription receives: a CloudEvents envelope per event type, signed with the Standard Webhooks headers.',
   },
   {
+    name: 'Browser clients',
+    description:
+      "Micro-frontends call the API from the learner's browser with the JWT cookie pair (`USE-JWT-COOKIE: true`) and a CSRF token on writes.",
+  },
+  {
     name: 'Operations',
     description:
       'Readiness for load balancers and deploys; `GET /health` (liveness, no storage) is not documented here.',
@@ -71,6 +76,10 @@ const AUTH_DOC = `**Authentication.** Each operation lists what it accepts:
 - \`JwtAuth\`: an edX JWT in the \`Authorization\` header. edX services send \`Authorization: JWT <token>\`;
   \`Authorization: Bearer <token>\` is accepted the same way (this page's *Authorize* button sends \`Bearer\`).
   Locally, \`npm run token -- alice\` (learner) or \`npm run token -- staff --staff\` (global staff) prints one.
+- \`JwtCookie\` + \`JwtCookieSignature\` + \`UseJwtCookie\`: the same JWT from a learner's browser, split over the
+  cookies \`edx-jwt-cookie-header-payload\` (header.payload) and \`edx-jwt-cookie-signature\`, read when the request
+  sends \`USE-JWT-COOKIE\` and no \`Authorization\`. Writes made this way also need \`X-CSRFToken\` (from
+  \`GET /csrf/api/v1/token\`).
 - \`ApiKey\`: the shared server-to-server key in \`X-Edx-Api-Key\` (\`EDX_API_KEY\`; \`dev-only-api-key\` in \`.dev.vars\`).`;
 
 const INFO_DOC = `The Open edX Enrollment API v1, bulk enrollment, program enrollments, cohorts and the provisioning
@@ -184,6 +193,30 @@ function generate(app: OpenAPIHono<AppEnv>) {
   });
 }
 
+/** The browser's JWT cookie pair and the header that asks for it (names are the defaults; see configuration). */
+function registerJwtCookieSchemes(app: OpenAPIHono<AppEnv>): void {
+  app.openAPIRegistry.registerComponent('securitySchemes', 'JwtCookie', {
+    type: 'apiKey',
+    in: 'cookie',
+    name: 'edx-jwt-cookie-header-payload',
+    description:
+      "The JWT's `header.payload` (`JWT_AUTH_COOKIE_HEADER_PAYLOAD`), set by the LMS at login. Only with `JwtCookieSignature` and `UseJwtCookie`; the joined token is checked exactly as `JwtAuth`.",
+  });
+  app.openAPIRegistry.registerComponent('securitySchemes', 'JwtCookieSignature', {
+    type: 'apiKey',
+    in: 'cookie',
+    name: 'edx-jwt-cookie-signature',
+    description: "The same JWT's signature (`JWT_AUTH_COOKIE_SIGNATURE`).",
+  });
+  app.openAPIRegistry.registerComponent('securitySchemes', 'UseJwtCookie', {
+    type: 'apiKey',
+    in: 'header',
+    name: 'USE-JWT-COOKIE',
+    description:
+      'Any non-empty value (`true`) asks for the cookie pair to be read; ignored when `Authorization` is sent. POST, PUT, PATCH and DELETE made this way need `X-CSRFToken`.',
+  });
+}
+
 /** `GET /openapi.json`, built on first use (all domains are mounted by then) and kept for the isolate. */
 export function registerOpenApiDocument(app: OpenAPIHono<AppEnv>): void {
   app.openAPIRegistry.registerComponent('securitySchemes', 'JwtAuth', {
@@ -200,6 +233,7 @@ export function registerOpenApiDocument(app: OpenAPIHono<AppEnv>): void {
     description:
       'The server-to-server key (`EDX_API_KEY`) of trusted services such as e-commerce and the LMS. Compared in constant time; an unset key turns API-key access off. Operations that list only `JwtAuth` ignore it.',
   });
+  registerJwtCookieSchemes(app);
   let cached: string | undefined;
   app.get('/openapi.json', () => {
     cached ??= JSON.stringify(openApiDocument(app));

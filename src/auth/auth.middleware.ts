@@ -1,11 +1,13 @@
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import type { Config } from '../config';
 import type { AppEnv, AuthFailure } from '../context';
 import { ANONYMOUS, isAuthenticated, type Principal } from '../context/principal';
 import { constantTimeEquals } from '../lib/constant-time';
 import { AUTH_MESSAGES } from '../lib/errors';
 import { authError, type ErrorStyle } from '../lib/http';
-import { JwtError, verifyJwt } from './jwt';
+import { csrfError, csrfFailure, needsCsrf } from './csrf';
+import { type JwtClaims, JwtError, verifyJwt } from './jwt';
+import { cookieJwt } from './jwt-cookies';
 
 const JWT_HEADER = /^(JWT|Bearer)(?:\s+(.*))?$/i;
 
@@ -27,9 +29,65 @@ export interface AuthOptions {
   optional?: boolean;
 }
 
+/** A JWT the request presents: in `Authorization`, or joined from the browser's cookie pair. */
+interface PresentedJwt {
+  token: string;
+  viaCookies: boolean;
+}
+
+function presentedJwt(c: Context<AppEnv>, config: Config, style: ErrorStyle): PresentedJwt | null {
+  const authorization = c.req.header('Authorization');
+  const match = authorization ? JWT_HEADER.exec(authorization.trim()) : null;
+  if (match) {
+    const token = match[2]?.trim();
+    if (!token || /\s/.test(token)) {
+      c.set('authFailure', { reason: 'malformed header' });
+      throw authError(style, 401, 'Invalid Authorization header. No credentials provided.');
+    }
+    return { token, viaCookies: false };
+  }
+  const cookies = cookieJwt(c, config);
+  if (cookies && 'token' in cookies) return { token: cookies.token, viaCookies: true };
+  // Upstream's middleware leaves a lone cookie alone: the request is then simply not authenticated.
+  if (cookies) c.set('authFailure', { reason: 'jwt cookie incomplete' });
+  return null;
+}
+
 /**
- * Establishes the principal: a JWT in `Authorization: JWT|Bearer …` (a bad one is 401 even when an
- * API key is also sent, as DRF authenticates before it checks permissions) and/or `X-Edx-Api-Key`.
+ * The JWT's user on `principal`. A cookie-borne JWT on an unsafe method must pass the CSRF check
+ * first (unless a valid API key came too: no other site can send it), and before the account sync,
+ * so a refused request writes nothing.
+ */
+async function applyJwt(
+  c: Context<AppEnv>,
+  jwt: PresentedJwt,
+  principal: Principal,
+  { style, validKey }: { style: ErrorStyle; validKey: boolean },
+): Promise<void> {
+  const deps = c.get('deps');
+  let claims: JwtClaims;
+  try {
+    claims = await verifyJwt(jwt.token, deps.config);
+  } catch (error) {
+    if (!(error instanceof JwtError)) throw error;
+    c.set('authFailure', error.failure);
+    throw authError(style, 401, error.message);
+  }
+  if (jwt.viaCookies && !validKey && needsCsrf(c.req.method)) {
+    const failure = await csrfFailure(c, deps.config);
+    if (failure) throw csrfError(failure);
+  }
+  principal.user = await deps.syncUser(claims);
+  principal.restricted = claims.isRestricted;
+  principal.scopes = claims.scopes;
+  principal.filters = claims.filters;
+  principal.viaCookies = jwt.viaCookies;
+}
+
+/**
+ * Establishes the principal: a JWT in `Authorization: JWT|Bearer …` or in the JWT cookie pair (a
+ * bad one is 401 even when an API key is also sent, as DRF authenticates before it checks
+ * permissions) and/or `X-Edx-Api-Key`.
  */
 export const authenticate = ({
   style = 'detail',
@@ -39,36 +97,18 @@ export const authenticate = ({
   async function authenticate(c, next) {
     const deps = c.get('deps');
     const principal: Principal = { ...ANONYMOUS };
-    const authorization = c.req.header('Authorization');
-    const match = authorization ? JWT_HEADER.exec(authorization.trim()) : null;
-    if (match) {
-      const token = match[2]?.trim();
-      if (!token || /\s/.test(token)) {
-        c.set('authFailure', { reason: 'malformed header' });
-        throw authError(style, 401, 'Invalid Authorization header. No credentials provided.');
-      }
-      try {
-        const claims = await verifyJwt(token, deps.config);
-        principal.user = await deps.syncUser(claims);
-        principal.restricted = claims.isRestricted;
-        principal.scopes = claims.scopes;
-        principal.filters = claims.filters;
-      } catch (error) {
-        if (!(error instanceof JwtError)) throw error;
-        c.set('authFailure', error.failure);
-        throw authError(style, 401, error.message);
-      }
-    }
     // Checked on JWT-only endpoints too: there the key grants nothing, but it still exempts from the
     // throttle (docs/api/enrollments.md#throttling).
     const keyHeader = c.req.header('X-Edx-Api-Key');
     const validKey = await hasValidApiKey(keyHeader, deps.config.EDX_API_KEY);
+    const jwt = presentedJwt(c, deps.config, style);
+    if (jwt) await applyJwt(c, jwt, principal, { style, validKey });
     principal.unthrottled = validKey;
     if (!jwtOnly) principal.apiKey = validKey;
     if (keyHeader !== undefined && !validKey) c.set('authFailure', apiKeyFailure(deps.config.EDX_API_KEY));
     c.set('principal', principal);
     if (!optional && !isAuthenticated(principal)) {
-      if (keyHeader === undefined || validKey) {
+      if ((keyHeader === undefined || validKey) && !c.get('authFailure')) {
         c.set('authFailure', { reason: validKey ? 'api key not accepted here' : 'no credentials' });
       }
       throw authError(style, 401, AUTH_MESSAGES.notAuthenticated);

@@ -34,6 +34,11 @@ export interface Principal {
   restricted: boolean;
   scopes: readonly string[];
   filters: readonly string[];
+  /**
+   * The JWT came from the browser's JWT cookie pair, not `Authorization`: unsafe methods then need
+   * the CSRF token (docs/api/browser-clients.md#csrf).
+   */
+  viaCookies: boolean;
 }
 
 export const ANONYMOUS: Principal = {
@@ -43,6 +48,7 @@ export const ANONYMOUS: Principal = {
   restricted: false,
   scopes: [],
   filters: [],
+  viaCookies: false,
 };
 
 /** Username of the caller as upstream sees it: `""` for an API-key-only call. */

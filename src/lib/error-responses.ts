@@ -112,3 +112,29 @@ export function errorResponses<S extends SharedErrorStatus>(style: ErrorStyle, .
     ReturnType<typeof errorResponse>
   >;
 }
+
+/** A documented answer as `errorResponse` builds it (or a route's own, of the same form). */
+export type SharedResponse = ReturnType<typeof errorResponse>;
+
+/** What a cookie-authenticated write refused by the CSRF check answers, on every endpoint. */
+export const CSRF_FAILED_EXAMPLE = { detail: 'CSRF Failed: CSRF token missing.' };
+const CSRF_DESCRIPTION =
+  'For a call authenticated with the JWT cookies, a failed CSRF check answers `{"detail": "CSRF Failed: <reason>"}`: `Origin checking failed - <origin> does not match any trusted origins.`, `CSRF cookie not set.`, `CSRF token missing.` or `CSRF token incorrect.`';
+
+/**
+ * The 403 of a write that accepts the JWT cookies: the endpoint's own 403, if any, plus the CSRF
+ * failure, whose body is DRF's `{"detail"}` whatever the endpoint's style.
+ */
+export function withCsrfFailure(own: SharedResponse | undefined) {
+  if (!own)
+    return {
+      description: CSRF_DESCRIPTION,
+      content: { 'application/json': { schema: DetailError, example: CSRF_FAILED_EXAMPLE } },
+    };
+  const media = own.content['application/json'];
+  const schema = media.schema === DetailError ? DetailError : z.union([media.schema, DetailError]);
+  return {
+    description: `${own.description} ${CSRF_DESCRIPTION}`,
+    content: { 'application/json': { ...media, schema } },
+  };
+}

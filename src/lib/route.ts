@@ -1,6 +1,7 @@
-import type { OpenAPIHono, RouteConfig, z } from '@hono/zod-openapi';
+import { type OpenAPIHono, type RouteConfig, z } from '@hono/zod-openapi';
 import type { Context, Env, MiddlewareHandler } from 'hono';
 import { type FORM_TYPES, isFormType, mediaType, readBody, UnreadableBody } from './body';
+import { type SharedResponse, withCsrfFailure } from './error-responses';
 import type { InputIssue, InputSource, InputStyle } from './input-styles';
 
 /**
@@ -31,10 +32,13 @@ type Schema = z.ZodType;
 type ParamSchema = NonNullable<NonNullable<RouteConfig['request']>['params']>;
 
 export type SecurityRequirement = Record<string, string[]>;
+/** The JWT split over the browser's two cookies, read when `USE-JWT-COOKIE` is sent: all three together. */
+const JWT_COOKIES: SecurityRequirement = { JwtCookie: [], JwtCookieSignature: [], UseJwtCookie: [] };
 export const SECURITY: Record<'jwt' | 'apiKey' | 'jwtOrApiKey' | 'anonymous', SecurityRequirement[]> = {
-  jwt: [{ JwtAuth: [] }],
+  // Wherever a JWT is accepted in `Authorization`, the cookie pair is too (auth/jwt-cookies.ts).
+  jwt: [{ JwtAuth: [] }, JWT_COOKIES],
   apiKey: [{ ApiKey: [] }],
-  jwtOrApiKey: [{ JwtAuth: [] }, { ApiKey: [] }],
+  jwtOrApiKey: [{ JwtAuth: [] }, JWT_COOKIES, { ApiKey: [] }],
   /** What a route that names no requirement gets: callable without credentials. */
   anonymous: [{}],
 };
@@ -120,12 +124,25 @@ export function route<
   );
 }
 
+/** Documents the CSRF header, and its 403, on writes a browser may make with the JWT cookies. */
+const CsrfHeader = z.object({
+  'X-CSRFToken': z.string().optional().openapi({
+    description:
+      'Required when the call is authenticated with the JWT cookies: the token from `GET /csrf/api/v1/token`, equal to the CSRF cookie.',
+  }),
+});
+
 function operation(spec: AnySpec, method: Method): RouteConfig {
   const { params, query, body } = spec.request ?? {};
   const request: NonNullable<RouteConfig['request']> = {};
   if (params) request.params = params;
   if (query) request.query = query;
   if (body) request.body = { description: body.description, required: body.required, content: bodyContent(body) };
+  let responses = spec.responses;
+  if (method !== 'get' && spec.security.includes(JWT_COOKIES)) {
+    request.headers = CsrfHeader;
+    responses = { ...responses, 403: withCsrfFailure(responses[403] as SharedResponse | undefined) };
+  }
   return {
     method,
     path: spec.path,
@@ -134,7 +151,7 @@ function operation(spec: AnySpec, method: Method): RouteConfig {
     tags: spec.tags,
     security: spec.security,
     request,
-    responses: spec.responses,
+    responses,
   };
 }
 

@@ -72,6 +72,13 @@ describe('OpenAPI document', () => {
     expect(schemes.JwtAuth?.description).toContain('`JWT <token>`');
     expect(schemes.JwtAuth?.description).toContain('`Bearer <token>`');
     expect(schemes.ApiKey).toMatchObject({ type: 'apiKey', in: 'header', name: 'X-Edx-Api-Key' });
+    expect(schemes.JwtCookie).toMatchObject({ type: 'apiKey', in: 'cookie', name: 'edx-jwt-cookie-header-payload' });
+    expect(schemes.JwtCookieSignature).toMatchObject({
+      type: 'apiKey',
+      in: 'cookie',
+      name: 'edx-jwt-cookie-signature',
+    });
+    expect(schemes.UseJwtCookie).toMatchObject({ type: 'apiKey', in: 'header', name: 'USE-JWT-COOKIE' });
   });
 
   it('documents every API route the app serves, and nothing it does not', async () => {

@@ -651,6 +651,10 @@ describe('the OpenAPI document', () => {
     expect(schemas.WebhookSubscriptionInput.properties.event_types.oneOf).toHaveLength(2);
     expect(schemas.WebhookReplayInput.oneOf).toHaveLength(2);
     expect(paths['/api/admin/v1/webhooks/{name}/replay'].post.responses).toHaveProperty('202');
-    expect(paths['/api/admin/v1/webhooks/{name}'].put.security).toEqual([{ JwtAuth: [] }, { ApiKey: [] }]);
+    expect(paths['/api/admin/v1/webhooks/{name}'].put.security).toEqual([
+      { JwtAuth: [] },
+      { JwtCookie: [], JwtCookieSignature: [], UseJwtCookie: [] },
+      { ApiKey: [] },
+    ]);
   });
 });

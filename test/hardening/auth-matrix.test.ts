@@ -252,7 +252,11 @@ describe('authentication matrix: the API key', { timeout: 30_000 }, () => {
       // Each requirement names one scheme (or none: callable without credentials).
       const schemes = op.security.map((requirement) => Object.keys(requirement).sort().join('+'));
       expect(schemes.length, `${op.key}: no security`).toBeGreaterThan(0);
-      for (const scheme of schemes) expect(['', 'ApiKey', 'JwtAuth'], `${op.key}: ${scheme}`).toContain(scheme);
+      // The JWT cookie pair is the same JWT as `JwtAuth`, from a browser: it always comes with it.
+      const cookies = 'JwtCookie+JwtCookieSignature+UseJwtCookie';
+      for (const scheme of schemes)
+        expect(['', 'ApiKey', 'JwtAuth', cookies], `${op.key}: ${scheme}`).toContain(scheme);
+      expect(schemes.includes(cookies), `${op.key}: cookies beside JwtAuth`).toBe(schemes.includes('JwtAuth'));
       const open = schemes.includes('');
       // A cell is 401 exactly when the document does not admit that kind of credential.
       expect(expected[anonymous] !== 401, `${op.key}: anonymous ${expected[anonymous]}`).toBe(open);

@@ -86,6 +86,7 @@ const matrixCohort = () => createCohort(w.courseId, unique('Matrix '));
 /** A request per operation that succeeds for the allowed callers. */
 const BUILDERS: Record<string, Builder> = {
   'GET /health/ready': () => ({ method: 'GET', path: '/health/ready' }),
+  'GET /csrf/api/v1/token': () => ({ method: 'GET', path: '/csrf/api/v1/token' }),
   'GET /api/enrollment/v1/course/{course_id}': () => ({
     method: 'GET',
     path: `/api/enrollment/v1/course/${w.courseId}`,

@@ -67,6 +67,12 @@ describe('conventions.md#errors and #headers', () => {
     ]) {
       expect(paths).toContain(path);
     }
-    expect(Object.keys(res.body.components.securitySchemes)).toEqual(['JwtAuth', 'ApiKey']);
+    expect(Object.keys(res.body.components.securitySchemes)).toEqual([
+      'JwtAuth',
+      'ApiKey',
+      'JwtCookie',
+      'JwtCookieSignature',
+      'UseJwtCookie',
+    ]);
   });
 });
