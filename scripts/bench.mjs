@@ -15,6 +15,7 @@ import { cpus, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { measureColdStart } from './bench/cold-start.mjs';
 import { measureDelivery } from './bench/delivery.mjs';
+import { measureImport } from './bench/import.mjs';
 import { runLoad } from './bench/load.mjs';
 import { coldStartReport, SCENARIOS, table, toRows, verdicts } from './bench/report.mjs';
 import { buildScenarios } from './bench/scenarios.mjs';
@@ -381,6 +382,22 @@ async function main() {
     }
   }
 
+  let importRun = null; // import_enrollments: `npm run import` of a generated export (scripts/bench/import.mjs)
+  if (only && !only.has('import_enrollments')) skipped.import_enrollments = 'not in BENCH_ONLY';
+  else {
+    const users = Math.max(200, Math.min(10_000, Math.floor(enrollments / 10)));
+    log(
+      `import_enrollments: npm run import of ${users} users, then ${users * 5} enrollments, into the service instance`,
+    );
+    const result = await measureImport({ origin: service.origin, apiKey: vars.EDX_API_KEY, users });
+    importRun = result.measured;
+    problems.push(...result.problems);
+    log(
+      `import_enrollments: ${importRun.enrollments_per_s} enrollments/s (target ≥ ${importRun.target_per_s}: ${importRun.verdict}), ` +
+        `${importRun.users_per_s} users/s; D1 ${importRun.d1_per_call} per enrollments call (users ${importRun.users_d1_per_call})`,
+    );
+  }
+
   const mean = (list, field) => list.reduce((sum, r) => sum + r[field], 0) / list.length;
   const measured = Object.fromEntries(
     Object.entries(runs).map(([name, list]) => [
@@ -431,6 +448,7 @@ async function main() {
       {
         scenarios: rows,
         cold_start: cold.cold_start,
+        import_enrollments: importRun,
         meta: {
           date: new Date().toISOString(),
           commit,

@@ -25,6 +25,7 @@ const { values: opts, positionals } = parseArgs({
     'make-sample': { type: 'boolean', default: false },
     'sample-users': { type: 'string', default: '10000' },
     quiet: { type: 'boolean', default: false },
+    json: { type: 'boolean', default: false },
   },
   allowPositionals: true,
 });
@@ -63,6 +64,8 @@ async function send(batch, key) {
     throw Object.assign(new Error(`${error.message}${error.cause ? ` (${error.cause.message})` : ''}`), batch);
   }
   const text = await res.text();
+  const queries = /db;desc="(\d+) queries"/.exec(res.headers.get('Server-Timing') ?? '');
+  if (queries) batch.dbQueries = Number(queries[1]);
   if (res.status !== 200) throw Object.assign(new Error(`HTTP ${res.status}: ${text.slice(0, 300)}`), batch);
   return JSON.parse(text);
 }
@@ -85,6 +88,8 @@ async function* batches(file, size, from, toLine) {
 }
 
 function tally(totals, batch, answer, errors) {
+  totals.calls += 1;
+  totals.maxDbQueries = Math.max(totals.maxDbQueries, batch.dbQueries ?? 0);
   for (const key of ['created', 'updated', 'unchanged']) totals[key] += answer[key];
   for (const error of answer.errors) errors.push({ ...error, line: batch.lines[error.line - 1]?.line ?? error.line });
 }
@@ -104,7 +109,7 @@ async function run(file) {
   );
   const started = performance.now();
   const speed = (done) => Math.round(done / Math.max(0.001, (performance.now() - started) / 1000));
-  const totals = { created: 0, updated: 0, unchanged: 0 };
+  const totals = { created: 0, updated: 0, unchanged: 0, calls: 0, maxDbQueries: 0 };
   const errors = [];
   let done = 0;
   if (!opts.quiet) bar.start(total, 0, { speed: 0 });
@@ -137,6 +142,10 @@ async function run(file) {
 
 function report(totals, errors, done, started) {
   const seconds = (performance.now() - started) / 1000;
+  if (opts.json) {
+    const summary = { kind: opts.kind, rows: done, seconds, rows_per_s: done / seconds, refused: errors.length, first_refused: errors[0] ?? null };
+    console.log(JSON.stringify({ ...summary, ...totals }));
+  }
   console.log(
     `${opts.kind}: ${done} rows in ${seconds.toFixed(1)} s (${Math.round(done / seconds)} rows/s): ` +
       `${totals.created} created, ${totals.updated} updated, ${totals.unchanged} unchanged, ${errors.length} refused`,

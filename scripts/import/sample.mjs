@@ -27,7 +27,7 @@ async function writeLines(file, header, count, lineOf) {
 
 const mysqlTime = (ms) => new Date(ms).toISOString().replace('T', ' ').replace('Z', '');
 
-export async function makeSample({ users = 10_000, dir = '.' } = {}) {
+export async function makeSample({ users = 10_000, dir = '.', courses = COURSES } = {}) {
   const usersFile = `${dir}/sample-users.csv`;
   const enrollmentsFile = `${dir}/sample-enrollments.csv`;
   await writeLines(usersFile, 'id,username,email,first_name,last_name,is_staff,is_superuser,is_active', users, (i) =>
@@ -37,14 +37,14 @@ export async function makeSample({ users = 10_000, dir = '.' } = {}) {
   await writeLines(
     enrollmentsFile,
     'id,user_id,username,course_id,mode,is_active,created',
-    users * COURSES.length,
+    users * courses.length,
     (n) => {
-      const user = Math.ceil(n / COURSES.length);
-      const course = COURSES[(n - 1) % COURSES.length];
+      const user = Math.ceil(n / courses.length);
+      const course = courses[(n - 1) % courses.length];
       id += 1;
       const created = mysqlTime(FIRST_DAY + ((n * 7919) % 3000) * DAY + (n % 86_400) * 1000);
       return [id, user, `learner${user}`, course, MODES[n % MODES.length], n % 9 === 0 ? 0 : 1, created].join(',');
     },
   );
-  return { usersFile, enrollmentsFile, users, enrollments: users * COURSES.length };
+  return { usersFile, enrollmentsFile, users, enrollments: users * courses.length };
 }
