@@ -31,9 +31,10 @@ class JobFailure extends Error {}
 export async function applyChunk(ctx: JobContext, jobId: string, chunk: number): Promise<ChunkResult> {
   const { job, identifiers, course } = await chunkInput(ctx, jobId, chunk);
   if (!job) return 'missing';
+  if (job.nextChunk > chunk) return 'already_applied';
   if (job.status !== 'queued' && job.status !== 'running') return 'stopped';
-  if (job.nextChunk !== chunk) return 'already_applied';
-  if (!identifiers || !course) return 'missing';
+  // Only the next chunk applies: chunks go in order, so a later one waits for its predecessor.
+  if (job.nextChunk !== chunk || !identifiers || !course) return 'missing';
   try {
     await commitChunk(ctx, job, chunk, identifiers, course);
   } catch (error) {
