@@ -48,10 +48,13 @@ export async function createJob(
   const slices = sliceIdentifiers(request.identifiers, deps.config.BULK_JOB_CHUNK);
   const id = crypto.randomUUID();
   const total = request.identifiers.length * request.courses.length;
+  // Identifiers that split to nothing make a job with nothing to do: done when stored.
+  const empty = total === 0;
   const job = insertJob(deps.db, {
     id,
     createdBy: principal.user?.username ?? '',
-    status: 'queued',
+    status: empty ? 'succeeded' : 'queued',
+    ...(empty ? { started: now, finished: now } : {}),
     action: request.action,
     dryRun: request.dryRun,
     autoEnroll: request.autoEnroll,
@@ -71,7 +74,7 @@ export async function createJob(
     await runBatch(deps.db, statements);
   }
   // A lost send is made good by the cron's sweep (the job stays queued, untouched).
-  await queue.send({ kind: 'job_chunk', job: id, chunk: 0 });
+  if (!empty) await queue.send({ kind: 'job_chunk', job: id, chunk: 0 });
   const url = statusUrl(origin, id);
   return { job_id: id, status: 'queued' as const, total, status_url: url, results_url: `${url}/results` };
 }

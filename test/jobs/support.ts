@@ -80,12 +80,13 @@ export function jobContext(queue: JobContext['queue'] = lostQueue(), vars: Parti
  */
 export async function storeJob(
   json: Record<string, unknown>,
-  options: { chunk?: number; queue?: JobContext['queue']; username?: string } = {},
+  options: { chunk?: number; maxPairs?: number; queue?: JobContext['queue']; username?: string } = {},
 ) {
   const username = options.username ?? unique('jstaff');
   const user = await createUser({ username, isStaff: true });
   const principal: Principal = { ...ANONYMOUS, user: { ...user, country: user.country ?? null } };
-  const ctx = jobContext(options.queue, { BULK_JOB_CHUNK: String(options.chunk ?? 1000) } as Partial<Env>);
+  const vars = { BULK_JOB_CHUNK: String(options.chunk ?? 1000), BULK_JOB_MAX_PAIRS: String(options.maxPairs ?? 1e6) };
+  const ctx = jobContext(options.queue, vars as Partial<Env>);
   const fields = BulkJobRequestSchema.parse(json);
   const accepted = await createJob(ctx, principal, fields, options.queue ?? lostQueue(), 'http://edge.test');
   return { ...accepted, username, headers: await jwtHeader(username, { administrator: true }) };
