@@ -34,6 +34,8 @@ interface Req {
   method: string;
   path: string;
   json?: unknown;
+  /** Request headers besides the principal's (e.g. `Accept`). */
+  extra?: Record<string, string>;
 }
 type Builder = () => Promise<Req> | Req;
 
@@ -68,6 +70,14 @@ async function webhook() {
   const path = `/webhooks/${unique('mx-')}`;
   await admin('PUT', path, WEBHOOK);
   return `${ADMIN}${path}`;
+}
+
+/** A dry-run bulk job created by global staff (not the caller of the cell); its status path. */
+async function bulkJob() {
+  const json = { identifiers: `${unique('mxj')}@example.com`, courses: w.courseId, action: 'enroll', dry_run: true };
+  const res = await call('/api/bulk_enroll/v1/jobs/', { method: 'POST', headers: w.staff, json });
+  if (res.status !== 202) throw new Error(`setup bulk job: ${res.status} ${res.text}`);
+  return `/api/bulk_enroll/v1/jobs/${res.body.job_id}`;
 }
 
 /** A request per operation that succeeds for the allowed callers. */
@@ -124,6 +134,18 @@ const BUILDERS: Record<string, Builder> = {
     method: 'POST',
     path: '/api/bulk_enroll/v1/bulk_enroll/',
     json: { identifiers: `${unique('mxb')}@example.com`, courses: w.courseId, action: 'enroll' },
+  }),
+  'POST /api/bulk_enroll/v1/jobs': () => ({
+    method: 'POST',
+    path: '/api/bulk_enroll/v1/jobs/',
+    json: { identifiers: `${unique('mxj')}@example.com`, courses: w.courseId, action: 'enroll', dry_run: true },
+  }),
+  'GET /api/bulk_enroll/v1/jobs/{job_id}': async () => ({ method: 'GET', path: await bulkJob() }),
+  'DELETE /api/bulk_enroll/v1/jobs/{job_id}': async () => ({ method: 'DELETE', path: await bulkJob() }),
+  'GET /api/bulk_enroll/v1/jobs/{job_id}/results': async () => ({
+    method: 'GET',
+    path: `${await bulkJob()}/results`,
+    extra: { Accept: 'application/json' },
   }),
   'GET /api/cohorts/v1/courses/{course_id}/cohorts': () => ({
     method: 'GET',
@@ -363,8 +385,8 @@ describe('authorization matrix', { timeout: 30_000 }, () => {
   it.each(cells)('%s as %s → %i', async (_label, principal, expected, operation) => {
     const builder = BUILDERS[operation];
     if (!builder) throw new Error(`no request builder for ${operation}`);
-    const { method, path, json } = await builder();
-    const res = await call(path, { method, json, headers: headers[principal] });
+    const { method, path, json, extra } = await builder();
+    const res = await call(path, { method, json, headers: { ...headers[principal], ...extra } });
     expect(res.status, res.text.slice(0, 300)).toBe(expected);
     if (res.text) expect(res.headers.get('Content-Type')).toBe('application/json');
     if (expected === 401) expect(res.headers.get('WWW-Authenticate')).toBe('JWT realm="api"');
