@@ -1437,7 +1437,24 @@ export interface components {
          *       "dry_run": true
          *     }
          */
-        BulkJobRequest: components["schemas"]["BulkEnrollRequest"] & {
+        BulkJobRequest: {
+            /**
+             * @description Usernames and/or e-mails separated by commas, spaces or new lines (not an array).
+             * @example alice, new.learner@example.com
+             */
+            identifiers: string | number;
+            /** @description Course run keys, comma-separated (pieces are not trimmed) or an array of such strings. */
+            courses: string | string[];
+            /** @enum {string} */
+            action: "enroll" | "unenroll";
+            /** @description One cohort name per course, same order (enroll only); empty means none. */
+            cohorts?: string | string[] | null;
+            auto_enroll?: boolean | ("0" | "1" | "t" | "T" | "y" | "Y" | "yes" | "Yes" | "YES" | "true" | "True" | "TRUE" | "on" | "On" | "ON" | "f" | "F" | "n" | "N" | "no" | "No" | "NO" | "false" | "False" | "FALSE" | "off" | "Off" | "OFF") | 0 | 1 | null;
+            email_students?: boolean | ("0" | "1" | "t" | "T" | "y" | "Y" | "yes" | "Yes" | "YES" | "true" | "True" | "TRUE" | "on" | "On" | "ON" | "f" | "F" | "n" | "N" | "no" | "No" | "NO" | "false" | "False" | "FALSE" | "off" | "Off" | "OFF") | 0 | 1 | null;
+            /** @description Copied into every audit record of the request. */
+            reason?: string | number | null;
+            /** @description Compute every result without changing anything or queuing e-mail. */
+            dry_run?: boolean | ("0" | "1" | "t" | "T" | "y" | "Y" | "yes" | "Yes" | "YES" | "true" | "True" | "TRUE" | "on" | "On" | "ON" | "f" | "F" | "n" | "N" | "no" | "No" | "NO" | "false" | "False" | "FALSE" | "off" | "Off" | "OFF") | 0 | 1 | null;
             /**
              * @description Course mode slug for new enrollments (default: each course's default mode).
              * @example audit
@@ -8791,7 +8808,7 @@ export interface operations {
                      *       "status": "unavailable",
                      *       "checks": {
                      *         "d1": "ok",
-                     *         "migrations": "not applied: expected 0005_events.sql, newest applied 0004_course_modes_position.sql",
+                     *         "migrations": "not applied: expected 0006_bulk_jobs.sql, newest applied 0005_events.sql",
                      *         "kv": "ok",
                      *         "queue": "ok"
                      *       }

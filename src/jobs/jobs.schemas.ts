@@ -12,31 +12,35 @@ export const MAX_PAGE_SIZE = 10_000;
 const EXAMPLE_ID = '3f2b8c1e-5d4a-4b6f-9e0d-7a1c2b3d4e5f';
 const EXAMPLE_STATUS_URL = `http://localhost:8787/api/bulk_enroll/v1/jobs/${EXAMPLE_ID}`;
 
-export const BulkJobRequestSchema = BulkEnrollRequestSchema.extend({
-  mode: z
-    .preprocess(
-      (value) => (value === null || value === '' ? undefined : value),
-      z
-        .string({ error: 'Not a valid string.' })
-        .max(MAX_MODE_LENGTH, `Ensure this field has no more than ${MAX_MODE_LENGTH} characters.`)
-        .optional(),
-    )
-    .transform((value) => value ?? null)
-    .openapi({
-      type: 'string',
-      description: "Course mode slug for new enrollments (default: each course's default mode).",
-      example: 'audit',
-    }),
-}).openapi('BulkJobRequest', {
-  example: {
-    identifiers: 'alice, new.learner@example.com',
-    courses: 'course-v1:edX+DemoX+Demo_Course',
-    action: 'enroll',
-    auto_enroll: true,
-    email_students: false,
-    dry_run: true,
-  },
-});
+// The sync request's fields copied (not `.extend`, which documents an `allOf` of the named schema).
+export const BulkJobRequestSchema = z
+  .object({
+    ...BulkEnrollRequestSchema.shape,
+    mode: z
+      .preprocess(
+        (value) => (value === null || value === '' ? undefined : value),
+        z
+          .string({ error: 'Not a valid string.' })
+          .max(MAX_MODE_LENGTH, `Ensure this field has no more than ${MAX_MODE_LENGTH} characters.`)
+          .optional(),
+      )
+      .transform((value) => value ?? null)
+      .openapi({
+        type: 'string',
+        description: "Course mode slug for new enrollments (default: each course's default mode).",
+        example: 'audit',
+      }),
+  })
+  .openapi('BulkJobRequest', {
+    example: {
+      identifiers: 'alice, new.learner@example.com',
+      courses: 'course-v1:edX+DemoX+Demo_Course',
+      action: 'enroll',
+      auto_enroll: true,
+      email_students: false,
+      dry_run: true,
+    },
+  });
 
 export type BulkJobFields = z.output<typeof BulkJobRequestSchema>;
 

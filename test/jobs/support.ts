@@ -65,7 +65,7 @@ export const lostQueue = (): JobContext['queue'] & { sent: JobsMessage[] } => {
     sendBatch: async (messages: Iterable<MessageSendRequest<JobsMessage>>) => {
       for (const m of messages) sent.push(m.body);
     },
-  } as JobContext['queue'] & { sent: JobsMessage[] };
+  } as unknown as JobContext['queue'] & { sent: JobsMessage[] };
 };
 
 /** The consumer's context on the test D1, its round trips counted, the queue as given. */
