@@ -36,6 +36,21 @@ describe('loadConfig', () => {
       WEBHOOK_TIMEOUT_SECONDS: 10,
       WEBHOOK_BACKOFF_SECONDS: 30,
       WEBHOOK_MAX_ATTEMPTS: 8,
+      BULK_JOB_MAX_PAIRS: 1_000_000,
+      BULK_JOB_CHUNK: 1000,
+    });
+  });
+
+  it('reads the bulk job settings and refuses values outside their bounds, by name (docs/api/bulk-jobs.md#limits)', () => {
+    const c = config({ BULK_JOB_MAX_PAIRS: '50000', BULK_JOB_CHUNK: '250' });
+    expect([c.BULK_JOB_MAX_PAIRS, c.BULK_JOB_CHUNK]).toEqual([50_000, 250]);
+    const error = configError({ BULK_JOB_MAX_PAIRS: 'many', BULK_JOB_CHUNK: '10001' });
+    expect(error.variables).toEqual({
+      BULK_JOB_MAX_PAIRS: 'BULK_JOB_MAX_PAIRS must be a whole number',
+      BULK_JOB_CHUNK: 'BULK_JOB_CHUNK must be at most 10000',
+    });
+    expect(configError({ BULK_JOB_CHUNK: '0' }).variables).toEqual({
+      BULK_JOB_CHUNK: 'BULK_JOB_CHUNK must be at least 1',
     });
   });
 
