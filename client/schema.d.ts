@@ -159,6 +159,58 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/bulk_enroll/v1/jobs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Start an asynchronous bulk enrollment job (global staff) */
+        post: operations["postBulkEnrollV1Jobs"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/bulk_enroll/v1/jobs/{job_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A bulk enrollment job: status, progress and counts */
+        get: operations["getBulkEnrollV1JobsByJobId"];
+        put?: never;
+        post?: never;
+        /** Cancel a bulk enrollment job (chunks not started are not applied) */
+        delete: operations["deleteBulkEnrollV1JobsByJobId"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/bulk_enroll/v1/jobs/{job_id}/results": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A bulk enrollment job's per-pair results so far (CSV, or JSON with Accept: application/json) */
+        get: operations["getBulkEnrollV1JobsByJobIdResults"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/admin/v1/users/{username}": {
         parameters: {
             query?: never;
@@ -1465,6 +1517,153 @@ export interface components {
             reason?: string | number | null;
             /** @description Compute every result without changing anything or queuing e-mail. */
             dry_run?: boolean | ("0" | "1" | "t" | "T" | "y" | "Y" | "yes" | "Yes" | "YES" | "true" | "True" | "TRUE" | "on" | "On" | "ON" | "f" | "F" | "n" | "N" | "no" | "No" | "NO" | "false" | "False" | "FALSE" | "off" | "Off" | "OFF") | 0 | 1 | null;
+        };
+        /**
+         * @example {
+         *       "job_id": "3f2b8c1e-5d4a-4b6f-9e0d-7a1c2b3d4e5f",
+         *       "status": "queued",
+         *       "total": 2,
+         *       "status_url": "http://localhost:8787/api/bulk_enroll/v1/jobs/3f2b8c1e-5d4a-4b6f-9e0d-7a1c2b3d4e5f",
+         *       "results_url": "http://localhost:8787/api/bulk_enroll/v1/jobs/3f2b8c1e-5d4a-4b6f-9e0d-7a1c2b3d4e5f/results"
+         *     }
+         */
+        BulkJobAccepted: {
+            job_id: string;
+            /** @enum {string} */
+            status: "queued";
+            total: number;
+            status_url: string;
+            results_url: string;
+        };
+        /**
+         * @example {
+         *       "identifiers": "alice, new.learner@example.com",
+         *       "courses": "course-v1:edX+DemoX+Demo_Course",
+         *       "action": "enroll",
+         *       "auto_enroll": true,
+         *       "email_students": false,
+         *       "dry_run": true
+         *     }
+         */
+        BulkJobRequest: {
+            /**
+             * @description Usernames and/or e-mails separated by commas, spaces or new lines (not an array).
+             * @example alice, new.learner@example.com
+             */
+            identifiers: string | number;
+            /** @description Course run keys, comma-separated (pieces are not trimmed) or an array of such strings. */
+            courses: string | string[];
+            /** @enum {string} */
+            action: "enroll" | "unenroll";
+            /** @description One cohort name per course, same order (enroll only); empty means none. */
+            cohorts?: string | string[] | null;
+            auto_enroll?: boolean | ("0" | "1" | "t" | "T" | "y" | "Y" | "yes" | "Yes" | "YES" | "true" | "True" | "TRUE" | "on" | "On" | "ON" | "f" | "F" | "n" | "N" | "no" | "No" | "NO" | "false" | "False" | "FALSE" | "off" | "Off" | "OFF") | 0 | 1 | null;
+            email_students?: boolean | ("0" | "1" | "t" | "T" | "y" | "Y" | "yes" | "Yes" | "YES" | "true" | "True" | "TRUE" | "on" | "On" | "ON" | "f" | "F" | "n" | "N" | "no" | "No" | "NO" | "false" | "False" | "FALSE" | "off" | "Off" | "OFF") | 0 | 1 | null;
+            /** @description Copied into every audit record of the request. */
+            reason?: string | number | null;
+            /** @description Compute every result without changing anything or queuing e-mail. */
+            dry_run?: boolean | ("0" | "1" | "t" | "T" | "y" | "Y" | "yes" | "Yes" | "YES" | "true" | "True" | "TRUE" | "on" | "On" | "ON" | "f" | "F" | "n" | "N" | "no" | "No" | "NO" | "false" | "False" | "FALSE" | "off" | "Off" | "OFF") | 0 | 1 | null;
+            /**
+             * @description Course mode slug for new enrollments (default: each course's default mode).
+             * @example audit
+             */
+            mode?: string;
+        };
+        /**
+         * @example {
+         *       "job_id": "3f2b8c1e-5d4a-4b6f-9e0d-7a1c2b3d4e5f",
+         *       "status": "succeeded",
+         *       "action": "enroll",
+         *       "dry_run": true,
+         *       "total": 2,
+         *       "processed": 2,
+         *       "counts": {
+         *         "enrolled": 1,
+         *         "unenrolled": 0,
+         *         "allowed": 1,
+         *         "unchanged": 0,
+         *         "invalid": 0
+         *       },
+         *       "created": "2026-12-01T10:00:00Z",
+         *       "started": "2026-12-01T10:00:00.120000Z",
+         *       "finished": "2026-12-01T10:00:00.120000Z",
+         *       "error": null
+         *     }
+         */
+        BulkJob: {
+            job_id: string;
+            /** @enum {string} */
+            status: "queued" | "running" | "succeeded" | "failed" | "canceled";
+            /** @enum {string} */
+            action: "enroll" | "unenroll";
+            dry_run: boolean;
+            total: number;
+            processed: number;
+            counts: {
+                enrolled: number;
+                unenrolled: number;
+                allowed: number;
+                unchanged: number;
+                invalid: number;
+            };
+            created: string;
+            started: string | null;
+            finished: string | null;
+            error: string | null;
+        };
+        /**
+         * @example {
+         *       "results": [
+         *         {
+         *           "course_id": "course-v1:edX+DemoX+Demo_Course",
+         *           "identifier": "alice",
+         *           "before": {
+         *             "user": true,
+         *             "enrollment": false,
+         *             "allowed": false,
+         *             "auto_enroll": false
+         *           },
+         *           "after": {
+         *             "user": true,
+         *             "enrollment": true,
+         *             "allowed": false,
+         *             "auto_enroll": false
+         *           }
+         *         }
+         *       ],
+         *       "next": null
+         *     }
+         */
+        BulkJobResults: {
+            results: ({
+                course_id: string;
+                identifier: string;
+                before: {
+                    user: boolean;
+                    enrollment: boolean;
+                    allowed: boolean;
+                    auto_enroll: boolean;
+                    cohort?: string | null;
+                };
+                after: {
+                    user: boolean;
+                    enrollment: boolean;
+                    allowed: boolean;
+                    auto_enroll: boolean;
+                    cohort?: string | null;
+                };
+            } | {
+                course_id: string;
+                identifier: string;
+                /** @enum {boolean} */
+                invalidIdentifier: true;
+            } | {
+                course_id: string;
+                identifier: string;
+                /** @enum {boolean} */
+                error: true;
+            })[];
+            next: string | null;
         };
         /**
          * @example {
@@ -3971,6 +4170,428 @@ export interface operations {
                      *     }
                      */
                     "application/json": components["schemas"]["ServiceError"];
+                };
+            };
+            /** @description Throttled; `Retry-After` says when to retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "Request was throttled. Expected available in 42 seconds."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["DetailError"];
+                };
+            };
+            /** @description `bad_configuration` (names the variable) or `internal_error` (with the request id). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_code": "bad_configuration",
+                     *       "developer_message": "Invalid service configuration: THROTTLE_USER_RATE",
+                     *       "field_errors": {
+                     *         "THROTTLE_USER_RATE": {
+                     *           "developer_message": "THROTTLE_USER_RATE must look like N/second|minute|hour|day"
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ServiceError"];
+                };
+            };
+        };
+    };
+    postBulkEnrollV1Jobs: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Required when the call is authenticated with the JWT cookies: the token from `GET /csrf/api/v1/token`, equal to the CSRF cookie. */
+                "X-CSRFToken"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["BulkJobRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["BulkJobRequest"];
+                "multipart/form-data": components["schemas"]["BulkJobRequest"];
+                "text/csv": string;
+            };
+        };
+        responses: {
+            /** @description Validated and queued; `Location` is the status URL. */
+            202: {
+                headers: {
+                    /** @description The status URL */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BulkJobAccepted"];
+                };
+            };
+            /** @description Field, cross-field or `mode` errors (DRF shape). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: string[];
+                    };
+                };
+            };
+            /** @description Not authenticated: no credentials, or a JWT that is malformed, expired or not ours. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "Authentication credentials were not provided."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["DetailError"];
+                };
+            };
+            /** @description Not global staff (the API key grants nothing here). For a call authenticated with the JWT cookies, a failed CSRF check answers `{"detail": "CSRF Failed: <reason>"}`: `Origin checking failed - <origin> does not match any trusted origins.`, `CSRF cookie not set.`, `CSRF token missing.` or `CSRF token incorrect.` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "You do not have permission to perform this action."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["DetailError"];
+                };
+            };
+            /** @description A course does not exist (nothing was queued). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "Not found."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["DetailError"];
+                };
+            };
+            /** @description 413 JSON when the body is over 32 MiB, or too many identifier × course pairs or courses. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_code": "too_many_identifiers",
+                     *       "developer_message": "1001 identifiers × 1000 courses = 1001000 pairs; at most 1000000 per job. Split the list."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ServiceError"];
+                };
+            };
+            /** @description Throttled; `Retry-After` says when to retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "Request was throttled. Expected available in 42 seconds."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["DetailError"];
+                };
+            };
+            /** @description `bad_configuration` (names the variable) or `internal_error` (with the request id). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_code": "bad_configuration",
+                     *       "developer_message": "Invalid service configuration: THROTTLE_USER_RATE",
+                     *       "field_errors": {
+                     *         "THROTTLE_USER_RATE": {
+                     *           "developer_message": "THROTTLE_USER_RATE must look like N/second|minute|hour|day"
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ServiceError"];
+                };
+            };
+        };
+    };
+    getBulkEnrollV1JobsByJobId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                job_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The job; `counts` add up to `processed`. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BulkJob"];
+                };
+            };
+            /** @description Not authenticated: no credentials, or a JWT that is malformed, expired or not ours. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "Authentication credentials were not provided."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["DetailError"];
+                };
+            };
+            /** @description No such job, or not yours (only global staff and its creator see a job). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "Not found."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["DetailError"];
+                };
+            };
+            /** @description Throttled; `Retry-After` says when to retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "Request was throttled. Expected available in 42 seconds."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["DetailError"];
+                };
+            };
+            /** @description `bad_configuration` (names the variable) or `internal_error` (with the request id). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_code": "bad_configuration",
+                     *       "developer_message": "Invalid service configuration: THROTTLE_USER_RATE",
+                     *       "field_errors": {
+                     *         "THROTTLE_USER_RATE": {
+                     *           "developer_message": "THROTTLE_USER_RATE must look like N/second|minute|hour|day"
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ServiceError"];
+                };
+            };
+        };
+    };
+    deleteBulkEnrollV1JobsByJobId: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Required when the call is authenticated with the JWT cookies: the token from `GET /csrf/api/v1/token`, equal to the CSRF cookie. */
+                "X-CSRFToken"?: string;
+            };
+            path: {
+                job_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The job, `canceled` unless it had finished already. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BulkJob"];
+                };
+            };
+            /** @description Not authenticated: no credentials, or a JWT that is malformed, expired or not ours. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "Authentication credentials were not provided."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["DetailError"];
+                };
+            };
+            /** @description For a call authenticated with the JWT cookies, a failed CSRF check answers `{"detail": "CSRF Failed: <reason>"}`: `Origin checking failed - <origin> does not match any trusted origins.`, `CSRF cookie not set.`, `CSRF token missing.` or `CSRF token incorrect.` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "CSRF Failed: CSRF token missing."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["DetailError"];
+                };
+            };
+            /** @description No such job, or not yours (only global staff and its creator see a job). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "Not found."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["DetailError"];
+                };
+            };
+            /** @description Throttled; `Retry-After` says when to retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "Request was throttled. Expected available in 42 seconds."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["DetailError"];
+                };
+            };
+            /** @description `bad_configuration` (names the variable) or `internal_error` (with the request id). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_code": "bad_configuration",
+                     *       "developer_message": "Invalid service configuration: THROTTLE_USER_RATE",
+                     *       "field_errors": {
+                     *         "THROTTLE_USER_RATE": {
+                     *           "developer_message": "THROTTLE_USER_RATE must look like N/second|minute|hour|day"
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ServiceError"];
+                };
+            };
+        };
+    };
+    getBulkEnrollV1JobsByJobIdResults: {
+        parameters: {
+            query?: {
+                /** @description From the previous page (`next` or the `Link` header). */
+                cursor?: string;
+                page_size?: number;
+            };
+            header?: never;
+            path: {
+                job_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of results in pair order; the next page in `Link` (CSV) or `next` (JSON). */
+            200: {
+                headers: {
+                    /** @description `<url>; rel="next"` (CSV only) */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /** @example identifier,course_id,result,… */
+                    "text/csv": string;
+                    "application/json": components["schemas"]["BulkJobResults"];
+                };
+            };
+            /** @description A bad `cursor` or `page_size` (DRF shape). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: string[];
+                    };
+                };
+            };
+            /** @description Not authenticated: no credentials, or a JWT that is malformed, expired or not ours. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "Authentication credentials were not provided."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["DetailError"];
+                };
+            };
+            /** @description No such job, or not yours (only global staff and its creator see a job). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "Not found."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["DetailError"];
                 };
             };
             /** @description Throttled; `Retry-After` says when to retry. */
@@ -9487,7 +10108,7 @@ export interface operations {
                      *       "status": "unavailable",
                      *       "checks": {
                      *         "d1": "ok",
-                     *         "migrations": "not applied: expected 0005_events.sql, newest applied 0004_course_modes_position.sql",
+                     *         "migrations": "not applied: expected 0007_bulk_jobs.sql, newest applied 0006_import_quiet.sql",
                      *         "kv": "ok",
                      *         "queue": "ok"
                      *       }

@@ -32,6 +32,7 @@ import {
   seedService,
 } from './bench/seed.mjs';
 import { buildWorkers, queueOptions, runtimeOutput, signToken, startWorker } from './bench/servers.mjs';
+import { JOB_SCENARIO, jobPairs, measureBulkJob } from './bench-jobs.mjs';
 
 function intEnv(name, fallback, min) {
   const raw = process.env[name];
@@ -398,6 +399,22 @@ async function main() {
     );
   }
 
+  // bulk_job_100k (scripts/bench-jobs.mjs): one job through the JOBS queue on the queue instance.
+  let bulkJob = null;
+  if (only && !only.has(JOB_SCENARIO)) skipped[JOB_SCENARIO] = 'not in BENCH_ONLY';
+  else {
+    const jobRequest = (method, path, headers, body) => request(events.origin, method, path, headers, body);
+    const job = await measureBulkJob({
+      request: jobRequest,
+      staffToken: await sign(STAFF, true),
+      logFile: events.logFile,
+      pairs: jobPairs(enrollments),
+      log,
+    });
+    bulkJob = job.measured ?? null;
+    problems.push(...job.problems);
+  }
+
   const mean = (list, field) => list.reduce((sum, r) => sum + r[field], 0) / list.length;
   const measured = Object.fromEntries(
     Object.entries(runs).map(([name, list]) => [
@@ -449,6 +466,7 @@ async function main() {
         scenarios: rows,
         cold_start: cold.cold_start,
         import_enrollments: importRun,
+        [JOB_SCENARIO]: bulkJob,
         meta: {
           date: new Date().toISOString(),
           commit,

@@ -35,6 +35,9 @@ const OWNERS = {
   events: 'events',
   webhookSubscriptions: 'events',
   webhookDeliveries: 'events',
+  bulkJobs: 'jobs',
+  bulkJobChunks: 'jobs',
+  bulkJobResults: 'jobs',
 };
 // Generic writers that take the table as a parameter: their callers are what is checked.
 const GENERIC = new Set(['src/db/insert-select.ts', 'src/provisioning/learner-records.repo.ts']);

@@ -143,7 +143,14 @@ async function run(file) {
 function report(totals, errors, done, started) {
   const seconds = (performance.now() - started) / 1000;
   if (opts.json) {
-    const summary = { kind: opts.kind, rows: done, seconds, rows_per_s: done / seconds, refused: errors.length, first_refused: errors[0] ?? null };
+    const summary = {
+      kind: opts.kind,
+      rows: done,
+      seconds,
+      rows_per_s: done / seconds,
+      refused: errors.length,
+      first_refused: errors[0] ?? null,
+    };
     console.log(JSON.stringify({ ...summary, ...totals }));
   }
   console.log(

@@ -13,6 +13,8 @@ import { feedRoutes } from './events/feed.routes';
 import { registerEventWebhooks } from './events/payload.schemas';
 import { webhookRoutes } from './events/webhooks.routes';
 import { healthRoutes } from './health/health.routes';
+import { JOB_BODY_BYTES, jobBodyTooLarge } from './jobs/jobs.limits';
+import { jobRoutes } from './jobs/jobs.routes';
 import { echo } from './lib/echo';
 import { PAYLOAD_TOO_LARGE } from './lib/errors';
 import { SplitRouter } from './lib/split-router';
@@ -25,6 +27,9 @@ import { provisioningRoutes } from './provisioning';
 import { accountFromClaims } from './users/users.service';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
+
+const isJobCreation = (method: string, path: string) =>
+  method === 'POST' && /^\/api\/bulk_enroll\/v1\/jobs\/?$/.test(path);
 
 export function createApp() {
   // strict: false — every path also matches with a trailing slash, as upstream's URL patterns do.
@@ -39,13 +44,12 @@ export function createApp() {
   app.use('*', requestContext({ syncUser: accountFromClaims }));
   // Preflights are answered here, before routing, the body limit, authentication and throttling.
   app.use('*', cors());
-  app.use(
-    '*',
-    bodyLimit({
-      maxSize: MAX_BODY_BYTES,
-      onError: () => jsonResponse(PAYLOAD_TOO_LARGE, 413),
-    }),
-  );
+  const bodyLimits = {
+    standard: bodyLimit({ maxSize: MAX_BODY_BYTES, onError: () => jsonResponse(PAYLOAD_TOO_LARGE, 413) }),
+    // Only creating a bulk job takes a large body (docs/api/bulk-jobs.md#limits).
+    jobs: bodyLimit({ maxSize: JOB_BODY_BYTES, onError: () => jsonResponse(jobBodyTooLarge(), 413) }),
+  };
+  app.use('*', (c, next) => (isJobCreation(c.req.method, c.req.path) ? bodyLimits.jobs : bodyLimits.standard)(c, next));
 
   app.use('*', dispatchAfterWrites);
 
@@ -53,6 +57,7 @@ export function createApp() {
   app.route('/api/enrollment/v1', enrollmentRoutes);
   app.route('/api/enrollment/v1', enrollmentAdminRoutes);
   app.route('/api/bulk_enroll/v1', bulkRoutes);
+  app.route('/api/bulk_enroll/v1', jobRoutes);
   app.route('/api/admin/v1', provisioningRoutes);
   app.route('/api/admin/v1', webhookRoutes);
   app.route('/api/events/v1', feedRoutes);

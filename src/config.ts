@@ -161,6 +161,10 @@ const ConfigSchema = z.object({
   WEBHOOK_BACKOFF_SECONDS: wholeNumber('WEBHOOK_BACKOFF_SECONDS', '30', 1, 21600),
   // The queue retries a message at most max_retries (20, wrangler.toml) times.
   WEBHOOK_MAX_ATTEMPTS: wholeNumber('WEBHOOK_MAX_ATTEMPTS', '8', 1, 20),
+  // Bulk jobs (docs/configuration.md#variables). A chunk's writes are one D1 batch; the sync
+  // endpoint's 10,000 pairs per batch is the measured ceiling.
+  BULK_JOB_MAX_PAIRS: wholeNumber('BULK_JOB_MAX_PAIRS', '1000000', 1, 100_000_000),
+  BULK_JOB_CHUNK: wholeNumber('BULK_JOB_CHUNK', '1000', 1, 10_000),
 });
 
 export type Config = Omit<z.output<typeof ConfigSchema>, 'EVENTS_SOURCE'> & { EVENTS_SOURCE: string };

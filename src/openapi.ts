@@ -20,6 +20,11 @@ const TAGS = [
     description: 'Instructor-dashboard style enroll/unenroll of many learners in several course runs (global staff).',
   },
   {
+    name: 'Bulk enrollment jobs',
+    description:
+      'The bulk enrollment request for up to a million pairs, applied in the background: progress, results, cancel.',
+  },
+  {
     name: 'Program enrollments',
     description:
       'Open edX program enrollments API v1 (`/api/program_enrollments/v1`): program and program-course enrollments, grades, overviews.',

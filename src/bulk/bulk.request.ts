@@ -52,14 +52,22 @@ export async function readCsvFields(c: Context): Promise<Record<string, unknown>
 
 const nonFieldError = (message: string) => new ApiError(400, { non_field_errors: [message] });
 
-/** The 413 of a request over `MAX_BULK_PAIRS` (also the documented example). */
-export const tooManyPairs = (identifiers: number, courses: number) => ({
+/** How many pairs a request may carry: the sync endpoint's bound, or a job's (`BULK_JOB_MAX_PAIRS`). */
+export interface PairBound {
+  max: number;
+  per: 'request' | 'job';
+}
+
+const SYNC_BOUND: PairBound = { max: MAX_BULK_PAIRS, per: 'request' };
+
+/** The 413 of a request over its pair bound (also the documented example). */
+export const tooManyPairs = (identifiers: number, courses: number, bound = SYNC_BOUND) => ({
   error_code: 'too_many_identifiers',
-  developer_message: `${identifiers} identifiers × ${courses} courses = ${identifiers * courses} pairs; at most ${MAX_BULK_PAIRS} per request. Split the list.`,
+  developer_message: `${identifiers} identifiers × ${courses} courses = ${identifiers * courses} pairs; at most ${bound.max} per ${bound.per}. Split the list.`,
 });
 
 /** Validation step 2 (cross-field, once every field passed the schema), then the size bounds. */
-export function toBulkRequest(fields: BulkEnrollFields): BulkRequest {
+export function toBulkRequest(fields: BulkEnrollFields, bound = SYNC_BOUND): BulkRequest {
   const { identifiers, courses, action, cohorts } = fields;
   if (cohorts && action !== 'enroll') throw nonFieldError('Cohorts can only be used for enrollments.');
   if (cohorts && cohorts.length !== courses.length) {
@@ -71,8 +79,8 @@ export function toBulkRequest(fields: BulkEnrollFields): BulkRequest {
       developer_message: `${courses.length} courses in one request; at most ${MAX_BULK_COURSES}. Split the request.`,
     });
   }
-  if (identifiers.length * courses.length > MAX_BULK_PAIRS) {
-    throw new ApiError(413, tooManyPairs(identifiers.length, courses.length));
+  if (identifiers.length * courses.length > bound.max) {
+    throw new ApiError(413, tooManyPairs(identifiers.length, courses.length, bound));
   }
   return {
     identifiers,

@@ -41,13 +41,48 @@ export async function bulkEnroll(deps: Deps, principal: Principal, request: Bulk
     cohortNames: request.cohorts ?? [],
   });
   const pairedCohorts = checkCohortsAndCourses(request, loaded);
-  const stateOf = courseStates(loaded, now);
   const response: BulkResponse = {
     auto_enroll: request.autoEnroll,
     email_students: request.emailStudents,
     action: request.action,
     courses: {},
   };
+  const pass = coursePasses(deps, request, loaded, bulkOrigin(principal.user?.username ?? null, request, now));
+  const writes: Statement[] = [];
+  for (const [i, courseId] of request.courses.entries()) {
+    const cohort = pairedCohorts[i];
+    const { results, statements } = pass(courseId, cohort ? { id: cohort.id, name: cohort.name } : null);
+    response.courses[courseId] = { action: request.action, auto_enroll: request.autoEnroll, results };
+    writes.push(...statements);
+  }
+  await runBatch(deps.db, writes);
+  if (request.dryRun) response.dry_run = true;
+  return response;
+}
+
+/** Who made the change and through what, for the audit records. */
+export const bulkOrigin = (actor: string | null, request: Pick<BulkRequest, 'reason'>, now: number): AuditOrigin => ({
+  source: 'bulk_enroll',
+  actor,
+  reason: request.reason,
+  now,
+});
+
+export type Loaded = Awaited<ReturnType<typeof loadBulkState>>;
+
+/**
+ * One pass over a course per call, in request order: its results and its write statements (none
+ * for a dry run). A course passed twice continues from the first pass. The jobs domain calls it
+ * once per chunk, with the chunk's identifiers; `mode` replaces each course's default mode for new
+ * enrollments.
+ */
+export function coursePasses(
+  deps: Pick<Deps, 'db' | 'config'>,
+  request: BulkRequest & { mode?: string | null },
+  loaded: Loaded,
+  origin: AuditOrigin,
+) {
+  const stateOf = courseStates(loaded, origin.now);
   const input: PlanInput = {
     action: request.action,
     autoEnroll: request.autoEnroll,
@@ -56,44 +91,35 @@ export async function bulkEnroll(deps: Deps, principal: Principal, request: Bulk
     userOf: resolver(loaded.users),
     retiredEmails: new Set(loaded.retiredEmails),
   };
-  const origin: AuditOrigin = {
-    source: 'bulk_enroll',
-    actor: principal.user?.username ?? null,
-    reason: request.reason,
-    now,
-  };
   const courseNames = new Map(loaded.courses.map((c) => [c.id, c.name]));
-  const writes: Statement[] = [];
-  for (const [i, courseId] of request.courses.entries()) {
-    const cohort = pairedCohorts[i] ?? null;
-    const state = stateOf(courseId, cohort ? { id: cohort.id, name: cohort.name } : null);
+  return (courseId: string, cohort: CourseState['cohort']) => {
+    const state = stateOf(courseId, cohort);
     const plan = planCourse(input, state);
     // A course listed twice is processed twice and sees the first pass.
     stateOf.remember(plan.nextState);
-    response.courses[courseId] = { action: request.action, auto_enroll: request.autoEnroll, results: plan.results };
-    if (request.dryRun) continue;
+    if (request.dryRun) return { results: plan.results, statements: [] };
     const messages = composeMessages(plan, {
       courseId,
       courseName: courseNames.get(courseId) ?? courseId,
       lmsRootUrl: deps.config.LMS_ROOT_URL,
       autoEnroll: request.autoEnroll,
     });
-    writes.push(
-      ...courseWriteStatements(deps.db, { courseId, defaultMode: state.defaultMode, ...plan, messages }, origin),
-    );
-  }
-  await runBatch(deps.db, writes);
-  if (request.dryRun) response.dry_run = true;
-  return response;
+    const defaultMode = request.mode ?? state.defaultMode;
+    return {
+      results: plan.results,
+      statements: courseWriteStatements(deps.db, { courseId, defaultMode, ...plan, messages }, origin),
+    };
+  };
 }
-
-type Loaded = Awaited<ReturnType<typeof loadBulkState>>;
 
 /**
  * Each cohort must belong to its paired course (first failing pair, 400), and every course must
  * exist (404): both checked before anything changes.
  */
-function checkCohortsAndCourses(request: BulkRequest, loaded: Loaded) {
+export function checkCohortsAndCourses(
+  request: Pick<BulkRequest, 'courses' | 'cohorts'>,
+  loaded: Pick<Loaded, 'cohorts' | 'courses'>,
+) {
   const cohortByPair = new Map(loaded.cohorts.map((c) => [`${c.courseId}\n${c.name}`, c]));
   const pairedCohorts = (request.cohorts ?? []).map((name, i) => {
     const courseId = request.courses[i] as string;

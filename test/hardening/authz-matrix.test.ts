@@ -44,6 +44,8 @@ interface Req {
   json?: unknown;
   /** A body that is not JSON, with its type (the import's NDJSON). */
   raw?: { body: string; type: string };
+  /** Request headers besides the principal's (e.g. `Accept`). */
+  extra?: Record<string, string>;
 }
 type Builder = () => Promise<Req> | Req;
 
@@ -82,6 +84,14 @@ async function webhook() {
 
 /** A cohort of the matrix course, new for each cell. */
 const matrixCohort = () => createCohort(w.courseId, unique('Matrix '));
+
+/** A dry-run bulk job created by global staff (not the caller of the cell); its status path. */
+async function bulkJob() {
+  const json = { identifiers: `${unique('mxj')}@example.com`, courses: w.courseId, action: 'enroll', dry_run: true };
+  const res = await call('/api/bulk_enroll/v1/jobs/', { method: 'POST', headers: w.staff, json });
+  if (res.status !== 202) throw new Error(`setup bulk job: ${res.status} ${res.text}`);
+  return `/api/bulk_enroll/v1/jobs/${res.body.job_id}`;
+}
 
 /** A request per operation that succeeds for the allowed callers. */
 const BUILDERS: Record<string, Builder> = {
@@ -138,6 +148,18 @@ const BUILDERS: Record<string, Builder> = {
     method: 'POST',
     path: '/api/bulk_enroll/v1/bulk_enroll/',
     json: { identifiers: `${unique('mxb')}@example.com`, courses: w.courseId, action: 'enroll' },
+  }),
+  'POST /api/bulk_enroll/v1/jobs': () => ({
+    method: 'POST',
+    path: '/api/bulk_enroll/v1/jobs/',
+    json: { identifiers: `${unique('mxj')}@example.com`, courses: w.courseId, action: 'enroll', dry_run: true },
+  }),
+  'GET /api/bulk_enroll/v1/jobs/{job_id}': async () => ({ method: 'GET', path: await bulkJob() }),
+  'DELETE /api/bulk_enroll/v1/jobs/{job_id}': async () => ({ method: 'DELETE', path: await bulkJob() }),
+  'GET /api/bulk_enroll/v1/jobs/{job_id}/results': async () => ({
+    method: 'GET',
+    path: `${await bulkJob()}/results`,
+    extra: { Accept: 'application/json' },
   }),
   'GET /api/cohorts/v1/courses/{course_id}/cohorts': () => ({
     method: 'GET',
@@ -421,9 +443,9 @@ describe('authorization matrix', { timeout: 30_000 }, () => {
   it.each(cells)('%s as %s → %i', async (_label, principal, expected, operation) => {
     const builder = BUILDERS[operation];
     if (!builder) throw new Error(`no request builder for ${operation}`);
-    const { method, path, json, raw } = await builder();
+    const { method, path, json, raw, extra } = await builder();
     const typed = raw ? { ...headers[principal], 'Content-Type': raw.type } : headers[principal];
-    const res = await call(path, { method, json, body: raw?.body, headers: typed });
+    const res = await call(path, { method, json, body: raw?.body, headers: { ...typed, ...extra } });
     expect(res.status, res.text.slice(0, 300)).toBe(expected);
     if (res.text) expect(res.headers.get('Content-Type')).toBe('application/json');
     if (expected === 401) expect(res.headers.get('WWW-Authenticate')).toBe('JWT realm="api"');

@@ -30,12 +30,32 @@ describe('loadConfig', () => {
       RETIREMENT_SERVICE_WORKER_USERNAME: 'retirement_service_worker',
       ENABLE_ENROLLMENT_RESET: false,
       TRUST_COUNTRY_HEADER: false,
+      CORS_ORIGIN_WHITELIST: new Set(),
+      CSRF_TRUSTED_ORIGINS: new Set(),
+      JWT_AUTH_COOKIE_HEADER_PAYLOAD: 'edx-jwt-cookie-header-payload',
+      JWT_AUTH_COOKIE_SIGNATURE: 'edx-jwt-cookie-signature',
+      CSRF_COOKIE_NAME: 'csrftoken',
       EVENTS_SOURCE: 'http://localhost:18000',
       EVENTS_RETENTION_DAYS: 30,
       WEBHOOK_ALLOW_HTTP: false,
       WEBHOOK_TIMEOUT_SECONDS: 10,
       WEBHOOK_BACKOFF_SECONDS: 30,
       WEBHOOK_MAX_ATTEMPTS: 8,
+      BULK_JOB_MAX_PAIRS: 1_000_000,
+      BULK_JOB_CHUNK: 1000,
+    });
+  });
+
+  it('reads the bulk job settings and refuses values outside their bounds, by name (docs/api/bulk-jobs.md#limits)', () => {
+    const c = config({ BULK_JOB_MAX_PAIRS: '50000', BULK_JOB_CHUNK: '250' });
+    expect([c.BULK_JOB_MAX_PAIRS, c.BULK_JOB_CHUNK]).toEqual([50_000, 250]);
+    const error = configError({ BULK_JOB_MAX_PAIRS: 'many', BULK_JOB_CHUNK: '10001' });
+    expect(error.variables).toEqual({
+      BULK_JOB_MAX_PAIRS: 'BULK_JOB_MAX_PAIRS must be a whole number',
+      BULK_JOB_CHUNK: 'BULK_JOB_CHUNK must be at most 10000',
+    });
+    expect(configError({ BULK_JOB_CHUNK: '0' }).variables).toEqual({
+      BULK_JOB_CHUNK: 'BULK_JOB_CHUNK must be at least 1',
     });
   });
 
