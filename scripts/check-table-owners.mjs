@@ -35,6 +35,7 @@ const OWNERS = {
   events: 'events',
   webhookSubscriptions: 'events',
   webhookDeliveries: 'events',
+  idempotencyKeys: 'idempotency',
 };
 // Generic writers that take the table as a parameter: their callers are what is checked.
 const GENERIC = new Set(['src/db/insert-select.ts', 'src/provisioning/learner-records.repo.ts']);

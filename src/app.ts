@@ -10,6 +10,7 @@ import { feedRoutes } from './events/feed.routes';
 import { registerEventWebhooks } from './events/payload.schemas';
 import { webhookRoutes } from './events/webhooks.routes';
 import { healthRoutes } from './health/health.routes';
+import { idempotencyKeys } from './idempotency/idempotency.middleware';
 import { echo } from './lib/echo';
 import { PAYLOAD_TOO_LARGE } from './lib/errors';
 import { SplitRouter } from './lib/split-router';
@@ -43,6 +44,7 @@ export function createApp() {
   );
 
   app.use('*', dispatchAfterWrites);
+  app.use('*', idempotencyKeys);
 
   app.get('/health', (c) => c.json({ status: 'ok' }));
   app.route('/api/enrollment/v1', enrollmentRoutes);

@@ -116,6 +116,8 @@ const ConfigSchema = z.object({
   WEBHOOK_BACKOFF_SECONDS: wholeNumber('WEBHOOK_BACKOFF_SECONDS', '30', 1, 21600),
   // The queue retries a message at most max_retries (20, wrangler.toml) times.
   WEBHOOK_MAX_ATTEMPTS: wholeNumber('WEBHOOK_MAX_ATTEMPTS', '8', 1, 20),
+  // docs/api/idempotency.md: at most 30 days of stored answers.
+  IDEMPOTENCY_TTL_SECONDS: wholeNumber('IDEMPOTENCY_TTL_SECONDS', '86400', 1, 2_592_000),
 });
 
 export type Config = Omit<z.output<typeof ConfigSchema>, 'EVENTS_SOURCE'> & { EVENTS_SOURCE: string };
