@@ -36,7 +36,15 @@ describe('loadConfig', () => {
       WEBHOOK_TIMEOUT_SECONDS: 10,
       WEBHOOK_BACKOFF_SECONDS: 30,
       WEBHOOK_MAX_ATTEMPTS: 8,
+      IDEMPOTENCY_TTL_SECONDS: 86400,
     });
+  });
+
+  it('reads IDEMPOTENCY_TTL_SECONDS and names it when it is not 1..2592000 seconds (docs/api/idempotency.md)', () => {
+    expect(config({ IDEMPOTENCY_TTL_SECONDS: '600' }).IDEMPOTENCY_TTL_SECONDS).toBe(600);
+    for (const bad of ['0', '-5', '1.5', 'a day', '2592001']) {
+      expect(Object.keys(configError({ IDEMPOTENCY_TTL_SECONDS: bad }).variables)).toEqual(['IDEMPOTENCY_TTL_SECONDS']);
+    }
   });
 
   it('takes the events source from LMS_ROOT_URL unless EVENTS_SOURCE is set (docs/events.md#configuration)', () => {
