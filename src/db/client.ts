@@ -105,7 +105,11 @@ const requestOf = new WeakMap<Db, { d1: D1Database; metrics: DbMetrics; claim?: 
  */
 export function createDb(d1: D1Database, metrics: DbMetrics): Db {
   const request: { d1: D1Database; metrics: DbMetrics; claim?: FirstWriteClaim } = { d1, metrics };
-  const db = newDb(d1, () => metrics, () => request.claim);
+  const db = newDb(
+    d1,
+    () => metrics,
+    () => request.claim,
+  );
   requestOf.set(db, request);
   return db;
 }

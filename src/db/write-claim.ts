@@ -11,6 +11,22 @@ export interface FirstWriteClaim {
 
 export type ClaimOf = () => FirstWriteClaim | undefined;
 
+/**
+ * Thrown in place of D1's constraint error when the claim's key is held: the write was not applied,
+ * and the idempotency guard answers for it — it is not an unexpected error.
+ */
+export class ClaimTaken extends Error {
+  constructor(cause: unknown) {
+    super('idempotency key already held', { cause });
+    this.name = 'ClaimTaken';
+  }
+}
+
+export const isClaimTaken = (error: unknown): boolean => {
+  for (let e: unknown = error; e; e = (e as { cause?: unknown }).cause) if (e instanceof ClaimTaken) return true;
+  return false;
+};
+
 /** Drizzle's reads all start with `select`; anything else may write. */
 export const isWrite = (query: string) => !/^\s*select\b/i.test(query);
 
@@ -28,8 +44,9 @@ export async function withClaim(d1: D1Database, claim: FirstWriteClaim, statemen
     claim.state = 'claimed';
     return results.slice(head.length);
   } catch (error) {
-    if (claim.isConflict(error)) claim.state = 'conflicted';
-    throw error;
+    if (!claim.isConflict(error)) throw error;
+    claim.state = 'conflicted';
+    throw new ClaimTaken(error);
   }
 }
 

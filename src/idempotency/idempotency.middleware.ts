@@ -1,15 +1,8 @@
 import type { MiddlewareHandler } from 'hono';
 import type { AppEnv } from '../context';
-import { developerError } from '../lib/errors';
+import { developerError, IDEMPOTENCY_KEY_IN_USE } from '../lib/errors';
 import { jsonResponse } from '../middleware/render-error';
-import {
-  answerToKeep,
-  callerIdentity,
-  fingerprint,
-  holdKey,
-  newClaim,
-  settleKey,
-} from './idempotency.service';
+import { answerToKeep, callerIdentity, fingerprint, holdKey, newClaim, settleKey } from './idempotency.service';
 import { type KeyOutcome, MAX_STORED_BODY_BYTES, parseIdempotencyKey, scopePath } from './key';
 
 const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -68,7 +61,7 @@ function outcomeResponse(outcome: KeyOutcome, previous: Headers): Response {
     const stale = outcome.runningForMs !== null && outcome.runningForMs > STALE_MS;
     const message = stale
       ? 'The first request with this Idempotency-Key started over a minute ago and has not stored its answer; it may have been applied. Check the resource, then use a new key.'
-      : 'A request with this Idempotency-Key is still being processed; retry when it has finished.';
+      : IDEMPOTENCY_KEY_IN_USE.developer_message;
     return jsonResponse({ error_code: 'idempotency_key_in_use', developer_message: message }, 409, {
       'Retry-After': '1',
     });

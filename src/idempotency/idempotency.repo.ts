@@ -62,13 +62,9 @@ const deleteExpired = (db: Db, c: KeyClaim) =>
 export const claimQueries = (db: Db, c: KeyClaim) =>
   [deleteExpired(db, c).toSQL(), db.insert(idempotencyKeys).values(row(c, null)).toSQL()] as const;
 
-/** Did this D1 error come from a claim whose key is taken? */
-export const isClaimConflict = (error: unknown): boolean => {
-  for (let e: unknown = error; e; e = (e as { cause?: unknown }).cause) {
-    if (/UNIQUE constraint failed: idempotency_keys\./.test(String((e as Error).message ?? e))) return true;
-  }
-  return false;
-};
+/** Did this D1 error come from a claim whose key is taken (the primary key of `idempotency_keys`)? */
+export const isClaimConflict = (error: unknown): boolean =>
+  /UNIQUE constraint failed: idempotency_keys\./.test(String((error as Error)?.message ?? error));
 
 /** The finished answer on the row this request claimed. */
 export const storeAnswer = (db: Db, c: KeyClaim, answer: StoredAnswer) =>

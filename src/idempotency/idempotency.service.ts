@@ -67,7 +67,8 @@ export function holdKey(deps: Deps, claim: KeyClaim): FirstWriteClaim {
 /** The answer as kept: over the size bound, its status and type only. */
 export async function answerToKeep(status: number, contentType: string | null, read: () => Promise<string>) {
   const body = await read();
-  const fits = body.length <= MAX_STORED_BODY_BYTES / 3 || new TextEncoder().encode(body).length <= MAX_STORED_BODY_BYTES;
+  const fits =
+    body.length <= MAX_STORED_BODY_BYTES / 3 || new TextEncoder().encode(body).length <= MAX_STORED_BODY_BYTES;
   return { status, contentType, body: fits ? body : null } satisfies StoredAnswer;
 }
 

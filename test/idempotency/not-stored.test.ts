@@ -1,15 +1,15 @@
-import { OpenAPIHono, z } from '@hono/zod-openapi';
 import { createExecutionContext, env, waitOnExecutionContext } from 'cloudflare:test';
+import { OpenAPIHono, z } from '@hono/zod-openapi';
 import { describe, expect, it } from 'vitest';
 import { authenticate } from '../../src/auth/auth.middleware';
 import type { AppEnv } from '../../src/context';
 import { organizations } from '../../src/db/schema';
 import { idempotencyKeys } from '../../src/idempotency/idempotency.middleware';
+import worker from '../../src/index';
 import { serviceStyle } from '../../src/lib/input-styles';
 import { route, SECURITY } from '../../src/lib/route';
 import { renderError } from '../../src/middleware/render-error';
 import { requestContext } from '../../src/middleware/request-context';
-import worker from '../../src/index';
 import { accountFromClaims } from '../../src/users/users.service';
 import { body } from '../enrollments/support';
 import { BASE, unique } from '../helpers/request';
@@ -47,7 +47,11 @@ describe('answers that are not kept', () => {
     const throttled: Env = { ...env, RATE_LIMIT_ENABLED: 'true', THROTTLE_USER_RATE: '1/minute' };
     const send = async (scenario: Env, key: string) => {
       const ctx = createExecutionContext();
-      const init = { method: 'POST', body: JSON.stringify(body(course.id)), headers: keyed(key, { ...headers, 'Content-Type': 'application/json' }) };
+      const init = {
+        method: 'POST',
+        body: JSON.stringify(body(course.id)),
+        headers: keyed(key, { ...headers, 'Content-Type': 'application/json' }),
+      };
       const res = await worker.fetch(new Request(`${BASE}/api/enrollment/v1/enrollment`, init), scenario, ctx);
       await waitOnExecutionContext(ctx);
       return res;
@@ -91,7 +95,11 @@ describe('5xx after a write frees the key (test app)', () => {
     return a;
   }
   const orgs = async (prefix: string) =>
-    (await env.DB.prepare('select count(*) n from organizations where short_name like ?').bind(`${prefix}-%`).first<{ n: number }>())?.n;
+    (
+      await env.DB.prepare('select count(*) n from organizations where short_name like ?')
+        .bind(`${prefix}-%`)
+        .first<{ n: number }>()
+    )?.n;
 
   it('the 500 is not kept; the retry runs again and its 200 is kept', async () => {
     const fail = { now: true };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { enrollmentsPath, record, rowsOf, scenario, staffHeader } from '../programs/support';
 import { call, dbQueries } from '../helpers/request';
+import { enrollmentsPath, record, rowsOf, scenario, staffHeader } from '../programs/support';
 import { keyed, newKey } from './support';
 
 // docs/api/idempotency.md#replay: a retried program enrollment POST whose first attempt committed

@@ -1,7 +1,7 @@
 import { env } from 'cloudflare:test';
 import { body } from '../enrollments/support';
 import { auditRows, type Course, createCourse, createUser, enrollmentRows, type User } from '../helpers/fixtures';
-import { call, type CallOptions, unique } from '../helpers/request';
+import { type CallOptions, call, unique } from '../helpers/request';
 import { jwtHeader } from '../helpers/tokens';
 
 // Shared pieces of the Idempotency-Key tests (docs/api/idempotency.md).
