@@ -2582,7 +2582,10 @@ export interface operations {
     postEnrollmentV1Enrollment: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes the write safe to retry: 1–255 visible ASCII characters, bare (`k1`) or as a Structured-Field string (`"k1"`). The first answer is kept for `IDEMPOTENCY_TTL_SECONDS` (default one day) per caller, method and path; a retry with the same key and request gets it again with `Idempotent-Replayed: true`, and nothing is applied twice. 401, 403, 429 and 5xx answers are not kept. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -2595,19 +2598,21 @@ export interface operations {
             /** @description The resulting enrollment. */
             200: {
                 headers: {
+                    /** @description `true` when this is the kept answer of an earlier request with the same `Idempotency-Key`. */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Enrollment"];
                 };
             };
-            /** @description Invalid request, unavailable mode, closed enrollment, … */
+            /** @description Invalid request, unavailable mode, closed enrollment, … Or `invalid_idempotency_key`: a malformed `Idempotency-Key`. */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["MessageError"];
+                    "application/json": components["schemas"]["MessageError"] | components["schemas"]["ServiceError"];
                 };
             };
             /** @description Not authenticated: no credentials, or a JWT that is malformed, expired or not ours. */
@@ -2666,6 +2671,23 @@ export interface operations {
                     "application/json": components["schemas"]["MessageError"];
                 };
             };
+            /** @description The `Idempotency-Key` is held by a request still running (`Retry-After: 1`). */
+            409: {
+                headers: {
+                    /** @description Seconds to wait: `1`. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_code": "idempotency_key_in_use",
+                     *       "developer_message": "A request with this Idempotency-Key is still being processed; retry when it has finished."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ServiceError"];
+                };
+            };
             /** @description Body over 1 MiB (`payload_too_large`). */
             413: {
                 headers: {
@@ -2676,6 +2698,21 @@ export interface operations {
                      * @example {
                      *       "error_code": "payload_too_large",
                      *       "developer_message": "Request body exceeds the 1 MiB limit."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ServiceError"];
+                };
+            };
+            /** @description The `Idempotency-Key` was used for another request (`idempotency_key_reused`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_code": "idempotency_key_reused",
+                     *       "developer_message": "This Idempotency-Key was already used for a different request (method, path, query, content type or body)."
                      *     }
                      */
                     "application/json": components["schemas"]["ServiceError"];
@@ -3030,7 +3067,10 @@ export interface operations {
     postEnrollmentV1Unenroll: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes the write safe to retry: 1–255 visible ASCII characters, bare (`k1`) or as a Structured-Field string (`"k1"`). The first answer is kept for `IDEMPOTENCY_TTL_SECONDS` (default one day) per caller, method and path; a retry with the same key and request gets it again with `Idempotent-Replayed: true`, and nothing is applied twice. 401, 403, 429 and 5xx answers are not kept. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -3043,6 +3083,8 @@ export interface operations {
             /** @description Sorted distinct orgs of all the user’s enrollments. */
             200: {
                 headers: {
+                    /** @description `true` when this is the kept answer of an earlier request with the same `Idempotency-Key`. */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -3052,9 +3094,26 @@ export interface operations {
             /** @description No active enrollment. */
             204: {
                 headers: {
+                    /** @description `true` when this is the kept answer of an earlier request with the same `Idempotency-Key`. */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description A malformed `Idempotency-Key` (`invalid_idempotency_key`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_code": "invalid_idempotency_key",
+                     *       "developer_message": "Idempotency-Key is longer than 255 characters."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ServiceError"];
+                };
             };
             /** @description Not authenticated: no credentials, or a JWT that is malformed, expired or not ours. */
             401: {
@@ -3093,6 +3152,23 @@ export interface operations {
                     "application/json": string;
                 };
             };
+            /** @description The `Idempotency-Key` is held by a request still running (`Retry-After: 1`). */
+            409: {
+                headers: {
+                    /** @description Seconds to wait: `1`. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_code": "idempotency_key_in_use",
+                     *       "developer_message": "A request with this Idempotency-Key is still being processed; retry when it has finished."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ServiceError"];
+                };
+            };
             /** @description Body over 1 MiB (`payload_too_large`). */
             413: {
                 headers: {
@@ -3103,6 +3179,21 @@ export interface operations {
                      * @example {
                      *       "error_code": "payload_too_large",
                      *       "developer_message": "Request body exceeds the 1 MiB limit."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ServiceError"];
+                };
+            };
+            /** @description The `Idempotency-Key` was used for another request (`idempotency_key_reused`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_code": "idempotency_key_reused",
+                     *       "developer_message": "This Idempotency-Key was already used for a different request (method, path, query, content type or body)."
                      *     }
                      */
                     "application/json": components["schemas"]["ServiceError"];
@@ -3345,7 +3436,10 @@ export interface operations {
     postEnrollmentV1EnrollmentAllowed: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes the write safe to retry: 1–255 visible ASCII characters, bare (`k1`) or as a Structured-Field string (`"k1"`). The first answer is kept for `IDEMPOTENCY_TTL_SECONDS` (default one day) per caller, method and path; a retry with the same key and request gets it again with `Idempotent-Replayed: true`, and nothing is applied twice. 401, 403, 429 and 5xx answers are not kept. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -3358,13 +3452,15 @@ export interface operations {
             /** @description Created. */
             201: {
                 headers: {
+                    /** @description `true` when this is the kept answer of an earlier request with the same `Idempotency-Key`. */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["EnrollmentAllowance"];
                 };
             };
-            /** @description Field errors (DRF shape). */
+            /** @description Field errors (DRF shape). Or `invalid_idempotency_key`: a malformed `Idempotency-Key`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3372,7 +3468,7 @@ export interface operations {
                 content: {
                     "application/json": {
                         [key: string]: string[];
-                    };
+                    } | components["schemas"]["ServiceError"];
                 };
             };
             /** @description Not authenticated: no credentials, or a JWT that is malformed, expired or not ours. */
@@ -3403,13 +3499,13 @@ export interface operations {
                     "application/json": components["schemas"]["DetailError"];
                 };
             };
-            /** @description Already exists. */
+            /** @description Already exists. Or `idempotency_key_in_use` (with `Retry-After: 1`): the `Idempotency-Key` is held by a request still running. */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["MessageError"];
+                    "application/json": components["schemas"]["MessageError"] | components["schemas"]["ServiceError"];
                 };
             };
             /** @description Body over 1 MiB (`payload_too_large`). */
@@ -3422,6 +3518,21 @@ export interface operations {
                      * @example {
                      *       "error_code": "payload_too_large",
                      *       "developer_message": "Request body exceeds the 1 MiB limit."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ServiceError"];
+                };
+            };
+            /** @description The `Idempotency-Key` was used for another request (`idempotency_key_reused`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_code": "idempotency_key_reused",
+                     *       "developer_message": "This Idempotency-Key was already used for a different request (method, path, query, content type or body)."
                      *     }
                      */
                     "application/json": components["schemas"]["ServiceError"];
@@ -3466,7 +3577,10 @@ export interface operations {
     deleteEnrollmentV1EnrollmentAllowed: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes the write safe to retry: 1–255 visible ASCII characters, bare (`k1`) or as a Structured-Field string (`"k1"`). The first answer is kept for `IDEMPOTENCY_TTL_SECONDS` (default one day) per caller, method and path; a retry with the same key and request gets it again with `Idempotent-Replayed: true`, and nothing is applied twice. 401, 403, 429 and 5xx answers are not kept. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -3479,11 +3593,13 @@ export interface operations {
             /** @description Deleted. */
             204: {
                 headers: {
+                    /** @description `true` when this is the kept answer of an earlier request with the same `Idempotency-Key`. */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content?: never;
             };
-            /** @description Field errors (DRF shape). */
+            /** @description Field errors (DRF shape). Or `invalid_idempotency_key`: a malformed `Idempotency-Key`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3491,7 +3607,7 @@ export interface operations {
                 content: {
                     "application/json": {
                         [key: string]: string[];
-                    };
+                    } | components["schemas"]["ServiceError"];
                 };
             };
             /** @description Not authenticated: no credentials, or a JWT that is malformed, expired or not ours. */
@@ -3531,6 +3647,23 @@ export interface operations {
                     "application/json": components["schemas"]["MessageError"];
                 };
             };
+            /** @description The `Idempotency-Key` is held by a request still running (`Retry-After: 1`). */
+            409: {
+                headers: {
+                    /** @description Seconds to wait: `1`. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_code": "idempotency_key_in_use",
+                     *       "developer_message": "A request with this Idempotency-Key is still being processed; retry when it has finished."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ServiceError"];
+                };
+            };
             /** @description Body over 1 MiB (`payload_too_large`). */
             413: {
                 headers: {
@@ -3541,6 +3674,21 @@ export interface operations {
                      * @example {
                      *       "error_code": "payload_too_large",
                      *       "developer_message": "Request body exceeds the 1 MiB limit."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ServiceError"];
+                };
+            };
+            /** @description The `Idempotency-Key` was used for another request (`idempotency_key_reused`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_code": "idempotency_key_reused",
+                     *       "developer_message": "This Idempotency-Key was already used for a different request (method, path, query, content type or body)."
                      *     }
                      */
                     "application/json": components["schemas"]["ServiceError"];
@@ -3585,7 +3733,10 @@ export interface operations {
     postBulkEnrollV1BulkEnroll: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes the write safe to retry: 1–255 visible ASCII characters, bare (`k1`) or as a Structured-Field string (`"k1"`). The first answer is kept for `IDEMPOTENCY_TTL_SECONDS` (default one day) per caller, method and path; a retry with the same key and request gets it again with `Idempotent-Replayed: true`, and nothing is applied twice. 401, 403, 429 and 5xx answers are not kept. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -3601,13 +3752,15 @@ export interface operations {
             /** @description Per course, one result per identifier. */
             200: {
                 headers: {
+                    /** @description `true` when this is the kept answer of an earlier request with the same `Idempotency-Key`. */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["BulkEnrollResponse"];
                 };
             };
-            /** @description Field or cross-field errors (DRF shape). */
+            /** @description Field or cross-field errors (DRF shape). Or `invalid_idempotency_key`: a malformed `Idempotency-Key`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3615,7 +3768,7 @@ export interface operations {
                 content: {
                     "application/json": {
                         [key: string]: string[];
-                    };
+                    } | components["schemas"]["ServiceError"];
                 };
             };
             /** @description Not authenticated: no credentials, or a JWT that is malformed, expired or not ours. */
@@ -3660,6 +3813,23 @@ export interface operations {
                     "application/json": components["schemas"]["DetailError"];
                 };
             };
+            /** @description The `Idempotency-Key` is held by a request still running (`Retry-After: 1`). */
+            409: {
+                headers: {
+                    /** @description Seconds to wait: `1`. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_code": "idempotency_key_in_use",
+                     *       "developer_message": "A request with this Idempotency-Key is still being processed; retry when it has finished."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ServiceError"];
+                };
+            };
             /** @description Too many identifier × course pairs or courses, or a body over 1 MiB. */
             413: {
                 headers: {
@@ -3670,6 +3840,21 @@ export interface operations {
                      * @example {
                      *       "error_code": "too_many_identifiers",
                      *       "developer_message": "5001 identifiers × 2 courses = 10002 pairs; at most 10000 per request. Split the list."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ServiceError"];
+                };
+            };
+            /** @description The `Idempotency-Key` was used for another request (`idempotency_key_reused`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_code": "idempotency_key_reused",
+                     *       "developer_message": "This Idempotency-Key was already used for a different request (method, path, query, content type or body)."
                      *     }
                      */
                     "application/json": components["schemas"]["ServiceError"];
@@ -3815,7 +4000,10 @@ export interface operations {
     putAdminV1UsersByUsername: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes the write safe to retry: 1–255 visible ASCII characters, bare (`k1`) or as a Structured-Field string (`"k1"`). The first answer is kept for `IDEMPOTENCY_TTL_SECONDS` (default one day) per caller, method and path; a retry with the same key and request gets it again with `Idempotent-Replayed: true`, and nothing is applied twice. 401, 403, 429 and 5xx answers are not kept. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 username: string;
             };
@@ -3830,6 +4018,8 @@ export interface operations {
             /** @description Replaced */
             200: {
                 headers: {
+                    /** @description `true` when this is the kept answer of an earlier request with the same `Idempotency-Key`. */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -3839,13 +4029,15 @@ export interface operations {
             /** @description Created */
             201: {
                 headers: {
+                    /** @description `true` when this is the kept answer of an earlier request with the same `Idempotency-Key`. */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ProvisionedUser"];
                 };
             };
-            /** @description Invalid field(s), each named in `field_errors` (or a body that is not JSON: `invalid_json`). */
+            /** @description Invalid field(s), each named in `field_errors` (or a body that is not JSON: `invalid_json`). Or `invalid_idempotency_key`: a malformed `Idempotency-Key`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3895,6 +4087,23 @@ export interface operations {
                     "application/json": components["schemas"]["ServiceError"];
                 };
             };
+            /** @description The `Idempotency-Key` is held by a request still running (`Retry-After: 1`). */
+            409: {
+                headers: {
+                    /** @description Seconds to wait: `1`. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_code": "idempotency_key_in_use",
+                     *       "developer_message": "A request with this Idempotency-Key is still being processed; retry when it has finished."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ServiceError"];
+                };
+            };
             /** @description Body over 1 MiB (`payload_too_large`). */
             413: {
                 headers: {
@@ -3905,6 +4114,21 @@ export interface operations {
                      * @example {
                      *       "error_code": "payload_too_large",
                      *       "developer_message": "Request body exceeds the 1 MiB limit."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ServiceError"];
+                };
+            };
+            /** @description The `Idempotency-Key` was used for another request (`idempotency_key_reused`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_code": "idempotency_key_reused",
+                     *       "developer_message": "This Idempotency-Key was already used for a different request (method, path, query, content type or body)."
                      *     }
                      */
                     "application/json": components["schemas"]["ServiceError"];
@@ -3935,7 +4159,10 @@ export interface operations {
     putAdminV1UsersByUsernameRetirement: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes the write safe to retry: 1–255 visible ASCII characters, bare (`k1`) or as a Structured-Field string (`"k1"`). The first answer is kept for `IDEMPOTENCY_TTL_SECONDS` (default one day) per caller, method and path; a retry with the same key and request gets it again with `Idempotent-Replayed: true`, and nothing is applied twice. 401, 403, 429 and 5xx answers are not kept. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 username: string;
             };
@@ -3950,6 +4177,8 @@ export interface operations {
             /** @description Already marked; the first record */
             200: {
                 headers: {
+                    /** @description `true` when this is the kept answer of an earlier request with the same `Idempotency-Key`. */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -3959,13 +4188,15 @@ export interface operations {
             /** @description Marked */
             201: {
                 headers: {
+                    /** @description `true` when this is the kept answer of an earlier request with the same `Idempotency-Key`. */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["UserRetirement"];
                 };
             };
-            /** @description Invalid field(s), each named in `field_errors` (or a body that is not JSON: `invalid_json`). */
+            /** @description Invalid field(s), each named in `field_errors` (or a body that is not JSON: `invalid_json`). Or `invalid_idempotency_key`: a malformed `Idempotency-Key`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4024,6 +4255,23 @@ export interface operations {
                     "application/json": components["schemas"]["ServiceError"];
                 };
             };
+            /** @description The `Idempotency-Key` is held by a request still running (`Retry-After: 1`). */
+            409: {
+                headers: {
+                    /** @description Seconds to wait: `1`. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_code": "idempotency_key_in_use",
+                     *       "developer_message": "A request with this Idempotency-Key is still being processed; retry when it has finished."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ServiceError"];
+                };
+            };
             /** @description Body over 1 MiB (`payload_too_large`). */
             413: {
                 headers: {
@@ -4034,6 +4282,21 @@ export interface operations {
                      * @example {
                      *       "error_code": "payload_too_large",
                      *       "developer_message": "Request body exceeds the 1 MiB limit."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ServiceError"];
+                };
+            };
+            /** @description The `Idempotency-Key` was used for another request (`idempotency_key_reused`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_code": "idempotency_key_reused",
+                     *       "developer_message": "This Idempotency-Key was already used for a different request (method, path, query, content type or body)."
                      *     }
                      */
                     "application/json": components["schemas"]["ServiceError"];
@@ -4064,7 +4327,10 @@ export interface operations {
     putAdminV1CoursesByCourseIdRolesByUsername: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes the write safe to retry: 1–255 visible ASCII characters, bare (`k1`) or as a Structured-Field string (`"k1"`). The first answer is kept for `IDEMPOTENCY_TTL_SECONDS` (default one day) per caller, method and path; a retry with the same key and request gets it again with `Idempotent-Replayed: true`, and nothing is applied twice. 401, 403, 429 and 5xx answers are not kept. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 course_id: string;
                 username: string;
@@ -4080,6 +4346,8 @@ export interface operations {
             /** @description Already held */
             200: {
                 headers: {
+                    /** @description `true` when this is the kept answer of an earlier request with the same `Idempotency-Key`. */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -4089,13 +4357,15 @@ export interface operations {
             /** @description Granted */
             201: {
                 headers: {
+                    /** @description `true` when this is the kept answer of an earlier request with the same `Idempotency-Key`. */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["CourseRole"];
                 };
             };
-            /** @description Invalid field(s), each named in `field_errors` (or a body that is not JSON: `invalid_json`). */
+            /** @description Invalid field(s), each named in `field_errors` (or a body that is not JSON: `invalid_json`). Or `invalid_idempotency_key`: a malformed `Idempotency-Key`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4154,6 +4424,23 @@ export interface operations {
                     "application/json": components["schemas"]["ServiceError"];
                 };
             };
+            /** @description The `Idempotency-Key` is held by a request still running (`Retry-After: 1`). */
+            409: {
+                headers: {
+                    /** @description Seconds to wait: `1`. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_code": "idempotency_key_in_use",
+                     *       "developer_message": "A request with this Idempotency-Key is still being processed; retry when it has finished."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ServiceError"];
+                };
+            };
             /** @description Body over 1 MiB (`payload_too_large`). */
             413: {
                 headers: {
@@ -4164,6 +4451,21 @@ export interface operations {
                      * @example {
                      *       "error_code": "payload_too_large",
                      *       "developer_message": "Request body exceeds the 1 MiB limit."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ServiceError"];
+                };
+            };
+            /** @description The `Idempotency-Key` was used for another request (`idempotency_key_reused`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_code": "idempotency_key_reused",
+                     *       "developer_message": "This Idempotency-Key was already used for a different request (method, path, query, content type or body)."
                      *     }
                      */
                     "application/json": components["schemas"]["ServiceError"];
@@ -4194,7 +4496,10 @@ export interface operations {
     deleteAdminV1CoursesByCourseIdRolesByUsernameByRole: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes the write safe to retry: 1–255 visible ASCII characters, bare (`k1`) or as a Structured-Field string (`"k1"`). The first answer is kept for `IDEMPOTENCY_TTL_SECONDS` (default one day) per caller, method and path; a retry with the same key and request gets it again with `Idempotent-Replayed: true`, and nothing is applied twice. 401, 403, 429 and 5xx answers are not kept. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 course_id: string;
                 username: string;
@@ -4207,11 +4512,13 @@ export interface operations {
             /** @description Revoked */
             204: {
                 headers: {
+                    /** @description `true` when this is the kept answer of an earlier request with the same `Idempotency-Key`. */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content?: never;
             };
-            /** @description Invalid field(s), each named in `field_errors` (or a body that is not JSON: `invalid_json`). */
+            /** @description Invalid field(s), each named in `field_errors` (or a body that is not JSON: `invalid_json`). Or `invalid_idempotency_key`: a malformed `Idempotency-Key`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4270,6 +4577,38 @@ export interface operations {
                     "application/json": components["schemas"]["ServiceError"];
                 };
             };
+            /** @description The `Idempotency-Key` is held by a request still running (`Retry-After: 1`). */
+            409: {
+                headers: {
+                    /** @description Seconds to wait: `1`. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_code": "idempotency_key_in_use",
+                     *       "developer_message": "A request with this Idempotency-Key is still being processed; retry when it has finished."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ServiceError"];
+                };
+            };
+            /** @description The `Idempotency-Key` was used for another request (`idempotency_key_reused`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_code": "idempotency_key_reused",
+                     *       "developer_message": "This Idempotency-Key was already used for a different request (method, path, query, content type or body)."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ServiceError"];
+                };
+            };
             /** @description `bad_configuration` (names the variable) or `internal_error` (with the request id). */
             500: {
                 headers: {
@@ -4295,7 +4634,10 @@ export interface operations {
     putAdminV1CoursesByCourseIdGradesByUsername: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes the write safe to retry: 1–255 visible ASCII characters, bare (`k1`) or as a Structured-Field string (`"k1"`). The first answer is kept for `IDEMPOTENCY_TTL_SECONDS` (default one day) per caller, method and path; a retry with the same key and request gets it again with `Idempotent-Replayed: true`, and nothing is applied twice. 401, 403, 429 and 5xx answers are not kept. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 course_id: string;
                 username: string;
@@ -4311,6 +4653,8 @@ export interface operations {
             /** @description Replaced */
             200: {
                 headers: {
+                    /** @description `true` when this is the kept answer of an earlier request with the same `Idempotency-Key`. */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -4320,13 +4664,15 @@ export interface operations {
             /** @description Created */
             201: {
                 headers: {
+                    /** @description `true` when this is the kept answer of an earlier request with the same `Idempotency-Key`. */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["CourseGrade"];
                 };
             };
-            /** @description Invalid field(s), each named in `field_errors` (or a body that is not JSON: `invalid_json`). */
+            /** @description Invalid field(s), each named in `field_errors` (or a body that is not JSON: `invalid_json`). Or `invalid_idempotency_key`: a malformed `Idempotency-Key`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4385,6 +4731,23 @@ export interface operations {
                     "application/json": components["schemas"]["ServiceError"];
                 };
             };
+            /** @description The `Idempotency-Key` is held by a request still running (`Retry-After: 1`). */
+            409: {
+                headers: {
+                    /** @description Seconds to wait: `1`. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_code": "idempotency_key_in_use",
+                     *       "developer_message": "A request with this Idempotency-Key is still being processed; retry when it has finished."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ServiceError"];
+                };
+            };
             /** @description Body over 1 MiB (`payload_too_large`). */
             413: {
                 headers: {
@@ -4395,6 +4758,21 @@ export interface operations {
                      * @example {
                      *       "error_code": "payload_too_large",
                      *       "developer_message": "Request body exceeds the 1 MiB limit."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ServiceError"];
+                };
+            };
+            /** @description The `Idempotency-Key` was used for another request (`idempotency_key_reused`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_code": "idempotency_key_reused",
+                     *       "developer_message": "This Idempotency-Key was already used for a different request (method, path, query, content type or body)."
                      *     }
                      */
                     "application/json": components["schemas"]["ServiceError"];
@@ -4425,7 +4803,10 @@ export interface operations {
     putAdminV1CoursesByCourseIdCertificatesByUsername: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes the write safe to retry: 1–255 visible ASCII characters, bare (`k1`) or as a Structured-Field string (`"k1"`). The first answer is kept for `IDEMPOTENCY_TTL_SECONDS` (default one day) per caller, method and path; a retry with the same key and request gets it again with `Idempotent-Replayed: true`, and nothing is applied twice. 401, 403, 429 and 5xx answers are not kept. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 course_id: string;
                 username: string;
@@ -4441,6 +4822,8 @@ export interface operations {
             /** @description Replaced */
             200: {
                 headers: {
+                    /** @description `true` when this is the kept answer of an earlier request with the same `Idempotency-Key`. */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -4450,13 +4833,15 @@ export interface operations {
             /** @description Created */
             201: {
                 headers: {
+                    /** @description `true` when this is the kept answer of an earlier request with the same `Idempotency-Key`. */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Certificate"];
                 };
             };
-            /** @description Invalid field(s), each named in `field_errors` (or a body that is not JSON: `invalid_json`). */
+            /** @description Invalid field(s), each named in `field_errors` (or a body that is not JSON: `invalid_json`). Or `invalid_idempotency_key`: a malformed `Idempotency-Key`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4515,6 +4900,23 @@ export interface operations {
                     "application/json": components["schemas"]["ServiceError"];
                 };
             };
+            /** @description The `Idempotency-Key` is held by a request still running (`Retry-After: 1`). */
+            409: {
+                headers: {
+                    /** @description Seconds to wait: `1`. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_code": "idempotency_key_in_use",
+                     *       "developer_message": "A request with this Idempotency-Key is still being processed; retry when it has finished."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ServiceError"];
+                };
+            };
             /** @description Body over 1 MiB (`payload_too_large`). */
             413: {
                 headers: {
@@ -4525,6 +4927,21 @@ export interface operations {
                      * @example {
                      *       "error_code": "payload_too_large",
                      *       "developer_message": "Request body exceeds the 1 MiB limit."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ServiceError"];
+                };
+            };
+            /** @description The `Idempotency-Key` was used for another request (`idempotency_key_reused`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_code": "idempotency_key_reused",
+                     *       "developer_message": "This Idempotency-Key was already used for a different request (method, path, query, content type or body)."
                      *     }
                      */
                     "application/json": components["schemas"]["ServiceError"];
@@ -4555,7 +4972,10 @@ export interface operations {
     putAdminV1CoursesByCourseIdProgressByUsername: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes the write safe to retry: 1–255 visible ASCII characters, bare (`k1`) or as a Structured-Field string (`"k1"`). The first answer is kept for `IDEMPOTENCY_TTL_SECONDS` (default one day) per caller, method and path; a retry with the same key and request gets it again with `Idempotent-Replayed: true`, and nothing is applied twice. 401, 403, 429 and 5xx answers are not kept. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 course_id: string;
                 username: string;
@@ -4571,6 +4991,8 @@ export interface operations {
             /** @description Replaced */
             200: {
                 headers: {
+                    /** @description `true` when this is the kept answer of an earlier request with the same `Idempotency-Key`. */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -4580,13 +5002,15 @@ export interface operations {
             /** @description Created */
             201: {
                 headers: {
+                    /** @description `true` when this is the kept answer of an earlier request with the same `Idempotency-Key`. */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["CourseProgress"];
                 };
             };
-            /** @description Invalid field(s), each named in `field_errors` (or a body that is not JSON: `invalid_json`). */
+            /** @description Invalid field(s), each named in `field_errors` (or a body that is not JSON: `invalid_json`). Or `invalid_idempotency_key`: a malformed `Idempotency-Key`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4645,6 +5069,23 @@ export interface operations {
                     "application/json": components["schemas"]["ServiceError"];
                 };
             };
+            /** @description The `Idempotency-Key` is held by a request still running (`Retry-After: 1`). */
+            409: {
+                headers: {
+                    /** @description Seconds to wait: `1`. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_code": "idempotency_key_in_use",
+                     *       "developer_message": "A request with this Idempotency-Key is still being processed; retry when it has finished."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ServiceError"];
+                };
+            };
             /** @description Body over 1 MiB (`payload_too_large`). */
             413: {
                 headers: {
@@ -4655,6 +5096,21 @@ export interface operations {
                      * @example {
                      *       "error_code": "payload_too_large",
                      *       "developer_message": "Request body exceeds the 1 MiB limit."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ServiceError"];
+                };
+            };
+            /** @description The `Idempotency-Key` was used for another request (`idempotency_key_reused`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_code": "idempotency_key_reused",
+                     *       "developer_message": "This Idempotency-Key was already used for a different request (method, path, query, content type or body)."
                      *     }
                      */
                     "application/json": components["schemas"]["ServiceError"];
@@ -4685,7 +5141,10 @@ export interface operations {
     putAdminV1CoursesByCourseIdDueDates: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes the write safe to retry: 1–255 visible ASCII characters, bare (`k1`) or as a Structured-Field string (`"k1"`). The first answer is kept for `IDEMPOTENCY_TTL_SECONDS` (default one day) per caller, method and path; a retry with the same key and request gets it again with `Idempotent-Replayed: true`, and nothing is applied twice. 401, 403, 429 and 5xx answers are not kept. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 course_id: string;
             };
@@ -4700,13 +5159,15 @@ export interface operations {
             /** @description Stored, in the order given */
             200: {
                 headers: {
+                    /** @description `true` when this is the kept answer of an earlier request with the same `Idempotency-Key`. */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["CourseDueDates"];
                 };
             };
-            /** @description Invalid field(s), each named in `field_errors`; not a list: "Request body must be a JSON array of {name, url, date}." */
+            /** @description Invalid field(s), each named in `field_errors`; not a list: "Request body must be a JSON array of {name, url, date}." Or `invalid_idempotency_key`: a malformed `Idempotency-Key`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4765,6 +5226,23 @@ export interface operations {
                     "application/json": components["schemas"]["ServiceError"];
                 };
             };
+            /** @description The `Idempotency-Key` is held by a request still running (`Retry-After: 1`). */
+            409: {
+                headers: {
+                    /** @description Seconds to wait: `1`. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_code": "idempotency_key_in_use",
+                     *       "developer_message": "A request with this Idempotency-Key is still being processed; retry when it has finished."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ServiceError"];
+                };
+            };
             /** @description Body over 1 MiB (`payload_too_large`). */
             413: {
                 headers: {
@@ -4775,6 +5253,21 @@ export interface operations {
                      * @example {
                      *       "error_code": "payload_too_large",
                      *       "developer_message": "Request body exceeds the 1 MiB limit."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ServiceError"];
+                };
+            };
+            /** @description The `Idempotency-Key` was used for another request (`idempotency_key_reused`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_code": "idempotency_key_reused",
+                     *       "developer_message": "This Idempotency-Key was already used for a different request (method, path, query, content type or body)."
                      *     }
                      */
                     "application/json": components["schemas"]["ServiceError"];
@@ -4805,7 +5298,10 @@ export interface operations {
     putAdminV1CoursesByCourseIdEmbargo: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes the write safe to retry: 1–255 visible ASCII characters, bare (`k1`) or as a Structured-Field string (`"k1"`). The first answer is kept for `IDEMPOTENCY_TTL_SECONDS` (default one day) per caller, method and path; a retry with the same key and request gets it again with `Idempotent-Replayed: true`, and nothing is applied twice. 401, 403, 429 and 5xx answers are not kept. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 course_id: string;
             };
@@ -4820,13 +5316,15 @@ export interface operations {
             /** @description Stored */
             200: {
                 headers: {
+                    /** @description `true` when this is the kept answer of an earlier request with the same `Idempotency-Key`. */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Embargo"];
                 };
             };
-            /** @description Invalid field(s), each named in `field_errors` (or a body that is not JSON: `invalid_json`). */
+            /** @description Invalid field(s), each named in `field_errors` (or a body that is not JSON: `invalid_json`). Or `invalid_idempotency_key`: a malformed `Idempotency-Key`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4885,6 +5383,23 @@ export interface operations {
                     "application/json": components["schemas"]["ServiceError"];
                 };
             };
+            /** @description The `Idempotency-Key` is held by a request still running (`Retry-After: 1`). */
+            409: {
+                headers: {
+                    /** @description Seconds to wait: `1`. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_code": "idempotency_key_in_use",
+                     *       "developer_message": "A request with this Idempotency-Key is still being processed; retry when it has finished."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ServiceError"];
+                };
+            };
             /** @description Body over 1 MiB (`payload_too_large`). */
             413: {
                 headers: {
@@ -4895,6 +5410,21 @@ export interface operations {
                      * @example {
                      *       "error_code": "payload_too_large",
                      *       "developer_message": "Request body exceeds the 1 MiB limit."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ServiceError"];
+                };
+            };
+            /** @description The `Idempotency-Key` was used for another request (`idempotency_key_reused`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_code": "idempotency_key_reused",
+                     *       "developer_message": "This Idempotency-Key was already used for a different request (method, path, query, content type or body)."
                      *     }
                      */
                     "application/json": components["schemas"]["ServiceError"];
@@ -5026,7 +5556,10 @@ export interface operations {
     putAdminV1CoursesByCourseId: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes the write safe to retry: 1–255 visible ASCII characters, bare (`k1`) or as a Structured-Field string (`"k1"`). The first answer is kept for `IDEMPOTENCY_TTL_SECONDS` (default one day) per caller, method and path; a retry with the same key and request gets it again with `Idempotent-Replayed: true`, and nothing is applied twice. 401, 403, 429 and 5xx answers are not kept. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 course_id: string;
             };
@@ -5041,6 +5574,8 @@ export interface operations {
             /** @description Replaced */
             200: {
                 headers: {
+                    /** @description `true` when this is the kept answer of an earlier request with the same `Idempotency-Key`. */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -5050,13 +5585,15 @@ export interface operations {
             /** @description Created */
             201: {
                 headers: {
+                    /** @description `true` when this is the kept answer of an earlier request with the same `Idempotency-Key`. */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ProvisionedCourse"];
                 };
             };
-            /** @description Invalid field(s), each named in `field_errors` (or a body that is not JSON: `invalid_json`). */
+            /** @description Invalid field(s), each named in `field_errors` (or a body that is not JSON: `invalid_json`). Or `invalid_idempotency_key`: a malformed `Idempotency-Key`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5106,6 +5643,23 @@ export interface operations {
                     "application/json": components["schemas"]["ServiceError"];
                 };
             };
+            /** @description The `Idempotency-Key` is held by a request still running (`Retry-After: 1`). */
+            409: {
+                headers: {
+                    /** @description Seconds to wait: `1`. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_code": "idempotency_key_in_use",
+                     *       "developer_message": "A request with this Idempotency-Key is still being processed; retry when it has finished."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ServiceError"];
+                };
+            };
             /** @description Body over 1 MiB (`payload_too_large`). */
             413: {
                 headers: {
@@ -5116,6 +5670,21 @@ export interface operations {
                      * @example {
                      *       "error_code": "payload_too_large",
                      *       "developer_message": "Request body exceeds the 1 MiB limit."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ServiceError"];
+                };
+            };
+            /** @description The `Idempotency-Key` was used for another request (`idempotency_key_reused`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_code": "idempotency_key_reused",
+                     *       "developer_message": "This Idempotency-Key was already used for a different request (method, path, query, content type or body)."
                      *     }
                      */
                     "application/json": components["schemas"]["ServiceError"];
@@ -5146,7 +5715,10 @@ export interface operations {
     deleteAdminV1CoursesByCourseId: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes the write safe to retry: 1–255 visible ASCII characters, bare (`k1`) or as a Structured-Field string (`"k1"`). The first answer is kept for `IDEMPOTENCY_TTL_SECONDS` (default one day) per caller, method and path; a retry with the same key and request gets it again with `Idempotent-Replayed: true`, and nothing is applied twice. 401, 403, 429 and 5xx answers are not kept. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 course_id: string;
             };
@@ -5157,11 +5729,13 @@ export interface operations {
             /** @description Removed */
             204: {
                 headers: {
+                    /** @description `true` when this is the kept answer of an earlier request with the same `Idempotency-Key`. */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content?: never;
             };
-            /** @description Invalid field(s), each named in `field_errors` (or a body that is not JSON: `invalid_json`). */
+            /** @description Invalid field(s), each named in `field_errors` (or a body that is not JSON: `invalid_json`). Or `invalid_idempotency_key`: a malformed `Idempotency-Key`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5220,12 +5794,27 @@ export interface operations {
                     "application/json": components["schemas"]["ServiceError"];
                 };
             };
-            /** @description The run has enrollments (`course_has_enrollments`) */
+            /** @description The run has enrollments (`course_has_enrollments`) Or `idempotency_key_in_use` (with `Retry-After: 1`): the `Idempotency-Key` is held by a request still running. */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    "application/json": components["schemas"]["ServiceError"];
+                };
+            };
+            /** @description The `Idempotency-Key` was used for another request (`idempotency_key_reused`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_code": "idempotency_key_reused",
+                     *       "developer_message": "This Idempotency-Key was already used for a different request (method, path, query, content type or body)."
+                     *     }
+                     */
                     "application/json": components["schemas"]["ServiceError"];
                 };
             };
@@ -5442,7 +6031,10 @@ export interface operations {
     putAdminV1OrganizationsByShortName: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes the write safe to retry: 1–255 visible ASCII characters, bare (`k1`) or as a Structured-Field string (`"k1"`). The first answer is kept for `IDEMPOTENCY_TTL_SECONDS` (default one day) per caller, method and path; a retry with the same key and request gets it again with `Idempotent-Replayed: true`, and nothing is applied twice. 401, 403, 429 and 5xx answers are not kept. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 short_name: string;
             };
@@ -5457,6 +6049,8 @@ export interface operations {
             /** @description Replaced */
             200: {
                 headers: {
+                    /** @description `true` when this is the kept answer of an earlier request with the same `Idempotency-Key`. */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -5466,13 +6060,15 @@ export interface operations {
             /** @description Created */
             201: {
                 headers: {
+                    /** @description `true` when this is the kept answer of an earlier request with the same `Idempotency-Key`. */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Organization"];
                 };
             };
-            /** @description Invalid field(s), each named in `field_errors` (or a body that is not JSON: `invalid_json`). */
+            /** @description Invalid field(s), each named in `field_errors` (or a body that is not JSON: `invalid_json`). Or `invalid_idempotency_key`: a malformed `Idempotency-Key`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5522,7 +6118,7 @@ export interface operations {
                     "application/json": components["schemas"]["ServiceError"];
                 };
             };
-            /** @description The provider slug belongs to another organization (`sso_provider_in_use`) */
+            /** @description The provider slug belongs to another organization (`sso_provider_in_use`) Or `idempotency_key_in_use` (with `Retry-After: 1`): the `Idempotency-Key` is held by a request still running. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5541,6 +6137,21 @@ export interface operations {
                      * @example {
                      *       "error_code": "payload_too_large",
                      *       "developer_message": "Request body exceeds the 1 MiB limit."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ServiceError"];
+                };
+            };
+            /** @description The `Idempotency-Key` was used for another request (`idempotency_key_reused`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_code": "idempotency_key_reused",
+                     *       "developer_message": "This Idempotency-Key was already used for a different request (method, path, query, content type or body)."
                      *     }
                      */
                     "application/json": components["schemas"]["ServiceError"];
@@ -5571,7 +6182,10 @@ export interface operations {
     putAdminV1UsersByUsernameExternalIdsByProviderSlug: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes the write safe to retry: 1–255 visible ASCII characters, bare (`k1`) or as a Structured-Field string (`"k1"`). The first answer is kept for `IDEMPOTENCY_TTL_SECONDS` (default one day) per caller, method and path; a retry with the same key and request gets it again with `Idempotent-Replayed: true`, and nothing is applied twice. 401, 403, 429 and 5xx answers are not kept. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 username: string;
                 provider_slug: string;
@@ -5587,6 +6201,8 @@ export interface operations {
             /** @description Already linked, or the key replaced */
             200: {
                 headers: {
+                    /** @description `true` when this is the kept answer of an earlier request with the same `Idempotency-Key`. */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -5596,13 +6212,15 @@ export interface operations {
             /** @description Linked */
             201: {
                 headers: {
+                    /** @description `true` when this is the kept answer of an earlier request with the same `Idempotency-Key`. */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ExternalId"];
                 };
             };
-            /** @description Invalid field(s), each named in `field_errors` (or a body that is not JSON: `invalid_json`). */
+            /** @description Invalid field(s), each named in `field_errors` (or a body that is not JSON: `invalid_json`). Or `invalid_idempotency_key`: a malformed `Idempotency-Key`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5661,7 +6279,7 @@ export interface operations {
                     "application/json": components["schemas"]["ServiceError"];
                 };
             };
-            /** @description `external_id_taken` (another user holds the key) or `program_course_enrollment_failed` (a realised course enrollment cannot be made; nothing changed) */
+            /** @description `external_id_taken` (another user holds the key) or `program_course_enrollment_failed` (a realised course enrollment cannot be made; nothing changed) Or `idempotency_key_in_use` (with `Retry-After: 1`): the `Idempotency-Key` is held by a request still running. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5680,6 +6298,21 @@ export interface operations {
                      * @example {
                      *       "error_code": "payload_too_large",
                      *       "developer_message": "Request body exceeds the 1 MiB limit."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ServiceError"];
+                };
+            };
+            /** @description The `Idempotency-Key` was used for another request (`idempotency_key_reused`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_code": "idempotency_key_reused",
+                     *       "developer_message": "This Idempotency-Key was already used for a different request (method, path, query, content type or body)."
                      *     }
                      */
                     "application/json": components["schemas"]["ServiceError"];
@@ -5710,7 +6343,10 @@ export interface operations {
     putAdminV1ProgramsByProgramUuid: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes the write safe to retry: 1–255 visible ASCII characters, bare (`k1`) or as a Structured-Field string (`"k1"`). The first answer is kept for `IDEMPOTENCY_TTL_SECONDS` (default one day) per caller, method and path; a retry with the same key and request gets it again with `Idempotent-Replayed: true`, and nothing is applied twice. 401, 403, 429 and 5xx answers are not kept. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 program_uuid: string;
             };
@@ -5725,6 +6361,8 @@ export interface operations {
             /** @description Replaced */
             200: {
                 headers: {
+                    /** @description `true` when this is the kept answer of an earlier request with the same `Idempotency-Key`. */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -5734,13 +6372,15 @@ export interface operations {
             /** @description Created */
             201: {
                 headers: {
+                    /** @description `true` when this is the kept answer of an earlier request with the same `Idempotency-Key`. */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["CatalogProgram"];
                 };
             };
-            /** @description Invalid field(s), each named in `field_errors` (or a body that is not JSON: `invalid_json`). */
+            /** @description Invalid field(s), each named in `field_errors` (or a body that is not JSON: `invalid_json`). Or `invalid_idempotency_key`: a malformed `Idempotency-Key`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5790,6 +6430,23 @@ export interface operations {
                     "application/json": components["schemas"]["ServiceError"];
                 };
             };
+            /** @description The `Idempotency-Key` is held by a request still running (`Retry-After: 1`). */
+            409: {
+                headers: {
+                    /** @description Seconds to wait: `1`. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_code": "idempotency_key_in_use",
+                     *       "developer_message": "A request with this Idempotency-Key is still being processed; retry when it has finished."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ServiceError"];
+                };
+            };
             /** @description Body over 1 MiB (`payload_too_large`). */
             413: {
                 headers: {
@@ -5800,6 +6457,21 @@ export interface operations {
                      * @example {
                      *       "error_code": "payload_too_large",
                      *       "developer_message": "Request body exceeds the 1 MiB limit."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ServiceError"];
+                };
+            };
+            /** @description The `Idempotency-Key` was used for another request (`idempotency_key_reused`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_code": "idempotency_key_reused",
+                     *       "developer_message": "This Idempotency-Key was already used for a different request (method, path, query, content type or body)."
                      *     }
                      */
                     "application/json": components["schemas"]["ServiceError"];
@@ -5931,7 +6603,10 @@ export interface operations {
     putAdminV1WebhooksByName: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes the write safe to retry: 1–255 visible ASCII characters, bare (`k1`) or as a Structured-Field string (`"k1"`). The first answer is kept for `IDEMPOTENCY_TTL_SECONDS` (default one day) per caller, method and path; a retry with the same key and request gets it again with `Idempotent-Replayed: true`, and nothing is applied twice. 401, 403, 429 and 5xx answers are not kept. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 name: string;
             };
@@ -5946,6 +6621,8 @@ export interface operations {
             /** @description Replaced (`secret` only when given) */
             200: {
                 headers: {
+                    /** @description `true` when this is the kept answer of an earlier request with the same `Idempotency-Key`. */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -5955,13 +6632,15 @@ export interface operations {
             /** @description Created, with its `secret` (generated unless given) */
             201: {
                 headers: {
+                    /** @description `true` when this is the kept answer of an earlier request with the same `Idempotency-Key`. */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["WebhookSubscriptionWritten"];
                 };
             };
-            /** @description Invalid field(s), each named in `field_errors` (or a body that is not JSON: `invalid_json`). */
+            /** @description Invalid field(s), each named in `field_errors` (or a body that is not JSON: `invalid_json`). Or `invalid_idempotency_key`: a malformed `Idempotency-Key`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6011,6 +6690,23 @@ export interface operations {
                     "application/json": components["schemas"]["ServiceError"];
                 };
             };
+            /** @description The `Idempotency-Key` is held by a request still running (`Retry-After: 1`). */
+            409: {
+                headers: {
+                    /** @description Seconds to wait: `1`. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_code": "idempotency_key_in_use",
+                     *       "developer_message": "A request with this Idempotency-Key is still being processed; retry when it has finished."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ServiceError"];
+                };
+            };
             /** @description Body over 1 MiB (`payload_too_large`). */
             413: {
                 headers: {
@@ -6021,6 +6717,21 @@ export interface operations {
                      * @example {
                      *       "error_code": "payload_too_large",
                      *       "developer_message": "Request body exceeds the 1 MiB limit."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ServiceError"];
+                };
+            };
+            /** @description The `Idempotency-Key` was used for another request (`idempotency_key_reused`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_code": "idempotency_key_reused",
+                     *       "developer_message": "This Idempotency-Key was already used for a different request (method, path, query, content type or body)."
                      *     }
                      */
                     "application/json": components["schemas"]["ServiceError"];
@@ -6051,7 +6762,10 @@ export interface operations {
     deleteAdminV1WebhooksByName: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes the write safe to retry: 1–255 visible ASCII characters, bare (`k1`) or as a Structured-Field string (`"k1"`). The first answer is kept for `IDEMPOTENCY_TTL_SECONDS` (default one day) per caller, method and path; a retry with the same key and request gets it again with `Idempotent-Replayed: true`, and nothing is applied twice. 401, 403, 429 and 5xx answers are not kept. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 name: string;
             };
@@ -6062,11 +6776,13 @@ export interface operations {
             /** @description Deleted. */
             204: {
                 headers: {
+                    /** @description `true` when this is the kept answer of an earlier request with the same `Idempotency-Key`. */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content?: never;
             };
-            /** @description Invalid field(s), each named in `field_errors` (or a body that is not JSON: `invalid_json`). */
+            /** @description Invalid field(s), each named in `field_errors` (or a body that is not JSON: `invalid_json`). Or `invalid_idempotency_key`: a malformed `Idempotency-Key`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6122,6 +6838,38 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    "application/json": components["schemas"]["ServiceError"];
+                };
+            };
+            /** @description The `Idempotency-Key` is held by a request still running (`Retry-After: 1`). */
+            409: {
+                headers: {
+                    /** @description Seconds to wait: `1`. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_code": "idempotency_key_in_use",
+                     *       "developer_message": "A request with this Idempotency-Key is still being processed; retry when it has finished."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ServiceError"];
+                };
+            };
+            /** @description The `Idempotency-Key` was used for another request (`idempotency_key_reused`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_code": "idempotency_key_reused",
+                     *       "developer_message": "This Idempotency-Key was already used for a different request (method, path, query, content type or body)."
+                     *     }
+                     */
                     "application/json": components["schemas"]["ServiceError"];
                 };
             };
@@ -6324,7 +7072,10 @@ export interface operations {
     postAdminV1WebhooksByNameReplay: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes the write safe to retry: 1–255 visible ASCII characters, bare (`k1`) or as a Structured-Field string (`"k1"`). The first answer is kept for `IDEMPOTENCY_TTL_SECONDS` (default one day) per caller, method and path; a retry with the same key and request gets it again with `Idempotent-Replayed: true`, and nothing is applied twice. 401, 403, 429 and 5xx answers are not kept. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 name: string;
             };
@@ -6339,13 +7090,15 @@ export interface operations {
             /** @description Queued */
             202: {
                 headers: {
+                    /** @description `true` when this is the kept answer of an earlier request with the same `Idempotency-Key`. */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["WebhookReplayResult"];
                 };
             };
-            /** @description Invalid field(s), each named in `field_errors` (or a body that is not JSON: `invalid_json`). */
+            /** @description Invalid field(s), each named in `field_errors` (or a body that is not JSON: `invalid_json`). Or `invalid_idempotency_key`: a malformed `Idempotency-Key`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6404,6 +7157,23 @@ export interface operations {
                     "application/json": components["schemas"]["ServiceError"];
                 };
             };
+            /** @description The `Idempotency-Key` is held by a request still running (`Retry-After: 1`). */
+            409: {
+                headers: {
+                    /** @description Seconds to wait: `1`. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_code": "idempotency_key_in_use",
+                     *       "developer_message": "A request with this Idempotency-Key is still being processed; retry when it has finished."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ServiceError"];
+                };
+            };
             /** @description Body over 1 MiB (`payload_too_large`). */
             413: {
                 headers: {
@@ -6414,6 +7184,21 @@ export interface operations {
                      * @example {
                      *       "error_code": "payload_too_large",
                      *       "developer_message": "Request body exceeds the 1 MiB limit."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ServiceError"];
+                };
+            };
+            /** @description The `Idempotency-Key` was used for another request (`idempotency_key_reused`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_code": "idempotency_key_reused",
+                     *       "developer_message": "This Idempotency-Key was already used for a different request (method, path, query, content type or body)."
                      *     }
                      */
                     "application/json": components["schemas"]["ServiceError"];
@@ -6632,7 +7417,10 @@ export interface operations {
     postCohortsV1CoursesByCourseIdCohorts: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes the write safe to retry: 1–255 visible ASCII characters, bare (`k1`) or as a Structured-Field string (`"k1"`). The first answer is kept for `IDEMPOTENCY_TTL_SECONDS` (default one day) per caller, method and path; a retry with the same key and request gets it again with `Idempotent-Replayed: true`, and nothing is applied twice. 401, 403, 429 and 5xx answers are not kept. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 course_id: string;
             };
@@ -6647,19 +7435,21 @@ export interface operations {
             /** @description The new cohort */
             200: {
                 headers: {
+                    /** @description `true` when this is the kept answer of an earlier request with the same `Idempotency-Key`. */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Cohort"];
                 };
             };
-            /** @description Missing or invalid field, or a cohort of that name exists */
+            /** @description Missing or invalid field, or a cohort of that name exists Or `invalid_idempotency_key`: a malformed `Idempotency-Key`. */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["DeveloperErrorViewMixinError"];
+                    "application/json": components["schemas"]["DeveloperErrorViewMixinError"] | components["schemas"]["ServiceError"];
                 };
             };
             /** @description Not authenticated: no credentials, or a JWT that is malformed, expired or not ours. */
@@ -6699,6 +7489,23 @@ export interface operations {
                     "application/json": components["schemas"]["DeveloperErrorViewMixinError"];
                 };
             };
+            /** @description The `Idempotency-Key` is held by a request still running (`Retry-After: 1`). */
+            409: {
+                headers: {
+                    /** @description Seconds to wait: `1`. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_code": "idempotency_key_in_use",
+                     *       "developer_message": "A request with this Idempotency-Key is still being processed; retry when it has finished."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ServiceError"];
+                };
+            };
             /** @description Body over 1 MiB (`payload_too_large`). */
             413: {
                 headers: {
@@ -6709,6 +7516,21 @@ export interface operations {
                      * @example {
                      *       "error_code": "payload_too_large",
                      *       "developer_message": "Request body exceeds the 1 MiB limit."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ServiceError"];
+                };
+            };
+            /** @description The `Idempotency-Key` was used for another request (`idempotency_key_reused`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_code": "idempotency_key_reused",
+                     *       "developer_message": "This Idempotency-Key was already used for a different request (method, path, query, content type or body)."
                      *     }
                      */
                     "application/json": components["schemas"]["ServiceError"];
@@ -7128,7 +7950,10 @@ export interface operations {
     putProgramEnrollmentsV1ProgramsByProgramUuidEnrollments: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes the write safe to retry: 1–255 visible ASCII characters, bare (`k1`) or as a Structured-Field string (`"k1"`). The first answer is kept for `IDEMPOTENCY_TTL_SECONDS` (default one day) per caller, method and path; a retry with the same key and request gets it again with `Idempotent-Replayed: true`, and nothing is applied twice. 401, 403, 429 and 5xx answers are not kept. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 program_uuid: string;
             };
@@ -7145,6 +7970,8 @@ export interface operations {
             /** @description Every record succeeded */
             200: {
                 headers: {
+                    /** @description `true` when this is the kept answer of an earlier request with the same `Idempotency-Key`. */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -7154,19 +7981,21 @@ export interface operations {
             /** @description Some records succeeded */
             207: {
                 headers: {
+                    /** @description `true` when this is the kept answer of an earlier request with the same `Idempotency-Key`. */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ProgramWriteResults"];
                 };
             };
-            /** @description Body is not JSON (`JSON parse error - …`) */
+            /** @description Body is not JSON (`JSON parse error - …`) Or `invalid_idempotency_key`: a malformed `Idempotency-Key`. */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ProgramDeveloperError"];
+                    "application/json": components["schemas"]["ProgramDeveloperError"] | components["schemas"]["ServiceError"];
                 };
             };
             /** @description Not authenticated: no credentials, or a JWT that is malformed, expired or not ours. */
@@ -7206,6 +8035,23 @@ export interface operations {
                     "application/json": components["schemas"]["ProgramDeveloperError"];
                 };
             };
+            /** @description The `Idempotency-Key` is held by a request still running (`Retry-After: 1`). */
+            409: {
+                headers: {
+                    /** @description Seconds to wait: `1`. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_code": "idempotency_key_in_use",
+                     *       "developer_message": "A request with this Idempotency-Key is still being processed; retry when it has finished."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ServiceError"];
+                };
+            };
             /** @description `"enrollment limit 25"`, or a body over 1 MiB */
             413: {
                 headers: {
@@ -7215,13 +8061,13 @@ export interface operations {
                     "application/json": string | components["schemas"]["ServiceError"];
                 };
             };
-            /** @description No record succeeded (result map), or a malformed body/record (`"invalid enrollment record"`) */
+            /** @description No record succeeded (result map), or a malformed body/record (`"invalid enrollment record"`) Or `idempotency_key_reused`: the `Idempotency-Key` was used for another request. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ProgramWriteResults"] | string;
+                    "application/json": components["schemas"]["ProgramWriteResults"] | string | components["schemas"]["ServiceError"];
                 };
             };
             /** @description `bad_configuration` (names the variable) or `internal_error` (with the request id). */
@@ -7249,7 +8095,10 @@ export interface operations {
     postProgramEnrollmentsV1ProgramsByProgramUuidEnrollments: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes the write safe to retry: 1–255 visible ASCII characters, bare (`k1`) or as a Structured-Field string (`"k1"`). The first answer is kept for `IDEMPOTENCY_TTL_SECONDS` (default one day) per caller, method and path; a retry with the same key and request gets it again with `Idempotent-Replayed: true`, and nothing is applied twice. 401, 403, 429 and 5xx answers are not kept. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 program_uuid: string;
             };
@@ -7266,6 +8115,8 @@ export interface operations {
             /** @description Every record succeeded */
             201: {
                 headers: {
+                    /** @description `true` when this is the kept answer of an earlier request with the same `Idempotency-Key`. */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -7275,19 +8126,21 @@ export interface operations {
             /** @description Some records succeeded */
             207: {
                 headers: {
+                    /** @description `true` when this is the kept answer of an earlier request with the same `Idempotency-Key`. */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ProgramWriteResults"];
                 };
             };
-            /** @description Body is not JSON (`JSON parse error - …`) */
+            /** @description Body is not JSON (`JSON parse error - …`) Or `invalid_idempotency_key`: a malformed `Idempotency-Key`. */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ProgramDeveloperError"];
+                    "application/json": components["schemas"]["ProgramDeveloperError"] | components["schemas"]["ServiceError"];
                 };
             };
             /** @description Not authenticated: no credentials, or a JWT that is malformed, expired or not ours. */
@@ -7327,6 +8180,23 @@ export interface operations {
                     "application/json": components["schemas"]["ProgramDeveloperError"];
                 };
             };
+            /** @description The `Idempotency-Key` is held by a request still running (`Retry-After: 1`). */
+            409: {
+                headers: {
+                    /** @description Seconds to wait: `1`. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_code": "idempotency_key_in_use",
+                     *       "developer_message": "A request with this Idempotency-Key is still being processed; retry when it has finished."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ServiceError"];
+                };
+            };
             /** @description `"enrollment limit 25"`, or a body over 1 MiB */
             413: {
                 headers: {
@@ -7336,13 +8206,13 @@ export interface operations {
                     "application/json": string | components["schemas"]["ServiceError"];
                 };
             };
-            /** @description No record succeeded (result map), or a malformed body/record (`"invalid enrollment record"`) */
+            /** @description No record succeeded (result map), or a malformed body/record (`"invalid enrollment record"`) Or `idempotency_key_reused`: the `Idempotency-Key` was used for another request. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ProgramWriteResults"] | string;
+                    "application/json": components["schemas"]["ProgramWriteResults"] | string | components["schemas"]["ServiceError"];
                 };
             };
             /** @description `bad_configuration` (names the variable) or `internal_error` (with the request id). */
@@ -7370,7 +8240,10 @@ export interface operations {
     patchProgramEnrollmentsV1ProgramsByProgramUuidEnrollments: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes the write safe to retry: 1–255 visible ASCII characters, bare (`k1`) or as a Structured-Field string (`"k1"`). The first answer is kept for `IDEMPOTENCY_TTL_SECONDS` (default one day) per caller, method and path; a retry with the same key and request gets it again with `Idempotent-Replayed: true`, and nothing is applied twice. 401, 403, 429 and 5xx answers are not kept. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 program_uuid: string;
             };
@@ -7387,6 +8260,8 @@ export interface operations {
             /** @description Every record succeeded */
             200: {
                 headers: {
+                    /** @description `true` when this is the kept answer of an earlier request with the same `Idempotency-Key`. */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -7396,19 +8271,21 @@ export interface operations {
             /** @description Some records succeeded */
             207: {
                 headers: {
+                    /** @description `true` when this is the kept answer of an earlier request with the same `Idempotency-Key`. */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ProgramWriteResults"];
                 };
             };
-            /** @description Body is not JSON (`JSON parse error - …`) */
+            /** @description Body is not JSON (`JSON parse error - …`) Or `invalid_idempotency_key`: a malformed `Idempotency-Key`. */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ProgramDeveloperError"];
+                    "application/json": components["schemas"]["ProgramDeveloperError"] | components["schemas"]["ServiceError"];
                 };
             };
             /** @description Not authenticated: no credentials, or a JWT that is malformed, expired or not ours. */
@@ -7448,6 +8325,23 @@ export interface operations {
                     "application/json": components["schemas"]["ProgramDeveloperError"];
                 };
             };
+            /** @description The `Idempotency-Key` is held by a request still running (`Retry-After: 1`). */
+            409: {
+                headers: {
+                    /** @description Seconds to wait: `1`. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_code": "idempotency_key_in_use",
+                     *       "developer_message": "A request with this Idempotency-Key is still being processed; retry when it has finished."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ServiceError"];
+                };
+            };
             /** @description `"enrollment limit 25"`, or a body over 1 MiB */
             413: {
                 headers: {
@@ -7457,13 +8351,13 @@ export interface operations {
                     "application/json": string | components["schemas"]["ServiceError"];
                 };
             };
-            /** @description No record succeeded (result map), or a malformed body/record (`"invalid enrollment record"`) */
+            /** @description No record succeeded (result map), or a malformed body/record (`"invalid enrollment record"`) Or `idempotency_key_reused`: the `Idempotency-Key` was used for another request. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ProgramWriteResults"] | string;
+                    "application/json": components["schemas"]["ProgramWriteResults"] | string | components["schemas"]["ServiceError"];
                 };
             };
             /** @description `bad_configuration` (names the variable) or `internal_error` (with the request id). */
@@ -7576,7 +8470,10 @@ export interface operations {
     putProgramEnrollmentsV1ProgramsByProgramUuidCoursesByCourseIdEnrollments: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes the write safe to retry: 1–255 visible ASCII characters, bare (`k1`) or as a Structured-Field string (`"k1"`). The first answer is kept for `IDEMPOTENCY_TTL_SECONDS` (default one day) per caller, method and path; a retry with the same key and request gets it again with `Idempotent-Replayed: true`, and nothing is applied twice. 401, 403, 429 and 5xx answers are not kept. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 program_uuid: string;
                 course_id: string;
@@ -7594,6 +8491,8 @@ export interface operations {
             /** @description Every record succeeded (also for POST) */
             200: {
                 headers: {
+                    /** @description `true` when this is the kept answer of an earlier request with the same `Idempotency-Key`. */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -7603,19 +8502,21 @@ export interface operations {
             /** @description Some records succeeded */
             207: {
                 headers: {
+                    /** @description `true` when this is the kept answer of an earlier request with the same `Idempotency-Key`. */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ProgramWriteResults"];
                 };
             };
-            /** @description Malformed body or record (`"invalid enrollment record"`) */
+            /** @description Malformed body or record (`"invalid enrollment record"`) Or `invalid_idempotency_key`: a malformed `Idempotency-Key`. */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": string | components["schemas"]["ProgramDeveloperError"];
+                    "application/json": string | components["schemas"]["ProgramDeveloperError"] | components["schemas"]["ServiceError"];
                 };
             };
             /** @description Not authenticated: no credentials, or a JWT that is malformed, expired or not ours. */
@@ -7655,6 +8556,23 @@ export interface operations {
                     "application/json": components["schemas"]["ProgramDeveloperError"];
                 };
             };
+            /** @description The `Idempotency-Key` is held by a request still running (`Retry-After: 1`). */
+            409: {
+                headers: {
+                    /** @description Seconds to wait: `1`. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_code": "idempotency_key_in_use",
+                     *       "developer_message": "A request with this Idempotency-Key is still being processed; retry when it has finished."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ServiceError"];
+                };
+            };
             /** @description `"enrollment limit 25"`, or a body over 1 MiB */
             413: {
                 headers: {
@@ -7664,13 +8582,13 @@ export interface operations {
                     "application/json": string | components["schemas"]["ServiceError"];
                 };
             };
-            /** @description No record succeeded */
+            /** @description No record succeeded Or `idempotency_key_reused`: the `Idempotency-Key` was used for another request. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ProgramWriteResults"];
+                    "application/json": components["schemas"]["ProgramWriteResults"] | components["schemas"]["ServiceError"];
                 };
             };
             /** @description `bad_configuration` (names the variable) or `internal_error` (with the request id). */
@@ -7698,7 +8616,10 @@ export interface operations {
     postProgramEnrollmentsV1ProgramsByProgramUuidCoursesByCourseIdEnrollments: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes the write safe to retry: 1–255 visible ASCII characters, bare (`k1`) or as a Structured-Field string (`"k1"`). The first answer is kept for `IDEMPOTENCY_TTL_SECONDS` (default one day) per caller, method and path; a retry with the same key and request gets it again with `Idempotent-Replayed: true`, and nothing is applied twice. 401, 403, 429 and 5xx answers are not kept. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 program_uuid: string;
                 course_id: string;
@@ -7716,6 +8637,8 @@ export interface operations {
             /** @description Every record succeeded (also for POST) */
             200: {
                 headers: {
+                    /** @description `true` when this is the kept answer of an earlier request with the same `Idempotency-Key`. */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -7725,19 +8648,21 @@ export interface operations {
             /** @description Some records succeeded */
             207: {
                 headers: {
+                    /** @description `true` when this is the kept answer of an earlier request with the same `Idempotency-Key`. */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ProgramWriteResults"];
                 };
             };
-            /** @description Malformed body or record (`"invalid enrollment record"`) */
+            /** @description Malformed body or record (`"invalid enrollment record"`) Or `invalid_idempotency_key`: a malformed `Idempotency-Key`. */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": string | components["schemas"]["ProgramDeveloperError"];
+                    "application/json": string | components["schemas"]["ProgramDeveloperError"] | components["schemas"]["ServiceError"];
                 };
             };
             /** @description Not authenticated: no credentials, or a JWT that is malformed, expired or not ours. */
@@ -7777,6 +8702,23 @@ export interface operations {
                     "application/json": components["schemas"]["ProgramDeveloperError"];
                 };
             };
+            /** @description The `Idempotency-Key` is held by a request still running (`Retry-After: 1`). */
+            409: {
+                headers: {
+                    /** @description Seconds to wait: `1`. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_code": "idempotency_key_in_use",
+                     *       "developer_message": "A request with this Idempotency-Key is still being processed; retry when it has finished."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ServiceError"];
+                };
+            };
             /** @description `"enrollment limit 25"`, or a body over 1 MiB */
             413: {
                 headers: {
@@ -7786,13 +8728,13 @@ export interface operations {
                     "application/json": string | components["schemas"]["ServiceError"];
                 };
             };
-            /** @description No record succeeded */
+            /** @description No record succeeded Or `idempotency_key_reused`: the `Idempotency-Key` was used for another request. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ProgramWriteResults"];
+                    "application/json": components["schemas"]["ProgramWriteResults"] | components["schemas"]["ServiceError"];
                 };
             };
             /** @description `bad_configuration` (names the variable) or `internal_error` (with the request id). */
@@ -7820,7 +8762,10 @@ export interface operations {
     patchProgramEnrollmentsV1ProgramsByProgramUuidCoursesByCourseIdEnrollments: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes the write safe to retry: 1–255 visible ASCII characters, bare (`k1`) or as a Structured-Field string (`"k1"`). The first answer is kept for `IDEMPOTENCY_TTL_SECONDS` (default one day) per caller, method and path; a retry with the same key and request gets it again with `Idempotent-Replayed: true`, and nothing is applied twice. 401, 403, 429 and 5xx answers are not kept. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 program_uuid: string;
                 course_id: string;
@@ -7838,6 +8783,8 @@ export interface operations {
             /** @description Every record succeeded (also for POST) */
             200: {
                 headers: {
+                    /** @description `true` when this is the kept answer of an earlier request with the same `Idempotency-Key`. */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -7847,19 +8794,21 @@ export interface operations {
             /** @description Some records succeeded */
             207: {
                 headers: {
+                    /** @description `true` when this is the kept answer of an earlier request with the same `Idempotency-Key`. */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ProgramWriteResults"];
                 };
             };
-            /** @description Malformed body or record (`"invalid enrollment record"`) */
+            /** @description Malformed body or record (`"invalid enrollment record"`) Or `invalid_idempotency_key`: a malformed `Idempotency-Key`. */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": string | components["schemas"]["ProgramDeveloperError"];
+                    "application/json": string | components["schemas"]["ProgramDeveloperError"] | components["schemas"]["ServiceError"];
                 };
             };
             /** @description Not authenticated: no credentials, or a JWT that is malformed, expired or not ours. */
@@ -7899,6 +8848,23 @@ export interface operations {
                     "application/json": components["schemas"]["ProgramDeveloperError"];
                 };
             };
+            /** @description The `Idempotency-Key` is held by a request still running (`Retry-After: 1`). */
+            409: {
+                headers: {
+                    /** @description Seconds to wait: `1`. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_code": "idempotency_key_in_use",
+                     *       "developer_message": "A request with this Idempotency-Key is still being processed; retry when it has finished."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ServiceError"];
+                };
+            };
             /** @description `"enrollment limit 25"`, or a body over 1 MiB */
             413: {
                 headers: {
@@ -7908,13 +8874,13 @@ export interface operations {
                     "application/json": string | components["schemas"]["ServiceError"];
                 };
             };
-            /** @description No record succeeded */
+            /** @description No record succeeded Or `idempotency_key_reused`: the `Idempotency-Key` was used for another request. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ProgramWriteResults"];
+                    "application/json": components["schemas"]["ProgramWriteResults"] | components["schemas"]["ServiceError"];
                 };
             };
             /** @description `bad_configuration` (names the variable) or `internal_error` (with the request id). */
@@ -8045,7 +9011,10 @@ export interface operations {
     postProgramEnrollmentsV1IntegrationReset: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes the write safe to retry: 1–255 visible ASCII characters, bare (`k1`) or as a Structured-Field string (`"k1"`). The first answer is kept for `IDEMPOTENCY_TTL_SECONDS` (default one day) per caller, method and path; a retry with the same key and request gets it again with `Idempotent-Replayed: true`, and nothing is applied twice. 401, 403, 429 and 5xx answers are not kept. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -8060,19 +9029,21 @@ export interface operations {
             /** @description `"success"` */
             200: {
                 headers: {
+                    /** @description `true` when this is the kept answer of an earlier request with the same `Idempotency-Key`. */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": "success";
                 };
             };
-            /** @description `"missing required body content 'organization'"`, or a body that is not a JSON object (`{"detail"}`) */
+            /** @description `"missing required body content 'organization'"`, or a body that is not a JSON object (`{"detail"}`) Or `invalid_idempotency_key`: a malformed `Idempotency-Key`. */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": string | components["schemas"]["DetailError"];
+                    "application/json": string | components["schemas"]["DetailError"] | components["schemas"]["ServiceError"];
                 };
             };
             /** @description Not authenticated: no credentials, or a JWT that is malformed, expired or not ours. */
@@ -8112,6 +9083,23 @@ export interface operations {
                     "application/json": string;
                 };
             };
+            /** @description The `Idempotency-Key` is held by a request still running (`Retry-After: 1`). */
+            409: {
+                headers: {
+                    /** @description Seconds to wait: `1`. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_code": "idempotency_key_in_use",
+                     *       "developer_message": "A request with this Idempotency-Key is still being processed; retry when it has finished."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ServiceError"];
+                };
+            };
             /** @description Body over 1 MiB (`payload_too_large`). */
             413: {
                 headers: {
@@ -8122,6 +9110,21 @@ export interface operations {
                      * @example {
                      *       "error_code": "payload_too_large",
                      *       "developer_message": "Request body exceeds the 1 MiB limit."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ServiceError"];
+                };
+            };
+            /** @description The `Idempotency-Key` was used for another request (`idempotency_key_reused`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_code": "idempotency_key_reused",
+                     *       "developer_message": "This Idempotency-Key was already used for a different request (method, path, query, content type or body)."
                      *     }
                      */
                     "application/json": components["schemas"]["ServiceError"];
