@@ -9210,7 +9210,7 @@ export interface operations {
                      *       "status": "unavailable",
                      *       "checks": {
                      *         "d1": "ok",
-                     *         "migrations": "not applied: expected 0005_events.sql, newest applied 0004_course_modes_position.sql",
+                     *         "migrations": "not applied: expected 0006_idempotency.sql, newest applied 0005_events.sql",
                      *         "kv": "ok",
                      *         "queue": "ok"
                      *       }
