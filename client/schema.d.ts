@@ -3039,6 +3039,8 @@ export interface operations {
             header?: {
                 /** @description Required when the call is authenticated with the JWT cookies: the token from `GET /csrf/api/v1/token`, equal to the CSRF cookie. */
                 "X-CSRFToken"?: string;
+                /** @description Makes the write safe to retry: 1–255 visible ASCII characters, bare (`k1`) or as a Structured-Field string (`"k1"`). The first answer is kept for `IDEMPOTENCY_TTL_SECONDS` (default one day) per caller, method and path; a retry with the same key and request gets it again with `Idempotent-Replayed: true`, and nothing is applied twice. 401, 403, 429 and 5xx answers are not kept. */
+                "Idempotency-Key"?: string;
             };
             path?: never;
             cookie?: never;
@@ -3052,19 +3054,21 @@ export interface operations {
             /** @description The resulting enrollment. */
             200: {
                 headers: {
+                    /** @description `true` when this is the kept answer of an earlier request with the same `Idempotency-Key`. */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Enrollment"];
                 };
             };
-            /** @description Invalid request, unavailable mode, closed enrollment, … */
+            /** @description Invalid request, unavailable mode, closed enrollment, … Or `invalid_idempotency_key`: a malformed `Idempotency-Key`. */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["MessageError"];
+                    "application/json": components["schemas"]["MessageError"] | components["schemas"]["ServiceError"];
                 };
             };
             /** @description Not authenticated: no credentials, or a JWT that is malformed, expired or not ours. */
@@ -3123,6 +3127,23 @@ export interface operations {
                     "application/json": components["schemas"]["MessageError"];
                 };
             };
+            /** @description The `Idempotency-Key` is held by a request still running (`Retry-After: 1`). */
+            409: {
+                headers: {
+                    /** @description Seconds to wait: `1`. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_code": "idempotency_key_in_use",
+                     *       "developer_message": "A request with this Idempotency-Key is still being processed; retry when it has finished."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ServiceError"];
+                };
+            };
             /** @description Body over 1 MiB (`payload_too_large`). */
             413: {
                 headers: {
@@ -3133,6 +3154,21 @@ export interface operations {
                      * @example {
                      *       "error_code": "payload_too_large",
                      *       "developer_message": "Request body exceeds the 1 MiB limit."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ServiceError"];
+                };
+            };
+            /** @description The `Idempotency-Key` was used for another request (`idempotency_key_reused`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_code": "idempotency_key_reused",
+                     *       "developer_message": "This Idempotency-Key was already used for a different request (method, path, query, content type or body)."
                      *     }
                      */
                     "application/json": components["schemas"]["ServiceError"];
@@ -3495,6 +3531,8 @@ export interface operations {
             header?: {
                 /** @description Required when the call is authenticated with the JWT cookies: the token from `GET /csrf/api/v1/token`, equal to the CSRF cookie. */
                 "X-CSRFToken"?: string;
+                /** @description Makes the write safe to retry: 1–255 visible ASCII characters, bare (`k1`) or as a Structured-Field string (`"k1"`). The first answer is kept for `IDEMPOTENCY_TTL_SECONDS` (default one day) per caller, method and path; a retry with the same key and request gets it again with `Idempotent-Replayed: true`, and nothing is applied twice. 401, 403, 429 and 5xx answers are not kept. */
+                "Idempotency-Key"?: string;
             };
             path?: never;
             cookie?: never;
@@ -3508,6 +3546,8 @@ export interface operations {
             /** @description Sorted distinct orgs of all the user’s enrollments. */
             200: {
                 headers: {
+                    /** @description `true` when this is the kept answer of an earlier request with the same `Idempotency-Key`. */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -3517,9 +3557,26 @@ export interface operations {
             /** @description No active enrollment. */
             204: {
                 headers: {
+                    /** @description `true` when this is the kept answer of an earlier request with the same `Idempotency-Key`. */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description A malformed `Idempotency-Key` (`invalid_idempotency_key`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_code": "invalid_idempotency_key",
+                     *       "developer_message": "Idempotency-Key is longer than 255 characters."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ServiceError"];
+                };
             };
             /** @description Not authenticated: no credentials, or a JWT that is malformed, expired or not ours. */
             401: {
@@ -3559,6 +3616,23 @@ export interface operations {
                     "application/json": string;
                 };
             };
+            /** @description The `Idempotency-Key` is held by a request still running (`Retry-After: 1`). */
+            409: {
+                headers: {
+                    /** @description Seconds to wait: `1`. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_code": "idempotency_key_in_use",
+                     *       "developer_message": "A request with this Idempotency-Key is still being processed; retry when it has finished."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ServiceError"];
+                };
+            };
             /** @description Body over 1 MiB (`payload_too_large`). */
             413: {
                 headers: {
@@ -3569,6 +3643,21 @@ export interface operations {
                      * @example {
                      *       "error_code": "payload_too_large",
                      *       "developer_message": "Request body exceeds the 1 MiB limit."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ServiceError"];
+                };
+            };
+            /** @description The `Idempotency-Key` was used for another request (`idempotency_key_reused`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_code": "idempotency_key_reused",
+                     *       "developer_message": "This Idempotency-Key was already used for a different request (method, path, query, content type or body)."
                      *     }
                      */
                     "application/json": components["schemas"]["ServiceError"];
@@ -3812,6 +3901,8 @@ export interface operations {
             header?: {
                 /** @description Required when the call is authenticated with the JWT cookies: the token from `GET /csrf/api/v1/token`, equal to the CSRF cookie. */
                 "X-CSRFToken"?: string;
+                /** @description Makes the write safe to retry: 1–255 visible ASCII characters, bare (`k1`) or as a Structured-Field string (`"k1"`). The first answer is kept for `IDEMPOTENCY_TTL_SECONDS` (default one day) per caller, method and path; a retry with the same key and request gets it again with `Idempotent-Replayed: true`, and nothing is applied twice. 401, 403, 429 and 5xx answers are not kept. */
+                "Idempotency-Key"?: string;
             };
             path?: never;
             cookie?: never;
@@ -3825,13 +3916,15 @@ export interface operations {
             /** @description Created. */
             201: {
                 headers: {
+                    /** @description `true` when this is the kept answer of an earlier request with the same `Idempotency-Key`. */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["EnrollmentAllowance"];
                 };
             };
-            /** @description Field errors (DRF shape). */
+            /** @description Field errors (DRF shape). Or `invalid_idempotency_key`: a malformed `Idempotency-Key`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3846,7 +3939,7 @@ export interface operations {
                      */
                     "application/json": {
                         [key: string]: string[];
-                    };
+                    } | components["schemas"]["ServiceError"];
                 };
             };
             /** @description Not authenticated: no credentials, or a JWT that is malformed, expired or not ours. */
@@ -3877,7 +3970,7 @@ export interface operations {
                     "application/json": components["schemas"]["DetailError"];
                 };
             };
-            /** @description Already exists. */
+            /** @description Already exists. Or `idempotency_key_in_use` (with `Retry-After: 1`): the `Idempotency-Key` is held by a request still running. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3888,7 +3981,7 @@ export interface operations {
                      *       "message": "An enrollment allowed with email new@example.com and course course-v1:edX+DemoX+Demo_Course already exists."
                      *     }
                      */
-                    "application/json": components["schemas"]["MessageError"];
+                    "application/json": components["schemas"]["MessageError"] | components["schemas"]["ServiceError"];
                 };
             };
             /** @description Body over 1 MiB (`payload_too_large`). */
@@ -3901,6 +3994,21 @@ export interface operations {
                      * @example {
                      *       "error_code": "payload_too_large",
                      *       "developer_message": "Request body exceeds the 1 MiB limit."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ServiceError"];
+                };
+            };
+            /** @description The `Idempotency-Key` was used for another request (`idempotency_key_reused`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_code": "idempotency_key_reused",
+                     *       "developer_message": "This Idempotency-Key was already used for a different request (method, path, query, content type or body)."
                      *     }
                      */
                     "application/json": components["schemas"]["ServiceError"];
@@ -3948,6 +4056,8 @@ export interface operations {
             header?: {
                 /** @description Required when the call is authenticated with the JWT cookies: the token from `GET /csrf/api/v1/token`, equal to the CSRF cookie. */
                 "X-CSRFToken"?: string;
+                /** @description Makes the write safe to retry: 1–255 visible ASCII characters, bare (`k1`) or as a Structured-Field string (`"k1"`). The first answer is kept for `IDEMPOTENCY_TTL_SECONDS` (default one day) per caller, method and path; a retry with the same key and request gets it again with `Idempotent-Replayed: true`, and nothing is applied twice. 401, 403, 429 and 5xx answers are not kept. */
+                "Idempotency-Key"?: string;
             };
             path?: never;
             cookie?: never;
@@ -3961,11 +4071,13 @@ export interface operations {
             /** @description Deleted. */
             204: {
                 headers: {
+                    /** @description `true` when this is the kept answer of an earlier request with the same `Idempotency-Key`. */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content?: never;
             };
-            /** @description Field errors (DRF shape). */
+            /** @description Field errors (DRF shape). Or `invalid_idempotency_key`: a malformed `Idempotency-Key`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3980,7 +4092,7 @@ export interface operations {
                      */
                     "application/json": {
                         [key: string]: string[];
-                    };
+                    } | components["schemas"]["ServiceError"];
                 };
             };
             /** @description Not authenticated: no credentials, or a JWT that is malformed, expired or not ours. */
@@ -4025,6 +4137,23 @@ export interface operations {
                     "application/json": components["schemas"]["MessageError"];
                 };
             };
+            /** @description The `Idempotency-Key` is held by a request still running (`Retry-After: 1`). */
+            409: {
+                headers: {
+                    /** @description Seconds to wait: `1`. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_code": "idempotency_key_in_use",
+                     *       "developer_message": "A request with this Idempotency-Key is still being processed; retry when it has finished."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ServiceError"];
+                };
+            };
             /** @description Body over 1 MiB (`payload_too_large`). */
             413: {
                 headers: {
@@ -4035,6 +4164,21 @@ export interface operations {
                      * @example {
                      *       "error_code": "payload_too_large",
                      *       "developer_message": "Request body exceeds the 1 MiB limit."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ServiceError"];
+                };
+            };
+            /** @description The `Idempotency-Key` was used for another request (`idempotency_key_reused`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_code": "idempotency_key_reused",
+                     *       "developer_message": "This Idempotency-Key was already used for a different request (method, path, query, content type or body)."
                      *     }
                      */
                     "application/json": components["schemas"]["ServiceError"];
@@ -4082,6 +4226,8 @@ export interface operations {
             header?: {
                 /** @description Required when the call is authenticated with the JWT cookies: the token from `GET /csrf/api/v1/token`, equal to the CSRF cookie. */
                 "X-CSRFToken"?: string;
+                /** @description Makes the write safe to retry: 1–255 visible ASCII characters, bare (`k1`) or as a Structured-Field string (`"k1"`). The first answer is kept for `IDEMPOTENCY_TTL_SECONDS` (default one day) per caller, method and path; a retry with the same key and request gets it again with `Idempotent-Replayed: true`, and nothing is applied twice. 401, 403, 429 and 5xx answers are not kept. */
+                "Idempotency-Key"?: string;
             };
             path?: never;
             cookie?: never;
@@ -4098,13 +4244,15 @@ export interface operations {
             /** @description Per course, one result per identifier. */
             200: {
                 headers: {
+                    /** @description `true` when this is the kept answer of an earlier request with the same `Idempotency-Key`. */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["BulkEnrollResponse"];
                 };
             };
-            /** @description Field or cross-field errors (DRF shape). */
+            /** @description Field or cross-field errors (DRF shape). Or `invalid_idempotency_key`: a malformed `Idempotency-Key`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4112,7 +4260,7 @@ export interface operations {
                 content: {
                     "application/json": {
                         [key: string]: string[];
-                    };
+                    } | components["schemas"]["ServiceError"];
                 };
             };
             /** @description Not authenticated: no credentials, or a JWT that is malformed, expired or not ours. */
@@ -4157,6 +4305,23 @@ export interface operations {
                     "application/json": components["schemas"]["DetailError"];
                 };
             };
+            /** @description The `Idempotency-Key` is held by a request still running (`Retry-After: 1`). */
+            409: {
+                headers: {
+                    /** @description Seconds to wait: `1`. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_code": "idempotency_key_in_use",
+                     *       "developer_message": "A request with this Idempotency-Key is still being processed; retry when it has finished."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ServiceError"];
+                };
+            };
             /** @description Too many identifier × course pairs or courses, or a body over 1 MiB. */
             413: {
                 headers: {
@@ -4167,6 +4332,21 @@ export interface operations {
                      * @example {
                      *       "error_code": "too_many_identifiers",
                      *       "developer_message": "5001 identifiers × 2 courses = 10002 pairs; at most 10000 per request. Split the list."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ServiceError"];
+                };
+            };
+            /** @description The `Idempotency-Key` was used for another request (`idempotency_key_reused`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_code": "idempotency_key_reused",
+                     *       "developer_message": "This Idempotency-Key was already used for a different request (method, path, query, content type or body)."
                      *     }
                      */
                     "application/json": components["schemas"]["ServiceError"];
@@ -4214,6 +4394,8 @@ export interface operations {
             header?: {
                 /** @description Required when the call is authenticated with the JWT cookies: the token from `GET /csrf/api/v1/token`, equal to the CSRF cookie. */
                 "X-CSRFToken"?: string;
+                /** @description Makes the write safe to retry: 1–255 visible ASCII characters, bare (`k1`) or as a Structured-Field string (`"k1"`). The first answer is kept for `IDEMPOTENCY_TTL_SECONDS` (default one day) per caller, method and path; a retry with the same key and request gets it again with `Idempotent-Replayed: true`, and nothing is applied twice. 401, 403, 429 and 5xx answers are not kept. */
+                "Idempotency-Key"?: string;
             };
             path?: never;
             cookie?: never;
@@ -4232,13 +4414,15 @@ export interface operations {
                 headers: {
                     /** @description The status URL */
                     Location?: string;
+                    /** @description `true` when this is the kept answer of an earlier request with the same `Idempotency-Key`. */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["BulkJobAccepted"];
                 };
             };
-            /** @description Field, cross-field or `mode` errors (DRF shape). */
+            /** @description Field, cross-field or `mode` errors (DRF shape). Or `invalid_idempotency_key`: a malformed `Idempotency-Key`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4246,7 +4430,7 @@ export interface operations {
                 content: {
                     "application/json": {
                         [key: string]: string[];
-                    };
+                    } | components["schemas"]["ServiceError"];
                 };
             };
             /** @description Not authenticated: no credentials, or a JWT that is malformed, expired or not ours. */
@@ -4291,6 +4475,23 @@ export interface operations {
                     "application/json": components["schemas"]["DetailError"];
                 };
             };
+            /** @description The `Idempotency-Key` is held by a request still running (`Retry-After: 1`). */
+            409: {
+                headers: {
+                    /** @description Seconds to wait: `1`. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_code": "idempotency_key_in_use",
+                     *       "developer_message": "A request with this Idempotency-Key is still being processed; retry when it has finished."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ServiceError"];
+                };
+            };
             /** @description 413 JSON when the body is over 32 MiB, or too many identifier × course pairs or courses. */
             413: {
                 headers: {
@@ -4301,6 +4502,21 @@ export interface operations {
                      * @example {
                      *       "error_code": "too_many_identifiers",
                      *       "developer_message": "1001 identifiers × 1000 courses = 1001000 pairs; at most 1000000 per job. Split the list."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ServiceError"];
+                };
+            };
+            /** @description The `Idempotency-Key` was used for another request (`idempotency_key_reused`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_code": "idempotency_key_reused",
+                     *       "developer_message": "This Idempotency-Key was already used for a different request (method, path, query, content type or body)."
                      *     }
                      */
                     "application/json": components["schemas"]["ServiceError"];
@@ -4432,6 +4648,8 @@ export interface operations {
             header?: {
                 /** @description Required when the call is authenticated with the JWT cookies: the token from `GET /csrf/api/v1/token`, equal to the CSRF cookie. */
                 "X-CSRFToken"?: string;
+                /** @description Makes the write safe to retry: 1–255 visible ASCII characters, bare (`k1`) or as a Structured-Field string (`"k1"`). The first answer is kept for `IDEMPOTENCY_TTL_SECONDS` (default one day) per caller, method and path; a retry with the same key and request gets it again with `Idempotent-Replayed: true`, and nothing is applied twice. 401, 403, 429 and 5xx answers are not kept. */
+                "Idempotency-Key"?: string;
             };
             path: {
                 job_id: string;
@@ -4443,10 +4661,27 @@ export interface operations {
             /** @description The job, `canceled` unless it had finished already. */
             200: {
                 headers: {
+                    /** @description `true` when this is the kept answer of an earlier request with the same `Idempotency-Key`. */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["BulkJob"];
+                };
+            };
+            /** @description A malformed `Idempotency-Key` (`invalid_idempotency_key`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_code": "invalid_idempotency_key",
+                     *       "developer_message": "Idempotency-Key is longer than 255 characters."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ServiceError"];
                 };
             };
             /** @description Not authenticated: no credentials, or a JWT that is malformed, expired or not ours. */
@@ -4489,6 +4724,38 @@ export interface operations {
                      *     }
                      */
                     "application/json": components["schemas"]["DetailError"];
+                };
+            };
+            /** @description The `Idempotency-Key` is held by a request still running (`Retry-After: 1`). */
+            409: {
+                headers: {
+                    /** @description Seconds to wait: `1`. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_code": "idempotency_key_in_use",
+                     *       "developer_message": "A request with this Idempotency-Key is still being processed; retry when it has finished."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ServiceError"];
+                };
+            };
+            /** @description The `Idempotency-Key` was used for another request (`idempotency_key_reused`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_code": "idempotency_key_reused",
+                     *       "developer_message": "This Idempotency-Key was already used for a different request (method, path, query, content type or body)."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ServiceError"];
                 };
             };
             /** @description Throttled; `Retry-After` says when to retry. */
@@ -4737,6 +5004,8 @@ export interface operations {
             header?: {
                 /** @description Required when the call is authenticated with the JWT cookies: the token from `GET /csrf/api/v1/token`, equal to the CSRF cookie. */
                 "X-CSRFToken"?: string;
+                /** @description Makes the write safe to retry: 1–255 visible ASCII characters, bare (`k1`) or as a Structured-Field string (`"k1"`). The first answer is kept for `IDEMPOTENCY_TTL_SECONDS` (default one day) per caller, method and path; a retry with the same key and request gets it again with `Idempotent-Replayed: true`, and nothing is applied twice. 401, 403, 429 and 5xx answers are not kept. */
+                "Idempotency-Key"?: string;
             };
             path: {
                 username: string;
@@ -4752,6 +5021,8 @@ export interface operations {
             /** @description Replaced */
             200: {
                 headers: {
+                    /** @description `true` when this is the kept answer of an earlier request with the same `Idempotency-Key`. */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -4761,13 +5032,15 @@ export interface operations {
             /** @description Created */
             201: {
                 headers: {
+                    /** @description `true` when this is the kept answer of an earlier request with the same `Idempotency-Key`. */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ProvisionedUser"];
                 };
             };
-            /** @description Invalid field(s), each named in `field_errors` (or a body that is not JSON: `invalid_json`). */
+            /** @description Invalid field(s), each named in `field_errors` (or a body that is not JSON: `invalid_json`). Or `invalid_idempotency_key`: a malformed `Idempotency-Key`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4817,6 +5090,23 @@ export interface operations {
                     "application/json": components["schemas"]["ServiceError"] | components["schemas"]["DetailError"];
                 };
             };
+            /** @description The `Idempotency-Key` is held by a request still running (`Retry-After: 1`). */
+            409: {
+                headers: {
+                    /** @description Seconds to wait: `1`. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_code": "idempotency_key_in_use",
+                     *       "developer_message": "A request with this Idempotency-Key is still being processed; retry when it has finished."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ServiceError"];
+                };
+            };
             /** @description Body over 1 MiB (`payload_too_large`). */
             413: {
                 headers: {
@@ -4827,6 +5117,21 @@ export interface operations {
                      * @example {
                      *       "error_code": "payload_too_large",
                      *       "developer_message": "Request body exceeds the 1 MiB limit."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ServiceError"];
+                };
+            };
+            /** @description The `Idempotency-Key` was used for another request (`idempotency_key_reused`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_code": "idempotency_key_reused",
+                     *       "developer_message": "This Idempotency-Key was already used for a different request (method, path, query, content type or body)."
                      *     }
                      */
                     "application/json": components["schemas"]["ServiceError"];
@@ -4860,6 +5165,8 @@ export interface operations {
             header?: {
                 /** @description Required when the call is authenticated with the JWT cookies: the token from `GET /csrf/api/v1/token`, equal to the CSRF cookie. */
                 "X-CSRFToken"?: string;
+                /** @description Makes the write safe to retry: 1–255 visible ASCII characters, bare (`k1`) or as a Structured-Field string (`"k1"`). The first answer is kept for `IDEMPOTENCY_TTL_SECONDS` (default one day) per caller, method and path; a retry with the same key and request gets it again with `Idempotent-Replayed: true`, and nothing is applied twice. 401, 403, 429 and 5xx answers are not kept. */
+                "Idempotency-Key"?: string;
             };
             path: {
                 username: string;
@@ -4875,6 +5182,8 @@ export interface operations {
             /** @description Already marked; the first record */
             200: {
                 headers: {
+                    /** @description `true` when this is the kept answer of an earlier request with the same `Idempotency-Key`. */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -4884,13 +5193,15 @@ export interface operations {
             /** @description Marked */
             201: {
                 headers: {
+                    /** @description `true` when this is the kept answer of an earlier request with the same `Idempotency-Key`. */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["UserRetirement"];
                 };
             };
-            /** @description Invalid field(s), each named in `field_errors` (or a body that is not JSON: `invalid_json`). */
+            /** @description Invalid field(s), each named in `field_errors` (or a body that is not JSON: `invalid_json`). Or `invalid_idempotency_key`: a malformed `Idempotency-Key`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4949,6 +5260,23 @@ export interface operations {
                     "application/json": components["schemas"]["ServiceError"];
                 };
             };
+            /** @description The `Idempotency-Key` is held by a request still running (`Retry-After: 1`). */
+            409: {
+                headers: {
+                    /** @description Seconds to wait: `1`. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_code": "idempotency_key_in_use",
+                     *       "developer_message": "A request with this Idempotency-Key is still being processed; retry when it has finished."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ServiceError"];
+                };
+            };
             /** @description Body over 1 MiB (`payload_too_large`). */
             413: {
                 headers: {
@@ -4959,6 +5287,21 @@ export interface operations {
                      * @example {
                      *       "error_code": "payload_too_large",
                      *       "developer_message": "Request body exceeds the 1 MiB limit."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ServiceError"];
+                };
+            };
+            /** @description The `Idempotency-Key` was used for another request (`idempotency_key_reused`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_code": "idempotency_key_reused",
+                     *       "developer_message": "This Idempotency-Key was already used for a different request (method, path, query, content type or body)."
                      *     }
                      */
                     "application/json": components["schemas"]["ServiceError"];
@@ -4992,6 +5335,8 @@ export interface operations {
             header?: {
                 /** @description Required when the call is authenticated with the JWT cookies: the token from `GET /csrf/api/v1/token`, equal to the CSRF cookie. */
                 "X-CSRFToken"?: string;
+                /** @description Makes the write safe to retry: 1–255 visible ASCII characters, bare (`k1`) or as a Structured-Field string (`"k1"`). The first answer is kept for `IDEMPOTENCY_TTL_SECONDS` (default one day) per caller, method and path; a retry with the same key and request gets it again with `Idempotent-Replayed: true`, and nothing is applied twice. 401, 403, 429 and 5xx answers are not kept. */
+                "Idempotency-Key"?: string;
             };
             path: {
                 course_id: string;
@@ -5008,6 +5353,8 @@ export interface operations {
             /** @description Already held */
             200: {
                 headers: {
+                    /** @description `true` when this is the kept answer of an earlier request with the same `Idempotency-Key`. */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -5017,13 +5364,15 @@ export interface operations {
             /** @description Granted */
             201: {
                 headers: {
+                    /** @description `true` when this is the kept answer of an earlier request with the same `Idempotency-Key`. */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["CourseRole"];
                 };
             };
-            /** @description Invalid field(s), each named in `field_errors` (or a body that is not JSON: `invalid_json`). */
+            /** @description Invalid field(s), each named in `field_errors` (or a body that is not JSON: `invalid_json`). Or `invalid_idempotency_key`: a malformed `Idempotency-Key`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5082,6 +5431,23 @@ export interface operations {
                     "application/json": components["schemas"]["ServiceError"];
                 };
             };
+            /** @description The `Idempotency-Key` is held by a request still running (`Retry-After: 1`). */
+            409: {
+                headers: {
+                    /** @description Seconds to wait: `1`. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_code": "idempotency_key_in_use",
+                     *       "developer_message": "A request with this Idempotency-Key is still being processed; retry when it has finished."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ServiceError"];
+                };
+            };
             /** @description Body over 1 MiB (`payload_too_large`). */
             413: {
                 headers: {
@@ -5092,6 +5458,21 @@ export interface operations {
                      * @example {
                      *       "error_code": "payload_too_large",
                      *       "developer_message": "Request body exceeds the 1 MiB limit."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ServiceError"];
+                };
+            };
+            /** @description The `Idempotency-Key` was used for another request (`idempotency_key_reused`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_code": "idempotency_key_reused",
+                     *       "developer_message": "This Idempotency-Key was already used for a different request (method, path, query, content type or body)."
                      *     }
                      */
                     "application/json": components["schemas"]["ServiceError"];
@@ -5125,6 +5506,8 @@ export interface operations {
             header?: {
                 /** @description Required when the call is authenticated with the JWT cookies: the token from `GET /csrf/api/v1/token`, equal to the CSRF cookie. */
                 "X-CSRFToken"?: string;
+                /** @description Makes the write safe to retry: 1–255 visible ASCII characters, bare (`k1`) or as a Structured-Field string (`"k1"`). The first answer is kept for `IDEMPOTENCY_TTL_SECONDS` (default one day) per caller, method and path; a retry with the same key and request gets it again with `Idempotent-Replayed: true`, and nothing is applied twice. 401, 403, 429 and 5xx answers are not kept. */
+                "Idempotency-Key"?: string;
             };
             path: {
                 course_id: string;
@@ -5138,11 +5521,13 @@ export interface operations {
             /** @description Revoked */
             204: {
                 headers: {
+                    /** @description `true` when this is the kept answer of an earlier request with the same `Idempotency-Key`. */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content?: never;
             };
-            /** @description Invalid field(s), each named in `field_errors` (or a body that is not JSON: `invalid_json`). */
+            /** @description Invalid field(s), each named in `field_errors` (or a body that is not JSON: `invalid_json`). Or `invalid_idempotency_key`: a malformed `Idempotency-Key`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5201,6 +5586,38 @@ export interface operations {
                     "application/json": components["schemas"]["ServiceError"];
                 };
             };
+            /** @description The `Idempotency-Key` is held by a request still running (`Retry-After: 1`). */
+            409: {
+                headers: {
+                    /** @description Seconds to wait: `1`. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_code": "idempotency_key_in_use",
+                     *       "developer_message": "A request with this Idempotency-Key is still being processed; retry when it has finished."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ServiceError"];
+                };
+            };
+            /** @description The `Idempotency-Key` was used for another request (`idempotency_key_reused`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_code": "idempotency_key_reused",
+                     *       "developer_message": "This Idempotency-Key was already used for a different request (method, path, query, content type or body)."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ServiceError"];
+                };
+            };
             /** @description `bad_configuration` (names the variable) or `internal_error` (with the request id). */
             500: {
                 headers: {
@@ -5229,6 +5646,8 @@ export interface operations {
             header?: {
                 /** @description Required when the call is authenticated with the JWT cookies: the token from `GET /csrf/api/v1/token`, equal to the CSRF cookie. */
                 "X-CSRFToken"?: string;
+                /** @description Makes the write safe to retry: 1–255 visible ASCII characters, bare (`k1`) or as a Structured-Field string (`"k1"`). The first answer is kept for `IDEMPOTENCY_TTL_SECONDS` (default one day) per caller, method and path; a retry with the same key and request gets it again with `Idempotent-Replayed: true`, and nothing is applied twice. 401, 403, 429 and 5xx answers are not kept. */
+                "Idempotency-Key"?: string;
             };
             path: {
                 course_id: string;
@@ -5245,6 +5664,8 @@ export interface operations {
             /** @description Replaced */
             200: {
                 headers: {
+                    /** @description `true` when this is the kept answer of an earlier request with the same `Idempotency-Key`. */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -5254,13 +5675,15 @@ export interface operations {
             /** @description Created */
             201: {
                 headers: {
+                    /** @description `true` when this is the kept answer of an earlier request with the same `Idempotency-Key`. */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["CourseGrade"];
                 };
             };
-            /** @description Invalid field(s), each named in `field_errors` (or a body that is not JSON: `invalid_json`). */
+            /** @description Invalid field(s), each named in `field_errors` (or a body that is not JSON: `invalid_json`). Or `invalid_idempotency_key`: a malformed `Idempotency-Key`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5319,6 +5742,23 @@ export interface operations {
                     "application/json": components["schemas"]["ServiceError"];
                 };
             };
+            /** @description The `Idempotency-Key` is held by a request still running (`Retry-After: 1`). */
+            409: {
+                headers: {
+                    /** @description Seconds to wait: `1`. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_code": "idempotency_key_in_use",
+                     *       "developer_message": "A request with this Idempotency-Key is still being processed; retry when it has finished."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ServiceError"];
+                };
+            };
             /** @description Body over 1 MiB (`payload_too_large`). */
             413: {
                 headers: {
@@ -5329,6 +5769,21 @@ export interface operations {
                      * @example {
                      *       "error_code": "payload_too_large",
                      *       "developer_message": "Request body exceeds the 1 MiB limit."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ServiceError"];
+                };
+            };
+            /** @description The `Idempotency-Key` was used for another request (`idempotency_key_reused`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_code": "idempotency_key_reused",
+                     *       "developer_message": "This Idempotency-Key was already used for a different request (method, path, query, content type or body)."
                      *     }
                      */
                     "application/json": components["schemas"]["ServiceError"];
@@ -5362,6 +5817,8 @@ export interface operations {
             header?: {
                 /** @description Required when the call is authenticated with the JWT cookies: the token from `GET /csrf/api/v1/token`, equal to the CSRF cookie. */
                 "X-CSRFToken"?: string;
+                /** @description Makes the write safe to retry: 1–255 visible ASCII characters, bare (`k1`) or as a Structured-Field string (`"k1"`). The first answer is kept for `IDEMPOTENCY_TTL_SECONDS` (default one day) per caller, method and path; a retry with the same key and request gets it again with `Idempotent-Replayed: true`, and nothing is applied twice. 401, 403, 429 and 5xx answers are not kept. */
+                "Idempotency-Key"?: string;
             };
             path: {
                 course_id: string;
@@ -5378,6 +5835,8 @@ export interface operations {
             /** @description Replaced */
             200: {
                 headers: {
+                    /** @description `true` when this is the kept answer of an earlier request with the same `Idempotency-Key`. */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -5387,13 +5846,15 @@ export interface operations {
             /** @description Created */
             201: {
                 headers: {
+                    /** @description `true` when this is the kept answer of an earlier request with the same `Idempotency-Key`. */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Certificate"];
                 };
             };
-            /** @description Invalid field(s), each named in `field_errors` (or a body that is not JSON: `invalid_json`). */
+            /** @description Invalid field(s), each named in `field_errors` (or a body that is not JSON: `invalid_json`). Or `invalid_idempotency_key`: a malformed `Idempotency-Key`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5452,6 +5913,23 @@ export interface operations {
                     "application/json": components["schemas"]["ServiceError"];
                 };
             };
+            /** @description The `Idempotency-Key` is held by a request still running (`Retry-After: 1`). */
+            409: {
+                headers: {
+                    /** @description Seconds to wait: `1`. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_code": "idempotency_key_in_use",
+                     *       "developer_message": "A request with this Idempotency-Key is still being processed; retry when it has finished."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ServiceError"];
+                };
+            };
             /** @description Body over 1 MiB (`payload_too_large`). */
             413: {
                 headers: {
@@ -5462,6 +5940,21 @@ export interface operations {
                      * @example {
                      *       "error_code": "payload_too_large",
                      *       "developer_message": "Request body exceeds the 1 MiB limit."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ServiceError"];
+                };
+            };
+            /** @description The `Idempotency-Key` was used for another request (`idempotency_key_reused`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_code": "idempotency_key_reused",
+                     *       "developer_message": "This Idempotency-Key was already used for a different request (method, path, query, content type or body)."
                      *     }
                      */
                     "application/json": components["schemas"]["ServiceError"];
@@ -5495,6 +5988,8 @@ export interface operations {
             header?: {
                 /** @description Required when the call is authenticated with the JWT cookies: the token from `GET /csrf/api/v1/token`, equal to the CSRF cookie. */
                 "X-CSRFToken"?: string;
+                /** @description Makes the write safe to retry: 1–255 visible ASCII characters, bare (`k1`) or as a Structured-Field string (`"k1"`). The first answer is kept for `IDEMPOTENCY_TTL_SECONDS` (default one day) per caller, method and path; a retry with the same key and request gets it again with `Idempotent-Replayed: true`, and nothing is applied twice. 401, 403, 429 and 5xx answers are not kept. */
+                "Idempotency-Key"?: string;
             };
             path: {
                 course_id: string;
@@ -5511,6 +6006,8 @@ export interface operations {
             /** @description Replaced */
             200: {
                 headers: {
+                    /** @description `true` when this is the kept answer of an earlier request with the same `Idempotency-Key`. */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -5520,13 +6017,15 @@ export interface operations {
             /** @description Created */
             201: {
                 headers: {
+                    /** @description `true` when this is the kept answer of an earlier request with the same `Idempotency-Key`. */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["CourseProgress"];
                 };
             };
-            /** @description Invalid field(s), each named in `field_errors` (or a body that is not JSON: `invalid_json`). */
+            /** @description Invalid field(s), each named in `field_errors` (or a body that is not JSON: `invalid_json`). Or `invalid_idempotency_key`: a malformed `Idempotency-Key`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5585,6 +6084,23 @@ export interface operations {
                     "application/json": components["schemas"]["ServiceError"];
                 };
             };
+            /** @description The `Idempotency-Key` is held by a request still running (`Retry-After: 1`). */
+            409: {
+                headers: {
+                    /** @description Seconds to wait: `1`. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_code": "idempotency_key_in_use",
+                     *       "developer_message": "A request with this Idempotency-Key is still being processed; retry when it has finished."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ServiceError"];
+                };
+            };
             /** @description Body over 1 MiB (`payload_too_large`). */
             413: {
                 headers: {
@@ -5595,6 +6111,21 @@ export interface operations {
                      * @example {
                      *       "error_code": "payload_too_large",
                      *       "developer_message": "Request body exceeds the 1 MiB limit."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ServiceError"];
+                };
+            };
+            /** @description The `Idempotency-Key` was used for another request (`idempotency_key_reused`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_code": "idempotency_key_reused",
+                     *       "developer_message": "This Idempotency-Key was already used for a different request (method, path, query, content type or body)."
                      *     }
                      */
                     "application/json": components["schemas"]["ServiceError"];
@@ -5628,6 +6159,8 @@ export interface operations {
             header?: {
                 /** @description Required when the call is authenticated with the JWT cookies: the token from `GET /csrf/api/v1/token`, equal to the CSRF cookie. */
                 "X-CSRFToken"?: string;
+                /** @description Makes the write safe to retry: 1–255 visible ASCII characters, bare (`k1`) or as a Structured-Field string (`"k1"`). The first answer is kept for `IDEMPOTENCY_TTL_SECONDS` (default one day) per caller, method and path; a retry with the same key and request gets it again with `Idempotent-Replayed: true`, and nothing is applied twice. 401, 403, 429 and 5xx answers are not kept. */
+                "Idempotency-Key"?: string;
             };
             path: {
                 course_id: string;
@@ -5643,13 +6176,15 @@ export interface operations {
             /** @description Stored, in the order given */
             200: {
                 headers: {
+                    /** @description `true` when this is the kept answer of an earlier request with the same `Idempotency-Key`. */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["CourseDueDates"];
                 };
             };
-            /** @description Invalid field(s), each named in `field_errors`; not a list: "Request body must be a JSON array of {name, url, date}." */
+            /** @description Invalid field(s), each named in `field_errors`; not a list: "Request body must be a JSON array of {name, url, date}." Or `invalid_idempotency_key`: a malformed `Idempotency-Key`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5708,6 +6243,23 @@ export interface operations {
                     "application/json": components["schemas"]["ServiceError"];
                 };
             };
+            /** @description The `Idempotency-Key` is held by a request still running (`Retry-After: 1`). */
+            409: {
+                headers: {
+                    /** @description Seconds to wait: `1`. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_code": "idempotency_key_in_use",
+                     *       "developer_message": "A request with this Idempotency-Key is still being processed; retry when it has finished."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ServiceError"];
+                };
+            };
             /** @description Body over 1 MiB (`payload_too_large`). */
             413: {
                 headers: {
@@ -5718,6 +6270,21 @@ export interface operations {
                      * @example {
                      *       "error_code": "payload_too_large",
                      *       "developer_message": "Request body exceeds the 1 MiB limit."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ServiceError"];
+                };
+            };
+            /** @description The `Idempotency-Key` was used for another request (`idempotency_key_reused`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_code": "idempotency_key_reused",
+                     *       "developer_message": "This Idempotency-Key was already used for a different request (method, path, query, content type or body)."
                      *     }
                      */
                     "application/json": components["schemas"]["ServiceError"];
@@ -5751,6 +6318,8 @@ export interface operations {
             header?: {
                 /** @description Required when the call is authenticated with the JWT cookies: the token from `GET /csrf/api/v1/token`, equal to the CSRF cookie. */
                 "X-CSRFToken"?: string;
+                /** @description Makes the write safe to retry: 1–255 visible ASCII characters, bare (`k1`) or as a Structured-Field string (`"k1"`). The first answer is kept for `IDEMPOTENCY_TTL_SECONDS` (default one day) per caller, method and path; a retry with the same key and request gets it again with `Idempotent-Replayed: true`, and nothing is applied twice. 401, 403, 429 and 5xx answers are not kept. */
+                "Idempotency-Key"?: string;
             };
             path: {
                 course_id: string;
@@ -5766,13 +6335,15 @@ export interface operations {
             /** @description Stored */
             200: {
                 headers: {
+                    /** @description `true` when this is the kept answer of an earlier request with the same `Idempotency-Key`. */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Embargo"];
                 };
             };
-            /** @description Invalid field(s), each named in `field_errors` (or a body that is not JSON: `invalid_json`). */
+            /** @description Invalid field(s), each named in `field_errors` (or a body that is not JSON: `invalid_json`). Or `invalid_idempotency_key`: a malformed `Idempotency-Key`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5831,6 +6402,23 @@ export interface operations {
                     "application/json": components["schemas"]["ServiceError"];
                 };
             };
+            /** @description The `Idempotency-Key` is held by a request still running (`Retry-After: 1`). */
+            409: {
+                headers: {
+                    /** @description Seconds to wait: `1`. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_code": "idempotency_key_in_use",
+                     *       "developer_message": "A request with this Idempotency-Key is still being processed; retry when it has finished."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ServiceError"];
+                };
+            };
             /** @description Body over 1 MiB (`payload_too_large`). */
             413: {
                 headers: {
@@ -5841,6 +6429,21 @@ export interface operations {
                      * @example {
                      *       "error_code": "payload_too_large",
                      *       "developer_message": "Request body exceeds the 1 MiB limit."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ServiceError"];
+                };
+            };
+            /** @description The `Idempotency-Key` was used for another request (`idempotency_key_reused`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_code": "idempotency_key_reused",
+                     *       "developer_message": "This Idempotency-Key was already used for a different request (method, path, query, content type or body)."
                      *     }
                      */
                     "application/json": components["schemas"]["ServiceError"];
@@ -5975,6 +6578,8 @@ export interface operations {
             header?: {
                 /** @description Required when the call is authenticated with the JWT cookies: the token from `GET /csrf/api/v1/token`, equal to the CSRF cookie. */
                 "X-CSRFToken"?: string;
+                /** @description Makes the write safe to retry: 1–255 visible ASCII characters, bare (`k1`) or as a Structured-Field string (`"k1"`). The first answer is kept for `IDEMPOTENCY_TTL_SECONDS` (default one day) per caller, method and path; a retry with the same key and request gets it again with `Idempotent-Replayed: true`, and nothing is applied twice. 401, 403, 429 and 5xx answers are not kept. */
+                "Idempotency-Key"?: string;
             };
             path: {
                 course_id: string;
@@ -5990,6 +6595,8 @@ export interface operations {
             /** @description Replaced */
             200: {
                 headers: {
+                    /** @description `true` when this is the kept answer of an earlier request with the same `Idempotency-Key`. */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -5999,13 +6606,15 @@ export interface operations {
             /** @description Created */
             201: {
                 headers: {
+                    /** @description `true` when this is the kept answer of an earlier request with the same `Idempotency-Key`. */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ProvisionedCourse"];
                 };
             };
-            /** @description Invalid field(s), each named in `field_errors` (or a body that is not JSON: `invalid_json`). */
+            /** @description Invalid field(s), each named in `field_errors` (or a body that is not JSON: `invalid_json`). Or `invalid_idempotency_key`: a malformed `Idempotency-Key`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6055,6 +6664,23 @@ export interface operations {
                     "application/json": components["schemas"]["ServiceError"] | components["schemas"]["DetailError"];
                 };
             };
+            /** @description The `Idempotency-Key` is held by a request still running (`Retry-After: 1`). */
+            409: {
+                headers: {
+                    /** @description Seconds to wait: `1`. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_code": "idempotency_key_in_use",
+                     *       "developer_message": "A request with this Idempotency-Key is still being processed; retry when it has finished."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ServiceError"];
+                };
+            };
             /** @description Body over 1 MiB (`payload_too_large`). */
             413: {
                 headers: {
@@ -6065,6 +6691,21 @@ export interface operations {
                      * @example {
                      *       "error_code": "payload_too_large",
                      *       "developer_message": "Request body exceeds the 1 MiB limit."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ServiceError"];
+                };
+            };
+            /** @description The `Idempotency-Key` was used for another request (`idempotency_key_reused`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_code": "idempotency_key_reused",
+                     *       "developer_message": "This Idempotency-Key was already used for a different request (method, path, query, content type or body)."
                      *     }
                      */
                     "application/json": components["schemas"]["ServiceError"];
@@ -6098,6 +6739,8 @@ export interface operations {
             header?: {
                 /** @description Required when the call is authenticated with the JWT cookies: the token from `GET /csrf/api/v1/token`, equal to the CSRF cookie. */
                 "X-CSRFToken"?: string;
+                /** @description Makes the write safe to retry: 1–255 visible ASCII characters, bare (`k1`) or as a Structured-Field string (`"k1"`). The first answer is kept for `IDEMPOTENCY_TTL_SECONDS` (default one day) per caller, method and path; a retry with the same key and request gets it again with `Idempotent-Replayed: true`, and nothing is applied twice. 401, 403, 429 and 5xx answers are not kept. */
+                "Idempotency-Key"?: string;
             };
             path: {
                 course_id: string;
@@ -6109,11 +6752,13 @@ export interface operations {
             /** @description Removed */
             204: {
                 headers: {
+                    /** @description `true` when this is the kept answer of an earlier request with the same `Idempotency-Key`. */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content?: never;
             };
-            /** @description Invalid field(s), each named in `field_errors` (or a body that is not JSON: `invalid_json`). */
+            /** @description Invalid field(s), each named in `field_errors` (or a body that is not JSON: `invalid_json`). Or `invalid_idempotency_key`: a malformed `Idempotency-Key`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6172,12 +6817,27 @@ export interface operations {
                     "application/json": components["schemas"]["ServiceError"];
                 };
             };
-            /** @description The run has enrollments (`course_has_enrollments`) */
+            /** @description The run has enrollments (`course_has_enrollments`) Or `idempotency_key_in_use` (with `Retry-After: 1`): the `Idempotency-Key` is held by a request still running. */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    "application/json": components["schemas"]["ServiceError"];
+                };
+            };
+            /** @description The `Idempotency-Key` was used for another request (`idempotency_key_reused`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_code": "idempotency_key_reused",
+                     *       "developer_message": "This Idempotency-Key was already used for a different request (method, path, query, content type or body)."
+                     *     }
+                     */
                     "application/json": components["schemas"]["ServiceError"];
                 };
             };
@@ -6397,6 +7057,8 @@ export interface operations {
             header?: {
                 /** @description Required when the call is authenticated with the JWT cookies: the token from `GET /csrf/api/v1/token`, equal to the CSRF cookie. */
                 "X-CSRFToken"?: string;
+                /** @description Makes the write safe to retry: 1–255 visible ASCII characters, bare (`k1`) or as a Structured-Field string (`"k1"`). The first answer is kept for `IDEMPOTENCY_TTL_SECONDS` (default one day) per caller, method and path; a retry with the same key and request gets it again with `Idempotent-Replayed: true`, and nothing is applied twice. 401, 403, 429 and 5xx answers are not kept. */
+                "Idempotency-Key"?: string;
             };
             path: {
                 short_name: string;
@@ -6412,6 +7074,8 @@ export interface operations {
             /** @description Replaced */
             200: {
                 headers: {
+                    /** @description `true` when this is the kept answer of an earlier request with the same `Idempotency-Key`. */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -6421,13 +7085,15 @@ export interface operations {
             /** @description Created */
             201: {
                 headers: {
+                    /** @description `true` when this is the kept answer of an earlier request with the same `Idempotency-Key`. */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Organization"];
                 };
             };
-            /** @description Invalid field(s), each named in `field_errors` (or a body that is not JSON: `invalid_json`). */
+            /** @description Invalid field(s), each named in `field_errors` (or a body that is not JSON: `invalid_json`). Or `invalid_idempotency_key`: a malformed `Idempotency-Key`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6477,7 +7143,7 @@ export interface operations {
                     "application/json": components["schemas"]["ServiceError"] | components["schemas"]["DetailError"];
                 };
             };
-            /** @description The provider slug belongs to another organization (`sso_provider_in_use`) */
+            /** @description The provider slug belongs to another organization (`sso_provider_in_use`) Or `idempotency_key_in_use` (with `Retry-After: 1`): the `Idempotency-Key` is held by a request still running. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -6496,6 +7162,21 @@ export interface operations {
                      * @example {
                      *       "error_code": "payload_too_large",
                      *       "developer_message": "Request body exceeds the 1 MiB limit."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ServiceError"];
+                };
+            };
+            /** @description The `Idempotency-Key` was used for another request (`idempotency_key_reused`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_code": "idempotency_key_reused",
+                     *       "developer_message": "This Idempotency-Key was already used for a different request (method, path, query, content type or body)."
                      *     }
                      */
                     "application/json": components["schemas"]["ServiceError"];
@@ -6529,6 +7210,8 @@ export interface operations {
             header?: {
                 /** @description Required when the call is authenticated with the JWT cookies: the token from `GET /csrf/api/v1/token`, equal to the CSRF cookie. */
                 "X-CSRFToken"?: string;
+                /** @description Makes the write safe to retry: 1–255 visible ASCII characters, bare (`k1`) or as a Structured-Field string (`"k1"`). The first answer is kept for `IDEMPOTENCY_TTL_SECONDS` (default one day) per caller, method and path; a retry with the same key and request gets it again with `Idempotent-Replayed: true`, and nothing is applied twice. 401, 403, 429 and 5xx answers are not kept. */
+                "Idempotency-Key"?: string;
             };
             path: {
                 username: string;
@@ -6545,6 +7228,8 @@ export interface operations {
             /** @description Already linked, or the key replaced */
             200: {
                 headers: {
+                    /** @description `true` when this is the kept answer of an earlier request with the same `Idempotency-Key`. */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -6554,13 +7239,15 @@ export interface operations {
             /** @description Linked */
             201: {
                 headers: {
+                    /** @description `true` when this is the kept answer of an earlier request with the same `Idempotency-Key`. */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ExternalId"];
                 };
             };
-            /** @description Invalid field(s), each named in `field_errors` (or a body that is not JSON: `invalid_json`). */
+            /** @description Invalid field(s), each named in `field_errors` (or a body that is not JSON: `invalid_json`). Or `invalid_idempotency_key`: a malformed `Idempotency-Key`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6619,7 +7306,7 @@ export interface operations {
                     "application/json": components["schemas"]["ServiceError"];
                 };
             };
-            /** @description `external_id_taken` (another user holds the key) or `program_course_enrollment_failed` (a realised course enrollment cannot be made; nothing changed) */
+            /** @description `external_id_taken` (another user holds the key) or `program_course_enrollment_failed` (a realised course enrollment cannot be made; nothing changed) Or `idempotency_key_in_use` (with `Retry-After: 1`): the `Idempotency-Key` is held by a request still running. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -6638,6 +7325,21 @@ export interface operations {
                      * @example {
                      *       "error_code": "payload_too_large",
                      *       "developer_message": "Request body exceeds the 1 MiB limit."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ServiceError"];
+                };
+            };
+            /** @description The `Idempotency-Key` was used for another request (`idempotency_key_reused`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_code": "idempotency_key_reused",
+                     *       "developer_message": "This Idempotency-Key was already used for a different request (method, path, query, content type or body)."
                      *     }
                      */
                     "application/json": components["schemas"]["ServiceError"];
@@ -6671,6 +7373,8 @@ export interface operations {
             header?: {
                 /** @description Required when the call is authenticated with the JWT cookies: the token from `GET /csrf/api/v1/token`, equal to the CSRF cookie. */
                 "X-CSRFToken"?: string;
+                /** @description Makes the write safe to retry: 1–255 visible ASCII characters, bare (`k1`) or as a Structured-Field string (`"k1"`). The first answer is kept for `IDEMPOTENCY_TTL_SECONDS` (default one day) per caller, method and path; a retry with the same key and request gets it again with `Idempotent-Replayed: true`, and nothing is applied twice. 401, 403, 429 and 5xx answers are not kept. */
+                "Idempotency-Key"?: string;
             };
             path: {
                 program_uuid: string;
@@ -6686,6 +7390,8 @@ export interface operations {
             /** @description Replaced */
             200: {
                 headers: {
+                    /** @description `true` when this is the kept answer of an earlier request with the same `Idempotency-Key`. */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -6695,13 +7401,15 @@ export interface operations {
             /** @description Created */
             201: {
                 headers: {
+                    /** @description `true` when this is the kept answer of an earlier request with the same `Idempotency-Key`. */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["CatalogProgram"];
                 };
             };
-            /** @description Invalid field(s), each named in `field_errors` (or a body that is not JSON: `invalid_json`). */
+            /** @description Invalid field(s), each named in `field_errors` (or a body that is not JSON: `invalid_json`). Or `invalid_idempotency_key`: a malformed `Idempotency-Key`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6751,6 +7459,23 @@ export interface operations {
                     "application/json": components["schemas"]["ServiceError"] | components["schemas"]["DetailError"];
                 };
             };
+            /** @description The `Idempotency-Key` is held by a request still running (`Retry-After: 1`). */
+            409: {
+                headers: {
+                    /** @description Seconds to wait: `1`. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_code": "idempotency_key_in_use",
+                     *       "developer_message": "A request with this Idempotency-Key is still being processed; retry when it has finished."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ServiceError"];
+                };
+            };
             /** @description Body over 1 MiB (`payload_too_large`). */
             413: {
                 headers: {
@@ -6761,6 +7486,21 @@ export interface operations {
                      * @example {
                      *       "error_code": "payload_too_large",
                      *       "developer_message": "Request body exceeds the 1 MiB limit."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ServiceError"];
+                };
+            };
+            /** @description The `Idempotency-Key` was used for another request (`idempotency_key_reused`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_code": "idempotency_key_reused",
+                     *       "developer_message": "This Idempotency-Key was already used for a different request (method, path, query, content type or body)."
                      *     }
                      */
                     "application/json": components["schemas"]["ServiceError"];
@@ -6794,6 +7534,8 @@ export interface operations {
             header?: {
                 /** @description Required when the call is authenticated with the JWT cookies: the token from `GET /csrf/api/v1/token`, equal to the CSRF cookie. */
                 "X-CSRFToken"?: string;
+                /** @description Makes the write safe to retry: 1–255 visible ASCII characters, bare (`k1`) or as a Structured-Field string (`"k1"`). The first answer is kept for `IDEMPOTENCY_TTL_SECONDS` (default one day) per caller, method and path; a retry with the same key and request gets it again with `Idempotent-Replayed: true`, and nothing is applied twice. 401, 403, 429 and 5xx answers are not kept. */
+                "Idempotency-Key"?: string;
             };
             path?: never;
             cookie?: never;
@@ -6807,13 +7549,15 @@ export interface operations {
             /** @description Counts of users created, updated and unchanged; the refused lines */
             200: {
                 headers: {
+                    /** @description `true` when this is the kept answer of an earlier request with the same `Idempotency-Key`. */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ImportResult"];
                 };
             };
-            /** @description Invalid `emit_events` */
+            /** @description Invalid `emit_events` Or `invalid_idempotency_key`: a malformed `Idempotency-Key`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6863,6 +7607,23 @@ export interface operations {
                     "application/json": components["schemas"]["ServiceError"] | components["schemas"]["DetailError"];
                 };
             };
+            /** @description The `Idempotency-Key` is held by a request still running (`Retry-After: 1`). */
+            409: {
+                headers: {
+                    /** @description Seconds to wait: `1`. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_code": "idempotency_key_in_use",
+                     *       "developer_message": "A request with this Idempotency-Key is still being processed; retry when it has finished."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ServiceError"];
+                };
+            };
             /** @description More than 5000 lines (nothing applied), or a body over 1 MiB */
             413: {
                 headers: {
@@ -6888,6 +7649,21 @@ export interface operations {
                      * @example {
                      *       "error_code": "unsupported_media_type",
                      *       "developer_message": "Send the lines as application/x-ndjson (one JSON object per line), not application/json."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ServiceError"];
+                };
+            };
+            /** @description The `Idempotency-Key` was used for another request (`idempotency_key_reused`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_code": "idempotency_key_reused",
+                     *       "developer_message": "This Idempotency-Key was already used for a different request (method, path, query, content type or body)."
                      *     }
                      */
                     "application/json": components["schemas"]["ServiceError"];
@@ -6924,6 +7700,8 @@ export interface operations {
             header?: {
                 /** @description Required when the call is authenticated with the JWT cookies: the token from `GET /csrf/api/v1/token`, equal to the CSRF cookie. */
                 "X-CSRFToken"?: string;
+                /** @description Makes the write safe to retry: 1–255 visible ASCII characters, bare (`k1`) or as a Structured-Field string (`"k1"`). The first answer is kept for `IDEMPOTENCY_TTL_SECONDS` (default one day) per caller, method and path; a retry with the same key and request gets it again with `Idempotent-Replayed: true`, and nothing is applied twice. 401, 403, 429 and 5xx answers are not kept. */
+                "Idempotency-Key"?: string;
             };
             path?: never;
             cookie?: never;
@@ -6937,13 +7715,15 @@ export interface operations {
             /** @description Counts of enrollments created, updated and unchanged; the refused lines */
             200: {
                 headers: {
+                    /** @description `true` when this is the kept answer of an earlier request with the same `Idempotency-Key`. */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ImportResult"];
                 };
             };
-            /** @description Invalid `emit_events` */
+            /** @description Invalid `emit_events` Or `invalid_idempotency_key`: a malformed `Idempotency-Key`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6993,6 +7773,23 @@ export interface operations {
                     "application/json": components["schemas"]["ServiceError"] | components["schemas"]["DetailError"];
                 };
             };
+            /** @description The `Idempotency-Key` is held by a request still running (`Retry-After: 1`). */
+            409: {
+                headers: {
+                    /** @description Seconds to wait: `1`. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_code": "idempotency_key_in_use",
+                     *       "developer_message": "A request with this Idempotency-Key is still being processed; retry when it has finished."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ServiceError"];
+                };
+            };
             /** @description More than 5000 lines (nothing applied), or a body over 1 MiB */
             413: {
                 headers: {
@@ -7018,6 +7815,21 @@ export interface operations {
                      * @example {
                      *       "error_code": "unsupported_media_type",
                      *       "developer_message": "Send the lines as application/x-ndjson (one JSON object per line), not application/json."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ServiceError"];
+                };
+            };
+            /** @description The `Idempotency-Key` was used for another request (`idempotency_key_reused`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_code": "idempotency_key_reused",
+                     *       "developer_message": "This Idempotency-Key was already used for a different request (method, path, query, content type or body)."
                      *     }
                      */
                     "application/json": components["schemas"]["ServiceError"];
@@ -7152,6 +7964,8 @@ export interface operations {
             header?: {
                 /** @description Required when the call is authenticated with the JWT cookies: the token from `GET /csrf/api/v1/token`, equal to the CSRF cookie. */
                 "X-CSRFToken"?: string;
+                /** @description Makes the write safe to retry: 1–255 visible ASCII characters, bare (`k1`) or as a Structured-Field string (`"k1"`). The first answer is kept for `IDEMPOTENCY_TTL_SECONDS` (default one day) per caller, method and path; a retry with the same key and request gets it again with `Idempotent-Replayed: true`, and nothing is applied twice. 401, 403, 429 and 5xx answers are not kept. */
+                "Idempotency-Key"?: string;
             };
             path: {
                 name: string;
@@ -7167,6 +7981,8 @@ export interface operations {
             /** @description Replaced (`secret` only when given) */
             200: {
                 headers: {
+                    /** @description `true` when this is the kept answer of an earlier request with the same `Idempotency-Key`. */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -7176,13 +7992,15 @@ export interface operations {
             /** @description Created, with its `secret` (generated unless given) */
             201: {
                 headers: {
+                    /** @description `true` when this is the kept answer of an earlier request with the same `Idempotency-Key`. */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["WebhookSubscriptionWritten"];
                 };
             };
-            /** @description Invalid field(s), each named in `field_errors` (or a body that is not JSON: `invalid_json`). */
+            /** @description Invalid field(s), each named in `field_errors` (or a body that is not JSON: `invalid_json`). Or `invalid_idempotency_key`: a malformed `Idempotency-Key`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7232,6 +8050,23 @@ export interface operations {
                     "application/json": components["schemas"]["ServiceError"] | components["schemas"]["DetailError"];
                 };
             };
+            /** @description The `Idempotency-Key` is held by a request still running (`Retry-After: 1`). */
+            409: {
+                headers: {
+                    /** @description Seconds to wait: `1`. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_code": "idempotency_key_in_use",
+                     *       "developer_message": "A request with this Idempotency-Key is still being processed; retry when it has finished."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ServiceError"];
+                };
+            };
             /** @description Body over 1 MiB (`payload_too_large`). */
             413: {
                 headers: {
@@ -7242,6 +8077,21 @@ export interface operations {
                      * @example {
                      *       "error_code": "payload_too_large",
                      *       "developer_message": "Request body exceeds the 1 MiB limit."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ServiceError"];
+                };
+            };
+            /** @description The `Idempotency-Key` was used for another request (`idempotency_key_reused`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_code": "idempotency_key_reused",
+                     *       "developer_message": "This Idempotency-Key was already used for a different request (method, path, query, content type or body)."
                      *     }
                      */
                     "application/json": components["schemas"]["ServiceError"];
@@ -7275,6 +8125,8 @@ export interface operations {
             header?: {
                 /** @description Required when the call is authenticated with the JWT cookies: the token from `GET /csrf/api/v1/token`, equal to the CSRF cookie. */
                 "X-CSRFToken"?: string;
+                /** @description Makes the write safe to retry: 1–255 visible ASCII characters, bare (`k1`) or as a Structured-Field string (`"k1"`). The first answer is kept for `IDEMPOTENCY_TTL_SECONDS` (default one day) per caller, method and path; a retry with the same key and request gets it again with `Idempotent-Replayed: true`, and nothing is applied twice. 401, 403, 429 and 5xx answers are not kept. */
+                "Idempotency-Key"?: string;
             };
             path: {
                 name: string;
@@ -7286,11 +8138,13 @@ export interface operations {
             /** @description Deleted. */
             204: {
                 headers: {
+                    /** @description `true` when this is the kept answer of an earlier request with the same `Idempotency-Key`. */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content?: never;
             };
-            /** @description Invalid field(s), each named in `field_errors` (or a body that is not JSON: `invalid_json`). */
+            /** @description Invalid field(s), each named in `field_errors` (or a body that is not JSON: `invalid_json`). Or `invalid_idempotency_key`: a malformed `Idempotency-Key`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7346,6 +8200,38 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    "application/json": components["schemas"]["ServiceError"];
+                };
+            };
+            /** @description The `Idempotency-Key` is held by a request still running (`Retry-After: 1`). */
+            409: {
+                headers: {
+                    /** @description Seconds to wait: `1`. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_code": "idempotency_key_in_use",
+                     *       "developer_message": "A request with this Idempotency-Key is still being processed; retry when it has finished."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ServiceError"];
+                };
+            };
+            /** @description The `Idempotency-Key` was used for another request (`idempotency_key_reused`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_code": "idempotency_key_reused",
+                     *       "developer_message": "This Idempotency-Key was already used for a different request (method, path, query, content type or body)."
+                     *     }
+                     */
                     "application/json": components["schemas"]["ServiceError"];
                 };
             };
@@ -7551,6 +8437,8 @@ export interface operations {
             header?: {
                 /** @description Required when the call is authenticated with the JWT cookies: the token from `GET /csrf/api/v1/token`, equal to the CSRF cookie. */
                 "X-CSRFToken"?: string;
+                /** @description Makes the write safe to retry: 1–255 visible ASCII characters, bare (`k1`) or as a Structured-Field string (`"k1"`). The first answer is kept for `IDEMPOTENCY_TTL_SECONDS` (default one day) per caller, method and path; a retry with the same key and request gets it again with `Idempotent-Replayed: true`, and nothing is applied twice. 401, 403, 429 and 5xx answers are not kept. */
+                "Idempotency-Key"?: string;
             };
             path: {
                 name: string;
@@ -7566,13 +8454,15 @@ export interface operations {
             /** @description Queued */
             202: {
                 headers: {
+                    /** @description `true` when this is the kept answer of an earlier request with the same `Idempotency-Key`. */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["WebhookReplayResult"];
                 };
             };
-            /** @description Invalid field(s), each named in `field_errors` (or a body that is not JSON: `invalid_json`). */
+            /** @description Invalid field(s), each named in `field_errors` (or a body that is not JSON: `invalid_json`). Or `invalid_idempotency_key`: a malformed `Idempotency-Key`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7631,6 +8521,23 @@ export interface operations {
                     "application/json": components["schemas"]["ServiceError"];
                 };
             };
+            /** @description The `Idempotency-Key` is held by a request still running (`Retry-After: 1`). */
+            409: {
+                headers: {
+                    /** @description Seconds to wait: `1`. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_code": "idempotency_key_in_use",
+                     *       "developer_message": "A request with this Idempotency-Key is still being processed; retry when it has finished."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ServiceError"];
+                };
+            };
             /** @description Body over 1 MiB (`payload_too_large`). */
             413: {
                 headers: {
@@ -7641,6 +8548,21 @@ export interface operations {
                      * @example {
                      *       "error_code": "payload_too_large",
                      *       "developer_message": "Request body exceeds the 1 MiB limit."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ServiceError"];
+                };
+            };
+            /** @description The `Idempotency-Key` was used for another request (`idempotency_key_reused`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_code": "idempotency_key_reused",
+                     *       "developer_message": "This Idempotency-Key was already used for a different request (method, path, query, content type or body)."
                      *     }
                      */
                     "application/json": components["schemas"]["ServiceError"];
@@ -7868,6 +8790,8 @@ export interface operations {
             header?: {
                 /** @description Required when the call is authenticated with the JWT cookies: the token from `GET /csrf/api/v1/token`, equal to the CSRF cookie. */
                 "X-CSRFToken"?: string;
+                /** @description Makes the write safe to retry: 1–255 visible ASCII characters, bare (`k1`) or as a Structured-Field string (`"k1"`). The first answer is kept for `IDEMPOTENCY_TTL_SECONDS` (default one day) per caller, method and path; a retry with the same key and request gets it again with `Idempotent-Replayed: true`, and nothing is applied twice. 401, 403, 429 and 5xx answers are not kept. */
+                "Idempotency-Key"?: string;
             };
             path: {
                 course_id: string;
@@ -7883,19 +8807,21 @@ export interface operations {
             /** @description The new cohort */
             200: {
                 headers: {
+                    /** @description `true` when this is the kept answer of an earlier request with the same `Idempotency-Key`. */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Cohort"];
                 };
             };
-            /** @description Missing or invalid field, or a cohort of that name exists */
+            /** @description Missing or invalid field, or a cohort of that name exists Or `invalid_idempotency_key`: a malformed `Idempotency-Key`. */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["DeveloperErrorViewMixinError"];
+                    "application/json": components["schemas"]["DeveloperErrorViewMixinError"] | components["schemas"]["ServiceError"];
                 };
             };
             /** @description Not authenticated: no credentials, or a JWT that is malformed, expired or not ours. */
@@ -7941,6 +8867,23 @@ export interface operations {
                     "application/json": components["schemas"]["DeveloperErrorViewMixinError"];
                 };
             };
+            /** @description The `Idempotency-Key` is held by a request still running (`Retry-After: 1`). */
+            409: {
+                headers: {
+                    /** @description Seconds to wait: `1`. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_code": "idempotency_key_in_use",
+                     *       "developer_message": "A request with this Idempotency-Key is still being processed; retry when it has finished."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ServiceError"];
+                };
+            };
             /** @description Body over 1 MiB (`payload_too_large`). */
             413: {
                 headers: {
@@ -7951,6 +8894,21 @@ export interface operations {
                      * @example {
                      *       "error_code": "payload_too_large",
                      *       "developer_message": "Request body exceeds the 1 MiB limit."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ServiceError"];
+                };
+            };
+            /** @description The `Idempotency-Key` was used for another request (`idempotency_key_reused`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_code": "idempotency_key_reused",
+                     *       "developer_message": "This Idempotency-Key was already used for a different request (method, path, query, content type or body)."
                      *     }
                      */
                     "application/json": components["schemas"]["ServiceError"];
@@ -8071,6 +9029,8 @@ export interface operations {
             header?: {
                 /** @description Required when the call is authenticated with the JWT cookies: the token from `GET /csrf/api/v1/token`, equal to the CSRF cookie. */
                 "X-CSRFToken"?: string;
+                /** @description Makes the write safe to retry: 1–255 visible ASCII characters, bare (`k1`) or as a Structured-Field string (`"k1"`). The first answer is kept for `IDEMPOTENCY_TTL_SECONDS` (default one day) per caller, method and path; a retry with the same key and request gets it again with `Idempotent-Replayed: true`, and nothing is applied twice. 401, 403, 429 and 5xx answers are not kept. */
+                "Idempotency-Key"?: string;
             };
             path: {
                 course_id: string;
@@ -8088,11 +9048,13 @@ export interface operations {
             /** @description Changed (or already so). */
             204: {
                 headers: {
+                    /** @description `true` when this is the kept answer of an earlier request with the same `Idempotency-Key`. */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content?: never;
             };
-            /** @description Neither field given (`missing-fields`), a field invalid, the name taken by another cohort (`cohort-name-exists`), or the last random cohort made manual (`last-random-cohort`). Nothing was changed. */
+            /** @description Neither field given (`missing-fields`), a field invalid, the name taken by another cohort (`cohort-name-exists`), or the last random cohort made manual (`last-random-cohort`). Nothing was changed. Or `invalid_idempotency_key`: a malformed `Idempotency-Key`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -8104,7 +9066,7 @@ export interface operations {
                      *       "error_code": "cohort-name-exists"
                      *     }
                      */
-                    "application/json": components["schemas"]["DeveloperErrorViewMixinError"];
+                    "application/json": components["schemas"]["DeveloperErrorViewMixinError"] | components["schemas"]["ServiceError"];
                 };
             };
             /** @description Not authenticated: no credentials, or a JWT that is malformed, expired or not ours. */
@@ -8150,6 +9112,23 @@ export interface operations {
                     "application/json": components["schemas"]["DeveloperErrorViewMixinError"];
                 };
             };
+            /** @description The `Idempotency-Key` is held by a request still running (`Retry-After: 1`). */
+            409: {
+                headers: {
+                    /** @description Seconds to wait: `1`. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_code": "idempotency_key_in_use",
+                     *       "developer_message": "A request with this Idempotency-Key is still being processed; retry when it has finished."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ServiceError"];
+                };
+            };
             /** @description Body over 1 MiB (`payload_too_large`). */
             413: {
                 headers: {
@@ -8160,6 +9139,21 @@ export interface operations {
                      * @example {
                      *       "error_code": "payload_too_large",
                      *       "developer_message": "Request body exceeds the 1 MiB limit."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ServiceError"];
+                };
+            };
+            /** @description The `Idempotency-Key` was used for another request (`idempotency_key_reused`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_code": "idempotency_key_reused",
+                     *       "developer_message": "This Idempotency-Key was already used for a different request (method, path, query, content type or body)."
                      *     }
                      */
                     "application/json": components["schemas"]["ServiceError"];
@@ -8284,6 +9278,8 @@ export interface operations {
             header?: {
                 /** @description Required when the call is authenticated with the JWT cookies: the token from `GET /csrf/api/v1/token`, equal to the CSRF cookie. */
                 "X-CSRFToken"?: string;
+                /** @description Makes the write safe to retry: 1–255 visible ASCII characters, bare (`k1`) or as a Structured-Field string (`"k1"`). The first answer is kept for `IDEMPOTENCY_TTL_SECONDS` (default one day) per caller, method and path; a retry with the same key and request gets it again with `Idempotent-Replayed: true`, and nothing is applied twice. 401, 403, 429 and 5xx answers are not kept. */
+                "Idempotency-Key"?: string;
             };
             path: {
                 course_id: string;
@@ -8303,13 +9299,15 @@ export interface operations {
             /** @description What each identifier did, grouped by outcome */
             200: {
                 headers: {
+                    /** @description `true` when this is the kept answer of an earlier request with the same `Idempotency-Key`. */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["CohortAddUsersResult"];
                 };
             };
-            /** @description No identifier (`missing-users`), or `users` neither a string nor a list of strings */
+            /** @description No identifier (`missing-users`), or `users` neither a string nor a list of strings Or `invalid_idempotency_key`: a malformed `Idempotency-Key`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -8321,7 +9319,7 @@ export interface operations {
                      *       "error_code": "missing-users"
                      *     }
                      */
-                    "application/json": components["schemas"]["DeveloperErrorViewMixinError"];
+                    "application/json": components["schemas"]["DeveloperErrorViewMixinError"] | components["schemas"]["ServiceError"];
                 };
             };
             /** @description Not authenticated: no credentials, or a JWT that is malformed, expired or not ours. */
@@ -8367,6 +9365,23 @@ export interface operations {
                     "application/json": components["schemas"]["DeveloperErrorViewMixinError"];
                 };
             };
+            /** @description The `Idempotency-Key` is held by a request still running (`Retry-After: 1`). */
+            409: {
+                headers: {
+                    /** @description Seconds to wait: `1`. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_code": "idempotency_key_in_use",
+                     *       "developer_message": "A request with this Idempotency-Key is still being processed; retry when it has finished."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ServiceError"];
+                };
+            };
             /** @description More than 10000 identifiers, or a body over 1 MiB */
             413: {
                 headers: {
@@ -8380,6 +9395,21 @@ export interface operations {
                      *     }
                      */
                     "application/json": components["schemas"]["DeveloperErrorViewMixinError"];
+                };
+            };
+            /** @description The `Idempotency-Key` was used for another request (`idempotency_key_reused`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_code": "idempotency_key_reused",
+                     *       "developer_message": "This Idempotency-Key was already used for a different request (method, path, query, content type or body)."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ServiceError"];
                 };
             };
             /** @description `bad_configuration` (names the variable) or `internal_error` (with the request id). */
@@ -8410,6 +9440,8 @@ export interface operations {
             header?: {
                 /** @description Required when the call is authenticated with the JWT cookies: the token from `GET /csrf/api/v1/token`, equal to the CSRF cookie. */
                 "X-CSRFToken"?: string;
+                /** @description Makes the write safe to retry: 1–255 visible ASCII characters, bare (`k1`) or as a Structured-Field string (`"k1"`). The first answer is kept for `IDEMPOTENCY_TTL_SECONDS` (default one day) per caller, method and path; a retry with the same key and request gets it again with `Idempotent-Replayed: true`, and nothing is applied twice. 401, 403, 429 and 5xx answers are not kept. */
+                "Idempotency-Key"?: string;
             };
             path: {
                 course_id: string;
@@ -8425,13 +9457,15 @@ export interface operations {
             /** @description What each identifier did, grouped by outcome */
             200: {
                 headers: {
+                    /** @description `true` when this is the kept answer of an earlier request with the same `Idempotency-Key`. */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["CohortAddUsersResult"];
                 };
             };
-            /** @description No identifier (`missing-users`), or `users` neither a string nor a list of strings */
+            /** @description No identifier (`missing-users`), or `users` neither a string nor a list of strings Or `invalid_idempotency_key`: a malformed `Idempotency-Key`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -8443,7 +9477,7 @@ export interface operations {
                      *       "error_code": "missing-users"
                      *     }
                      */
-                    "application/json": components["schemas"]["DeveloperErrorViewMixinError"];
+                    "application/json": components["schemas"]["DeveloperErrorViewMixinError"] | components["schemas"]["ServiceError"];
                 };
             };
             /** @description Not authenticated: no credentials, or a JWT that is malformed, expired or not ours. */
@@ -8489,6 +9523,38 @@ export interface operations {
                     "application/json": components["schemas"]["DeveloperErrorViewMixinError"];
                 };
             };
+            /** @description The `Idempotency-Key` is held by a request still running (`Retry-After: 1`). */
+            409: {
+                headers: {
+                    /** @description Seconds to wait: `1`. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_code": "idempotency_key_in_use",
+                     *       "developer_message": "A request with this Idempotency-Key is still being processed; retry when it has finished."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ServiceError"];
+                };
+            };
+            /** @description The `Idempotency-Key` was used for another request (`idempotency_key_reused`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_code": "idempotency_key_reused",
+                     *       "developer_message": "This Idempotency-Key was already used for a different request (method, path, query, content type or body)."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ServiceError"];
+                };
+            };
             /** @description `bad_configuration` (names the variable) or `internal_error` (with the request id). */
             500: {
                 headers: {
@@ -8517,6 +9583,8 @@ export interface operations {
             header?: {
                 /** @description Required when the call is authenticated with the JWT cookies: the token from `GET /csrf/api/v1/token`, equal to the CSRF cookie. */
                 "X-CSRFToken"?: string;
+                /** @description Makes the write safe to retry: 1–255 visible ASCII characters, bare (`k1`) or as a Structured-Field string (`"k1"`). The first answer is kept for `IDEMPOTENCY_TTL_SECONDS` (default one day) per caller, method and path; a retry with the same key and request gets it again with `Idempotent-Replayed: true`, and nothing is applied twice. 401, 403, 429 and 5xx answers are not kept. */
+                "Idempotency-Key"?: string;
             };
             path: {
                 course_id: string;
@@ -8532,11 +9600,13 @@ export interface operations {
             /** @description Removed. */
             204: {
                 headers: {
+                    /** @description `true` when this is the kept answer of an earlier request with the same `Idempotency-Key`. */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content?: never;
             };
-            /** @description The user is not in this cohort */
+            /** @description The user is not in this cohort Or `invalid_idempotency_key`: a malformed `Idempotency-Key`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -8548,7 +9618,7 @@ export interface operations {
                      *       "error_code": "user-not-in-cohort"
                      *     }
                      */
-                    "application/json": components["schemas"]["DeveloperErrorViewMixinError"];
+                    "application/json": components["schemas"]["DeveloperErrorViewMixinError"] | components["schemas"]["ServiceError"];
                 };
             };
             /** @description Not authenticated: no credentials, or a JWT that is malformed, expired or not ours. */
@@ -8592,6 +9662,38 @@ export interface operations {
                      *     }
                      */
                     "application/json": components["schemas"]["DeveloperErrorViewMixinError"];
+                };
+            };
+            /** @description The `Idempotency-Key` is held by a request still running (`Retry-After: 1`). */
+            409: {
+                headers: {
+                    /** @description Seconds to wait: `1`. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_code": "idempotency_key_in_use",
+                     *       "developer_message": "A request with this Idempotency-Key is still being processed; retry when it has finished."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ServiceError"];
+                };
+            };
+            /** @description The `Idempotency-Key` was used for another request (`idempotency_key_reused`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_code": "idempotency_key_reused",
+                     *       "developer_message": "This Idempotency-Key was already used for a different request (method, path, query, content type or body)."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ServiceError"];
                 };
             };
             /** @description `bad_configuration` (names the variable) or `internal_error` (with the request id). */
@@ -9011,6 +10113,8 @@ export interface operations {
             header?: {
                 /** @description Required when the call is authenticated with the JWT cookies: the token from `GET /csrf/api/v1/token`, equal to the CSRF cookie. */
                 "X-CSRFToken"?: string;
+                /** @description Makes the write safe to retry: 1–255 visible ASCII characters, bare (`k1`) or as a Structured-Field string (`"k1"`). The first answer is kept for `IDEMPOTENCY_TTL_SECONDS` (default one day) per caller, method and path; a retry with the same key and request gets it again with `Idempotent-Replayed: true`, and nothing is applied twice. 401, 403, 429 and 5xx answers are not kept. */
+                "Idempotency-Key"?: string;
             };
             path: {
                 program_uuid: string;
@@ -9028,6 +10132,8 @@ export interface operations {
             /** @description Every record succeeded */
             200: {
                 headers: {
+                    /** @description `true` when this is the kept answer of an earlier request with the same `Idempotency-Key`. */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -9037,19 +10143,21 @@ export interface operations {
             /** @description Some records succeeded */
             207: {
                 headers: {
+                    /** @description `true` when this is the kept answer of an earlier request with the same `Idempotency-Key`. */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ProgramWriteResults"];
                 };
             };
-            /** @description Body is not JSON (`JSON parse error - …`) */
+            /** @description Body is not JSON (`JSON parse error - …`) Or `invalid_idempotency_key`: a malformed `Idempotency-Key`. */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ProgramDeveloperError"];
+                    "application/json": components["schemas"]["ProgramDeveloperError"] | components["schemas"]["ServiceError"];
                 };
             };
             /** @description Not authenticated: no credentials, or a JWT that is malformed, expired or not ours. */
@@ -9089,6 +10197,23 @@ export interface operations {
                     "application/json": components["schemas"]["ProgramDeveloperError"];
                 };
             };
+            /** @description The `Idempotency-Key` is held by a request still running (`Retry-After: 1`). */
+            409: {
+                headers: {
+                    /** @description Seconds to wait: `1`. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_code": "idempotency_key_in_use",
+                     *       "developer_message": "A request with this Idempotency-Key is still being processed; retry when it has finished."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ServiceError"];
+                };
+            };
             /** @description `"enrollment limit 25"`, or a body over 1 MiB */
             413: {
                 headers: {
@@ -9098,13 +10223,13 @@ export interface operations {
                     "application/json": string | components["schemas"]["ServiceError"];
                 };
             };
-            /** @description No record succeeded (result map), or a malformed body/record (`"invalid enrollment record"`) */
+            /** @description No record succeeded (result map), or a malformed body/record (`"invalid enrollment record"`) Or `idempotency_key_reused`: the `Idempotency-Key` was used for another request. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ProgramWriteResults"] | string;
+                    "application/json": components["schemas"]["ProgramWriteResults"] | string | components["schemas"]["ServiceError"];
                 };
             };
             /** @description `bad_configuration` (names the variable) or `internal_error` (with the request id). */
@@ -9135,6 +10260,8 @@ export interface operations {
             header?: {
                 /** @description Required when the call is authenticated with the JWT cookies: the token from `GET /csrf/api/v1/token`, equal to the CSRF cookie. */
                 "X-CSRFToken"?: string;
+                /** @description Makes the write safe to retry: 1–255 visible ASCII characters, bare (`k1`) or as a Structured-Field string (`"k1"`). The first answer is kept for `IDEMPOTENCY_TTL_SECONDS` (default one day) per caller, method and path; a retry with the same key and request gets it again with `Idempotent-Replayed: true`, and nothing is applied twice. 401, 403, 429 and 5xx answers are not kept. */
+                "Idempotency-Key"?: string;
             };
             path: {
                 program_uuid: string;
@@ -9152,6 +10279,8 @@ export interface operations {
             /** @description Every record succeeded */
             201: {
                 headers: {
+                    /** @description `true` when this is the kept answer of an earlier request with the same `Idempotency-Key`. */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -9161,19 +10290,21 @@ export interface operations {
             /** @description Some records succeeded */
             207: {
                 headers: {
+                    /** @description `true` when this is the kept answer of an earlier request with the same `Idempotency-Key`. */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ProgramWriteResults"];
                 };
             };
-            /** @description Body is not JSON (`JSON parse error - …`) */
+            /** @description Body is not JSON (`JSON parse error - …`) Or `invalid_idempotency_key`: a malformed `Idempotency-Key`. */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ProgramDeveloperError"];
+                    "application/json": components["schemas"]["ProgramDeveloperError"] | components["schemas"]["ServiceError"];
                 };
             };
             /** @description Not authenticated: no credentials, or a JWT that is malformed, expired or not ours. */
@@ -9213,6 +10344,23 @@ export interface operations {
                     "application/json": components["schemas"]["ProgramDeveloperError"];
                 };
             };
+            /** @description The `Idempotency-Key` is held by a request still running (`Retry-After: 1`). */
+            409: {
+                headers: {
+                    /** @description Seconds to wait: `1`. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_code": "idempotency_key_in_use",
+                     *       "developer_message": "A request with this Idempotency-Key is still being processed; retry when it has finished."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ServiceError"];
+                };
+            };
             /** @description `"enrollment limit 25"`, or a body over 1 MiB */
             413: {
                 headers: {
@@ -9222,13 +10370,13 @@ export interface operations {
                     "application/json": string | components["schemas"]["ServiceError"];
                 };
             };
-            /** @description No record succeeded (result map), or a malformed body/record (`"invalid enrollment record"`) */
+            /** @description No record succeeded (result map), or a malformed body/record (`"invalid enrollment record"`) Or `idempotency_key_reused`: the `Idempotency-Key` was used for another request. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ProgramWriteResults"] | string;
+                    "application/json": components["schemas"]["ProgramWriteResults"] | string | components["schemas"]["ServiceError"];
                 };
             };
             /** @description `bad_configuration` (names the variable) or `internal_error` (with the request id). */
@@ -9259,6 +10407,8 @@ export interface operations {
             header?: {
                 /** @description Required when the call is authenticated with the JWT cookies: the token from `GET /csrf/api/v1/token`, equal to the CSRF cookie. */
                 "X-CSRFToken"?: string;
+                /** @description Makes the write safe to retry: 1–255 visible ASCII characters, bare (`k1`) or as a Structured-Field string (`"k1"`). The first answer is kept for `IDEMPOTENCY_TTL_SECONDS` (default one day) per caller, method and path; a retry with the same key and request gets it again with `Idempotent-Replayed: true`, and nothing is applied twice. 401, 403, 429 and 5xx answers are not kept. */
+                "Idempotency-Key"?: string;
             };
             path: {
                 program_uuid: string;
@@ -9276,6 +10426,8 @@ export interface operations {
             /** @description Every record succeeded */
             200: {
                 headers: {
+                    /** @description `true` when this is the kept answer of an earlier request with the same `Idempotency-Key`. */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -9285,19 +10437,21 @@ export interface operations {
             /** @description Some records succeeded */
             207: {
                 headers: {
+                    /** @description `true` when this is the kept answer of an earlier request with the same `Idempotency-Key`. */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ProgramWriteResults"];
                 };
             };
-            /** @description Body is not JSON (`JSON parse error - …`) */
+            /** @description Body is not JSON (`JSON parse error - …`) Or `invalid_idempotency_key`: a malformed `Idempotency-Key`. */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ProgramDeveloperError"];
+                    "application/json": components["schemas"]["ProgramDeveloperError"] | components["schemas"]["ServiceError"];
                 };
             };
             /** @description Not authenticated: no credentials, or a JWT that is malformed, expired or not ours. */
@@ -9337,6 +10491,23 @@ export interface operations {
                     "application/json": components["schemas"]["ProgramDeveloperError"];
                 };
             };
+            /** @description The `Idempotency-Key` is held by a request still running (`Retry-After: 1`). */
+            409: {
+                headers: {
+                    /** @description Seconds to wait: `1`. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_code": "idempotency_key_in_use",
+                     *       "developer_message": "A request with this Idempotency-Key is still being processed; retry when it has finished."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ServiceError"];
+                };
+            };
             /** @description `"enrollment limit 25"`, or a body over 1 MiB */
             413: {
                 headers: {
@@ -9346,13 +10517,13 @@ export interface operations {
                     "application/json": string | components["schemas"]["ServiceError"];
                 };
             };
-            /** @description No record succeeded (result map), or a malformed body/record (`"invalid enrollment record"`) */
+            /** @description No record succeeded (result map), or a malformed body/record (`"invalid enrollment record"`) Or `idempotency_key_reused`: the `Idempotency-Key` was used for another request. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ProgramWriteResults"] | string;
+                    "application/json": components["schemas"]["ProgramWriteResults"] | string | components["schemas"]["ServiceError"];
                 };
             };
             /** @description `bad_configuration` (names the variable) or `internal_error` (with the request id). */
@@ -9468,6 +10639,8 @@ export interface operations {
             header?: {
                 /** @description Required when the call is authenticated with the JWT cookies: the token from `GET /csrf/api/v1/token`, equal to the CSRF cookie. */
                 "X-CSRFToken"?: string;
+                /** @description Makes the write safe to retry: 1–255 visible ASCII characters, bare (`k1`) or as a Structured-Field string (`"k1"`). The first answer is kept for `IDEMPOTENCY_TTL_SECONDS` (default one day) per caller, method and path; a retry with the same key and request gets it again with `Idempotent-Replayed: true`, and nothing is applied twice. 401, 403, 429 and 5xx answers are not kept. */
+                "Idempotency-Key"?: string;
             };
             path: {
                 program_uuid: string;
@@ -9486,6 +10659,8 @@ export interface operations {
             /** @description Every record succeeded (also for POST) */
             200: {
                 headers: {
+                    /** @description `true` when this is the kept answer of an earlier request with the same `Idempotency-Key`. */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -9495,19 +10670,21 @@ export interface operations {
             /** @description Some records succeeded */
             207: {
                 headers: {
+                    /** @description `true` when this is the kept answer of an earlier request with the same `Idempotency-Key`. */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ProgramWriteResults"];
                 };
             };
-            /** @description Malformed body or record (`"invalid enrollment record"`) */
+            /** @description Malformed body or record (`"invalid enrollment record"`) Or `invalid_idempotency_key`: a malformed `Idempotency-Key`. */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": string | components["schemas"]["ProgramDeveloperError"];
+                    "application/json": string | components["schemas"]["ProgramDeveloperError"] | components["schemas"]["ServiceError"];
                 };
             };
             /** @description Not authenticated: no credentials, or a JWT that is malformed, expired or not ours. */
@@ -9547,6 +10724,23 @@ export interface operations {
                     "application/json": components["schemas"]["ProgramDeveloperError"];
                 };
             };
+            /** @description The `Idempotency-Key` is held by a request still running (`Retry-After: 1`). */
+            409: {
+                headers: {
+                    /** @description Seconds to wait: `1`. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_code": "idempotency_key_in_use",
+                     *       "developer_message": "A request with this Idempotency-Key is still being processed; retry when it has finished."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ServiceError"];
+                };
+            };
             /** @description `"enrollment limit 25"`, or a body over 1 MiB */
             413: {
                 headers: {
@@ -9556,13 +10750,13 @@ export interface operations {
                     "application/json": string | components["schemas"]["ServiceError"];
                 };
             };
-            /** @description No record succeeded */
+            /** @description No record succeeded Or `idempotency_key_reused`: the `Idempotency-Key` was used for another request. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ProgramWriteResults"];
+                    "application/json": components["schemas"]["ProgramWriteResults"] | components["schemas"]["ServiceError"];
                 };
             };
             /** @description `bad_configuration` (names the variable) or `internal_error` (with the request id). */
@@ -9593,6 +10787,8 @@ export interface operations {
             header?: {
                 /** @description Required when the call is authenticated with the JWT cookies: the token from `GET /csrf/api/v1/token`, equal to the CSRF cookie. */
                 "X-CSRFToken"?: string;
+                /** @description Makes the write safe to retry: 1–255 visible ASCII characters, bare (`k1`) or as a Structured-Field string (`"k1"`). The first answer is kept for `IDEMPOTENCY_TTL_SECONDS` (default one day) per caller, method and path; a retry with the same key and request gets it again with `Idempotent-Replayed: true`, and nothing is applied twice. 401, 403, 429 and 5xx answers are not kept. */
+                "Idempotency-Key"?: string;
             };
             path: {
                 program_uuid: string;
@@ -9611,6 +10807,8 @@ export interface operations {
             /** @description Every record succeeded (also for POST) */
             200: {
                 headers: {
+                    /** @description `true` when this is the kept answer of an earlier request with the same `Idempotency-Key`. */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -9620,19 +10818,21 @@ export interface operations {
             /** @description Some records succeeded */
             207: {
                 headers: {
+                    /** @description `true` when this is the kept answer of an earlier request with the same `Idempotency-Key`. */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ProgramWriteResults"];
                 };
             };
-            /** @description Malformed body or record (`"invalid enrollment record"`) */
+            /** @description Malformed body or record (`"invalid enrollment record"`) Or `invalid_idempotency_key`: a malformed `Idempotency-Key`. */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": string | components["schemas"]["ProgramDeveloperError"];
+                    "application/json": string | components["schemas"]["ProgramDeveloperError"] | components["schemas"]["ServiceError"];
                 };
             };
             /** @description Not authenticated: no credentials, or a JWT that is malformed, expired or not ours. */
@@ -9672,6 +10872,23 @@ export interface operations {
                     "application/json": components["schemas"]["ProgramDeveloperError"];
                 };
             };
+            /** @description The `Idempotency-Key` is held by a request still running (`Retry-After: 1`). */
+            409: {
+                headers: {
+                    /** @description Seconds to wait: `1`. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_code": "idempotency_key_in_use",
+                     *       "developer_message": "A request with this Idempotency-Key is still being processed; retry when it has finished."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ServiceError"];
+                };
+            };
             /** @description `"enrollment limit 25"`, or a body over 1 MiB */
             413: {
                 headers: {
@@ -9681,13 +10898,13 @@ export interface operations {
                     "application/json": string | components["schemas"]["ServiceError"];
                 };
             };
-            /** @description No record succeeded */
+            /** @description No record succeeded Or `idempotency_key_reused`: the `Idempotency-Key` was used for another request. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ProgramWriteResults"];
+                    "application/json": components["schemas"]["ProgramWriteResults"] | components["schemas"]["ServiceError"];
                 };
             };
             /** @description `bad_configuration` (names the variable) or `internal_error` (with the request id). */
@@ -9718,6 +10935,8 @@ export interface operations {
             header?: {
                 /** @description Required when the call is authenticated with the JWT cookies: the token from `GET /csrf/api/v1/token`, equal to the CSRF cookie. */
                 "X-CSRFToken"?: string;
+                /** @description Makes the write safe to retry: 1–255 visible ASCII characters, bare (`k1`) or as a Structured-Field string (`"k1"`). The first answer is kept for `IDEMPOTENCY_TTL_SECONDS` (default one day) per caller, method and path; a retry with the same key and request gets it again with `Idempotent-Replayed: true`, and nothing is applied twice. 401, 403, 429 and 5xx answers are not kept. */
+                "Idempotency-Key"?: string;
             };
             path: {
                 program_uuid: string;
@@ -9736,6 +10955,8 @@ export interface operations {
             /** @description Every record succeeded (also for POST) */
             200: {
                 headers: {
+                    /** @description `true` when this is the kept answer of an earlier request with the same `Idempotency-Key`. */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -9745,19 +10966,21 @@ export interface operations {
             /** @description Some records succeeded */
             207: {
                 headers: {
+                    /** @description `true` when this is the kept answer of an earlier request with the same `Idempotency-Key`. */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ProgramWriteResults"];
                 };
             };
-            /** @description Malformed body or record (`"invalid enrollment record"`) */
+            /** @description Malformed body or record (`"invalid enrollment record"`) Or `invalid_idempotency_key`: a malformed `Idempotency-Key`. */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": string | components["schemas"]["ProgramDeveloperError"];
+                    "application/json": string | components["schemas"]["ProgramDeveloperError"] | components["schemas"]["ServiceError"];
                 };
             };
             /** @description Not authenticated: no credentials, or a JWT that is malformed, expired or not ours. */
@@ -9797,6 +11020,23 @@ export interface operations {
                     "application/json": components["schemas"]["ProgramDeveloperError"];
                 };
             };
+            /** @description The `Idempotency-Key` is held by a request still running (`Retry-After: 1`). */
+            409: {
+                headers: {
+                    /** @description Seconds to wait: `1`. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_code": "idempotency_key_in_use",
+                     *       "developer_message": "A request with this Idempotency-Key is still being processed; retry when it has finished."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ServiceError"];
+                };
+            };
             /** @description `"enrollment limit 25"`, or a body over 1 MiB */
             413: {
                 headers: {
@@ -9806,13 +11046,13 @@ export interface operations {
                     "application/json": string | components["schemas"]["ServiceError"];
                 };
             };
-            /** @description No record succeeded */
+            /** @description No record succeeded Or `idempotency_key_reused`: the `Idempotency-Key` was used for another request. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ProgramWriteResults"];
+                    "application/json": components["schemas"]["ProgramWriteResults"] | components["schemas"]["ServiceError"];
                 };
             };
             /** @description `bad_configuration` (names the variable) or `internal_error` (with the request id). */
@@ -9946,6 +11186,8 @@ export interface operations {
             header?: {
                 /** @description Required when the call is authenticated with the JWT cookies: the token from `GET /csrf/api/v1/token`, equal to the CSRF cookie. */
                 "X-CSRFToken"?: string;
+                /** @description Makes the write safe to retry: 1–255 visible ASCII characters, bare (`k1`) or as a Structured-Field string (`"k1"`). The first answer is kept for `IDEMPOTENCY_TTL_SECONDS` (default one day) per caller, method and path; a retry with the same key and request gets it again with `Idempotent-Replayed: true`, and nothing is applied twice. 401, 403, 429 and 5xx answers are not kept. */
+                "Idempotency-Key"?: string;
             };
             path?: never;
             cookie?: never;
@@ -9961,19 +11203,21 @@ export interface operations {
             /** @description `"success"` */
             200: {
                 headers: {
+                    /** @description `true` when this is the kept answer of an earlier request with the same `Idempotency-Key`. */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": "success";
                 };
             };
-            /** @description `"missing required body content 'organization'"`, or a body that is not a JSON object (`{"detail"}`) */
+            /** @description `"missing required body content 'organization'"`, or a body that is not a JSON object (`{"detail"}`) Or `invalid_idempotency_key`: a malformed `Idempotency-Key`. */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": string | components["schemas"]["DetailError"];
+                    "application/json": string | components["schemas"]["DetailError"] | components["schemas"]["ServiceError"];
                 };
             };
             /** @description Not authenticated: no credentials, or a JWT that is malformed, expired or not ours. */
@@ -10013,6 +11257,23 @@ export interface operations {
                     "application/json": string;
                 };
             };
+            /** @description The `Idempotency-Key` is held by a request still running (`Retry-After: 1`). */
+            409: {
+                headers: {
+                    /** @description Seconds to wait: `1`. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_code": "idempotency_key_in_use",
+                     *       "developer_message": "A request with this Idempotency-Key is still being processed; retry when it has finished."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ServiceError"];
+                };
+            };
             /** @description Body over 1 MiB (`payload_too_large`). */
             413: {
                 headers: {
@@ -10023,6 +11284,21 @@ export interface operations {
                      * @example {
                      *       "error_code": "payload_too_large",
                      *       "developer_message": "Request body exceeds the 1 MiB limit."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ServiceError"];
+                };
+            };
+            /** @description The `Idempotency-Key` was used for another request (`idempotency_key_reused`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_code": "idempotency_key_reused",
+                     *       "developer_message": "This Idempotency-Key was already used for a different request (method, path, query, content type or body)."
                      *     }
                      */
                     "application/json": components["schemas"]["ServiceError"];
@@ -10108,7 +11384,7 @@ export interface operations {
                      *       "status": "unavailable",
                      *       "checks": {
                      *         "d1": "ok",
-                     *         "migrations": "not applied: expected 0007_bulk_jobs.sql, newest applied 0006_import_quiet.sql",
+                     *         "migrations": "not applied: expected 0008_idempotency.sql, newest applied 0007_bulk_jobs.sql",
                      *         "kv": "ok",
                      *         "queue": "ok"
                      *       }

@@ -70,6 +70,7 @@ const SCHEDULE = [
   'enrollment_get',
   'bare',
   'enrollment_post',
+  'enrollment_post_keyed',
   'admin_list_first_page',
   'admin_list_last_page',
   'events_feed_page_first',

@@ -38,6 +38,7 @@ const OWNERS = {
   bulkJobs: 'jobs',
   bulkJobChunks: 'jobs',
   bulkJobResults: 'jobs',
+  idempotencyKeys: 'idempotency',
 };
 // Generic writers that take the table as a parameter: their callers are what is checked.
 const GENERIC = new Set(['src/db/insert-select.ts', 'src/provisioning/learner-records.repo.ts']);

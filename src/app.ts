@@ -13,6 +13,7 @@ import { feedRoutes } from './events/feed.routes';
 import { registerEventWebhooks } from './events/payload.schemas';
 import { webhookRoutes } from './events/webhooks.routes';
 import { healthRoutes } from './health/health.routes';
+import { idempotencyKeys } from './idempotency/idempotency.middleware';
 import { JOB_BODY_BYTES, jobBodyTooLarge } from './jobs/jobs.limits';
 import { jobRoutes } from './jobs/jobs.routes';
 import { echo } from './lib/echo';
@@ -52,6 +53,7 @@ export function createApp() {
   app.use('*', (c, next) => (isJobCreation(c.req.method, c.req.path) ? bodyLimits.jobs : bodyLimits.standard)(c, next));
 
   app.use('*', dispatchAfterWrites);
+  app.use('*', idempotencyKeys);
 
   app.get('/health', (c) => c.json({ status: 'ok' }));
   app.route('/api/enrollment/v1', enrollmentRoutes);

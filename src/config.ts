@@ -165,6 +165,8 @@ const ConfigSchema = z.object({
   // endpoint's 10,000 pairs per batch is the measured ceiling.
   BULK_JOB_MAX_PAIRS: wholeNumber('BULK_JOB_MAX_PAIRS', '1000000', 1, 100_000_000),
   BULK_JOB_CHUNK: wholeNumber('BULK_JOB_CHUNK', '1000', 1, 10_000),
+  // docs/api/idempotency.md: at most 30 days of stored answers.
+  IDEMPOTENCY_TTL_SECONDS: wholeNumber('IDEMPOTENCY_TTL_SECONDS', '86400', 1, 2_592_000),
 });
 
 export type Config = Omit<z.output<typeof ConfigSchema>, 'EVENTS_SOURCE'> & { EVENTS_SOURCE: string };

@@ -3,6 +3,7 @@ import { OpenAPIHono } from '@hono/zod-openapi';
 import { version } from '../package.json';
 import type { AppEnv } from './context';
 import { errorResponse } from './lib/error-responses';
+import { documentIdempotency } from './lib/idempotency-doc';
 import { SECURITY } from './lib/route';
 
 /**
@@ -125,8 +126,8 @@ export function operationIdFor(method: string, path: string): string {
 
 /**
  * Fills in what every documented route shares, once all domains are mounted: a stable operationId
- * (typed clients and deep links use it), the anonymous requirement when a route names none, and the
- * app-level 413/500 answers.
+ * (typed clients and deep links use it), the anonymous requirement when a route names none, the
+ * app-level 413/500 answers, and on every write the Idempotency-Key header and its answers.
  */
 function completeRoutes(app: OpenAPIHono<AppEnv>): void {
   for (const definition of app.openAPIRegistry.definitions) {
@@ -138,6 +139,7 @@ function completeRoutes(app: OpenAPIHono<AppEnv>): void {
     if (route.request?.body) responses[413] ??= errorResponse('service', 413);
     responses[500] ??= errorResponse('service', 500);
     route.responses = responses;
+    documentIdempotency(route);
   }
 }
 

@@ -38,6 +38,18 @@ export function buildScenarios(ctx) {
   // that learner was not seeded into (seeded: 10u … 10u+9), so every request is a real create.
   let posts = 0;
   const postCapacity = ctx.learners * (COURSES - PER_USER);
+  const nextPost = (headers = staff) => {
+    const i = posts % postCapacity;
+    posts += 1;
+    const u = i % ctx.learners;
+    const c = (u * PER_USER + PER_USER + Math.floor(i / ctx.learners)) % COURSES;
+    return jsonBody('POST', `${ENROLLMENT}/enrollment`, headers, {
+      user: learnerName(u),
+      course_details: { course_id: courseId(c) },
+    });
+  };
+  // enrollment_post_keyed: the same creates, each with a fresh Idempotency-Key (docs/api/idempotency.md#cost).
+  const keyPrefix = `bench-${Date.now().toString(36)}`;
   // bulk_enroll_1000: request i puts all 1000 bulk targets into course i mod 1000 (enroll, and on a
   // second lap unenroll), so every request changes 1000 enrollments.
   let bulks = 0;
@@ -76,17 +88,14 @@ export function buildScenarios(ctx) {
       origin: ctx.service,
       // Each completed request must have added one enrollment (checked after the run).
       createsEnrollments: 1,
-      next: () => {
-        const i = posts % postCapacity;
-        posts += 1;
-        const u = i % ctx.learners;
-        const c = (u * PER_USER + PER_USER + Math.floor(i / ctx.learners)) % COURSES;
-        return jsonBody('POST', `${ENROLLMENT}/enrollment`, staff, {
-          user: learnerName(u),
-          course_details: { course_id: courseId(c) },
-        });
-      },
+      next: () => nextPost(),
       verify: (b) => check(b?.is_active === true && b?.mode === 'audit', 'enrollment_post body'),
+    },
+    enrollment_post_keyed: {
+      origin: ctx.service,
+      createsEnrollments: 1,
+      next: () => nextPost({ ...staff, 'idempotency-key': `${keyPrefix}-${posts}` }),
+      verify: (b) => check(b?.is_active === true && b?.mode === 'audit', 'enrollment_post_keyed body'),
     },
     admin_list_first_page: {
       origin: ctx.service,

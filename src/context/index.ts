@@ -1,3 +1,4 @@
+import type { MiddlewareHandler } from 'hono';
 import type { Config } from '../config';
 import type { Db, DbMetrics } from '../db/client';
 import type { Principal, TokenIdentity, UserAccount } from './principal';
@@ -39,5 +40,10 @@ export interface AppEnv {
     authFailure?: AuthFailure;
     /** Extra `Server-Timing` entries, e.g. `cache;desc="hit"`. */
     serverTiming: string[];
+    /**
+     * Runs after a write route's own middleware (lib/route.ts): the Idempotency-Key's guard, set by
+     * the idempotency middleware when the request sends a key (docs/api/idempotency.md).
+     */
+    writeGuard?: MiddlewareHandler<AppEnv>;
   };
 }

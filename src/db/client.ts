@@ -1,4 +1,5 @@
 import { drizzle } from 'drizzle-orm/d1';
+import { asExecutor, type ClaimOf, type FirstWriteClaim, pendingClaim, withClaim } from './write-claim';
 
 /** What one request spent on D1: round trips (a `batch` is one) and statements sent. */
 export interface DbMetrics {
@@ -14,6 +15,8 @@ type MetricsOf = () => DbMetrics | undefined;
 
 const EXECUTORS = new Set<string>(['all', 'raw', 'run', 'first']);
 const ORIGINAL = Symbol('original statement');
+const SQL = Symbol('statement sql');
+const noClaim: ClaimOf = () => undefined;
 
 async function timed<T>(metrics: DbMetrics | undefined, statements: number, work: () => Promise<T>): Promise<T> {
   if (!metrics) return work();
@@ -27,15 +30,30 @@ async function timed<T>(metrics: DbMetrics | undefined, statements: number, work
   }
 }
 
-function countingStatement(stmt: D1PreparedStatement, metricsOf: MetricsOf): D1PreparedStatement {
+function countingStatement(
+  stmt: D1PreparedStatement,
+  metricsOf: MetricsOf,
+  query: string,
+  claimOf: ClaimOf,
+  d1: D1Database,
+): D1PreparedStatement {
   return new Proxy(stmt, {
     get(target, prop) {
       if (prop === ORIGINAL) return target;
+      if (prop === SQL) return query;
       if (prop === 'bind') {
-        return (...values: unknown[]) => countingStatement(target.bind(...values), metricsOf);
+        return (...values: unknown[]) => countingStatement(target.bind(...values), metricsOf, query, claimOf, d1);
       }
       const value = Reflect.get(target, prop, target);
       if (typeof prop === 'string' && EXECUTORS.has(prop) && typeof value === 'function') {
+        const claim = pendingClaim(claimOf, [query]);
+        if (claim) {
+          return (...args: unknown[]) =>
+            timed(metricsOf(), claim.statements.length + 1, async () => {
+              const [result] = await withClaim(d1, claim, [target]);
+              return asExecutor(result as D1Result, prop, args);
+            });
+        }
         return (...args: unknown[]) =>
           timed(metricsOf(), 1, () => (value as (...a: unknown[]) => Promise<unknown>).apply(target, args));
       }
@@ -46,18 +64,27 @@ function countingStatement(stmt: D1PreparedStatement, metricsOf: MetricsOf): D1P
 
 const unwrap = (stmt: D1PreparedStatement): D1PreparedStatement =>
   ((stmt as unknown as Record<symbol, D1PreparedStatement>)[ORIGINAL] ?? stmt) as D1PreparedStatement;
+const sqlOf = (stmt: D1PreparedStatement) => ((stmt as unknown as Record<symbol, string>)[SQL] ?? '') as string;
 
 /**
  * Wraps the D1 binding so every round trip is counted for `Server-Timing` (docs/operations.md#server-timing).
  * Drizzle goes through this wrapper, so the count cannot drift from what runs.
  */
-function countingD1(d1: D1Database, metricsOf: MetricsOf): D1Database {
+function countingD1(d1: D1Database, metricsOf: MetricsOf, claimOf: ClaimOf): D1Database {
   return new Proxy(d1, {
     get(target, prop) {
-      if (prop === 'prepare') return (query: string) => countingStatement(target.prepare(query), metricsOf);
+      if (prop === 'prepare') {
+        return (query: string) => countingStatement(target.prepare(query), metricsOf, query, claimOf, target);
+      }
       if (prop === 'batch') {
-        return (statements: D1PreparedStatement[]) =>
-          timed(metricsOf(), statements.length, () => target.batch(statements.map(unwrap)));
+        return (statements: D1PreparedStatement[]) => {
+          const claim = pendingClaim(claimOf, statements.map(sqlOf));
+          if (claim) {
+            const raw = statements.map(unwrap);
+            return timed(metricsOf(), claim.statements.length + raw.length, () => withClaim(target, claim, raw));
+          }
+          return timed(metricsOf(), statements.length, () => target.batch(statements.map(unwrap)));
+        };
       }
       if (prop === 'exec') return (query: string) => timed(metricsOf(), 1, () => target.exec(query));
       const value = Reflect.get(target, prop, target);
@@ -66,10 +93,10 @@ function countingD1(d1: D1Database, metricsOf: MetricsOf): D1Database {
   });
 }
 
-const newDb = (d1: D1Database, metricsOf: MetricsOf) => drizzle(countingD1(d1, metricsOf));
+const newDb = (d1: D1Database, metricsOf: MetricsOf, claimOf = noClaim) => drizzle(countingD1(d1, metricsOf, claimOf));
 export type Db = ReturnType<typeof newDb>;
 
-const requestOf = new WeakMap<Db, { d1: D1Database; metrics: DbMetrics }>();
+const requestOf = new WeakMap<Db, { d1: D1Database; metrics: DbMetrics; claim?: FirstWriteClaim }>();
 
 /**
  * The request's Drizzle instance, counting into `metrics`. No relational `schema`: the service uses
@@ -77,9 +104,26 @@ const requestOf = new WeakMap<Db, { d1: D1Database; metrics: DbMetrics }>();
  * handlers.
  */
 export function createDb(d1: D1Database, metrics: DbMetrics): Db {
-  const db = newDb(d1, () => metrics);
-  requestOf.set(db, { d1, metrics });
+  const request: { d1: D1Database; metrics: DbMetrics; claim?: FirstWriteClaim } = { d1, metrics };
+  const db = newDb(
+    d1,
+    () => metrics,
+    () => request.claim,
+  );
+  requestOf.set(db, request);
   return db;
+}
+
+/**
+ * Sends `claim`'s statements in front of the request's first write (a statement or batch that is not
+ * a pure select), in the same atomic batch, once: if they fail, nothing of that write is applied. The
+ * idempotency key rides on the write it protects (docs/api/idempotency.md#claim). The isolate's
+ * prepared selects never write, so they never carry it.
+ */
+export function claimBeforeFirstWrite(db: Db, claim: FirstWriteClaim): void {
+  const request = requestOf.get(db);
+  if (!request) throw new Error('claimBeforeFirstWrite: not a request database (createDb)');
+  request.claim = claim;
 }
 
 /**

@@ -14,6 +14,8 @@ const READS = new Set(['GET', 'HEAD', 'OPTIONS']);
 export const dispatchAfterWrites: MiddlewareHandler<AppEnv> = async (c, next) => {
   await next();
   if (READS.has(c.req.method) || c.res.status >= 400 || !c.env.EVENTS) return;
+  // A replayed answer (docs/api/idempotency.md) committed nothing.
+  if (c.res.headers.has('Idempotent-Replayed')) return;
   const deps = c.get('deps');
   if (!deps || deps.metrics.queries === 0) return;
   deps.background(requestDispatch(c.env.EVENTS as Queue<EventsMessage>));

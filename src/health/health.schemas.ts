@@ -18,7 +18,7 @@ export const UnavailableExample = {
   status: 'unavailable',
   checks: {
     d1: 'ok',
-    migrations: 'not applied: expected 0007_bulk_jobs.sql, newest applied 0006_import_quiet.sql',
+    migrations: 'not applied: expected 0008_idempotency.sql, newest applied 0007_bulk_jobs.sql',
     kv: 'ok',
     queue: 'ok',
   },

@@ -5,7 +5,7 @@ import { type AppliedMigrations, appliedMigrations } from './health.repo';
  * The newest file of migrations/ this code needs applied (wrangler records it under this name).
  * A new migration changes it: test/unit/health.test.ts fails until it names the last file.
  */
-export const EXPECTED_MIGRATION = '0007_bulk_jobs.sql';
+export const EXPECTED_MIGRATION = '0008_idempotency.sql';
 
 /** Any KV key: a miss is as good as a hit, the read only proves the namespace answers. */
 const KV_PROBE_KEY = 'health:ready';

@@ -26,6 +26,12 @@ export const PAYLOAD_TOO_LARGE = {
   error_code: 'payload_too_large',
   developer_message: 'Request body exceeds the 1 MiB limit.',
 } as const;
+/** A write whose Idempotency-Key another request holds (docs/api/idempotency.md#in-use). */
+export const IDEMPOTENCY_KEY_IN_USE = {
+  error_code: 'idempotency_key_in_use',
+  developer_message: 'A request with this Idempotency-Key is still being processed; retry when it has finished.',
+} as const;
+
 export const notFoundDetail = () => new ApiError(404, NOT_FOUND_DETAIL);
 
 export interface DeveloperErrorBody {

@@ -91,6 +91,18 @@ export interface RouteSpec<E extends Env, P extends ParamSchema | undefined, Q e
   handler: (c: Context<E>, input: RouteInput<P, Q, B>) => Response | Promise<Response>;
 }
 
+const WRITES = new Set<Method>(['post', 'put', 'patch', 'delete']);
+
+/**
+ * A write's guard, after the route's own middleware (so after authentication) and before its input
+ * is read: the request's `writeGuard` variable when the app set one — the Idempotency-Key check.
+ * openapi.ts documents its header and answers on every write.
+ */
+const writeGuard: MiddlewareHandler = (c, next) => {
+  const guard = c.get('writeGuard' as never) as MiddlewareHandler | undefined;
+  return guard ? guard(c, next) : next();
+};
+
 type AnySpec = RouteSpec<Env, ParamSchema | undefined, ParamSchema | undefined, Schema | undefined>;
 
 /** Declares, documents and mounts one endpoint (see the example above). */
@@ -116,7 +128,8 @@ export function route<
     ? async (c: Context<E>) =>
         spec.handler(c, validate(c, any, await requestBody(c as never, body, spec.input)) as never)
     : (c: Context<E>) => spec.handler(c, validate(c, any, undefined) as never);
-  const handlers = [...(spec.middleware ?? []), handler] as MiddlewareHandler<E>[];
+  const guard = methods.some((m) => WRITES.has(m)) ? [writeGuard] : [];
+  const handlers = [...(spec.middleware ?? []), ...guard, handler] as MiddlewareHandler<E>[];
   (router.on as (methods: string[], path: string, ...handlers: MiddlewareHandler<E>[]) => unknown)(
     methods.map((m) => m.toUpperCase()),
     pattern,

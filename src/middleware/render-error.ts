@@ -1,7 +1,8 @@
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { ConfigError } from '../config';
-import { ApiError, PAYLOAD_TOO_LARGE } from '../lib/errors';
+import { isClaimTaken } from '../db/write-claim';
+import { ApiError, IDEMPOTENCY_KEY_IN_USE, PAYLOAD_TOO_LARGE } from '../lib/errors';
 
 /** JSON with exactly `Content-Type: application/json` (some edX clients compare it literally). */
 export function jsonResponse(body: unknown, status: number, headers: Record<string, string> = {}): Response {
@@ -37,6 +38,8 @@ export function renderError(c: Context, error: unknown): Response {
     }
     return jsonResponse({ error_code: 'http_error', developer_message: error.message || 'Request failed.' }, status);
   }
+  // The idempotency guard replaces this with the key's precise answer (docs/api/idempotency.md#claim).
+  if (isClaimTaken(error)) return jsonResponse(IDEMPOTENCY_KEY_IN_USE, 409, { 'Retry-After': '1' });
   const requestId = c.get('requestId') as string | undefined;
   console.error(JSON.stringify({ requestId, error: String(error), stack: (error as Error)?.stack }));
   return jsonResponse(

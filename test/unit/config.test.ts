@@ -43,6 +43,7 @@ describe('loadConfig', () => {
       WEBHOOK_MAX_ATTEMPTS: 8,
       BULK_JOB_MAX_PAIRS: 1_000_000,
       BULK_JOB_CHUNK: 1000,
+      IDEMPOTENCY_TTL_SECONDS: 86400,
     });
   });
 
@@ -57,6 +58,13 @@ describe('loadConfig', () => {
     expect(configError({ BULK_JOB_CHUNK: '0' }).variables).toEqual({
       BULK_JOB_CHUNK: 'BULK_JOB_CHUNK must be at least 1',
     });
+  });
+
+  it('reads IDEMPOTENCY_TTL_SECONDS and names it when it is not 1..2592000 seconds (docs/api/idempotency.md)', () => {
+    expect(config({ IDEMPOTENCY_TTL_SECONDS: '600' }).IDEMPOTENCY_TTL_SECONDS).toBe(600);
+    for (const bad of ['0', '-5', '1.5', 'a day', '2592001']) {
+      expect(Object.keys(configError({ IDEMPOTENCY_TTL_SECONDS: bad }).variables)).toEqual(['IDEMPOTENCY_TTL_SECONDS']);
+    }
   });
 
   it('takes the events source from LMS_ROOT_URL unless EVENTS_SOURCE is set (docs/events.md#configuration)', () => {

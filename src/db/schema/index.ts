@@ -5,6 +5,7 @@ export * from './catalog';
 export * from './cohorts';
 export * from './enrollments';
 export * from './events';
+export * from './idempotency';
 export * from './jobs';
 export * from './programs';
 export * from './provisioning';

@@ -1,0 +1,107 @@
+import type { Config } from '../config';
+import type { Deps } from '../context';
+import type { Principal } from '../context/principal';
+import { runBatch } from '../db/batch';
+import { claimBeforeFirstWrite, createDb, newDbMetrics } from '../db/client';
+import type { FirstWriteClaim } from '../db/write-claim';
+import {
+  claimQueries,
+  findKey,
+  isClaimConflict,
+  type KeyClaim,
+  keepAnswerUnlessHeld,
+  purgeKeysExpiredBy,
+  releaseClaim,
+  type StoredAnswer,
+  storeAnswer,
+} from './idempotency.repo';
+import { fingerprintHead, isStored, type KeyOutcome, MAX_STORED_BODY_BYTES, outcomeOf } from './key';
+
+// A keyed write's life (docs/api/idempotency.md#how): the claim rides on the request's first write
+// batch; afterwards ONE round trip keeps the answer (or frees the key), or — when the claim found the
+// key held — reads what the key answers instead.
+
+const hex = (bytes: ArrayBuffer) => [...new Uint8Array(bytes)].map((b) => b.toString(16).padStart(2, '0')).join('');
+const sha256 = async (data: Uint8Array) => hex(await crypto.subtle.digest('SHA-256', data));
+
+const apiKeyIds = new WeakMap<Config, Promise<string>>();
+
+/**
+ * The scope's caller: the JWT's username (also when an API key came with it), else the API key
+ * itself (as a digest prefix: the key is never stored). Null when the request has neither.
+ */
+export function callerIdentity(principal: Principal | undefined, config: Config): Promise<string> | null {
+  if (principal?.user) return Promise.resolve(`user:${principal.user.username}`);
+  const key = config.EDX_API_KEY;
+  if (!principal?.apiKey || !key) return null;
+  let id = apiKeyIds.get(config);
+  if (!id) {
+    id = sha256(new TextEncoder().encode(key)).then((digest) => `api-key:${digest.slice(0, 16)}`);
+    apiKeyIds.set(config, id);
+  }
+  return id;
+}
+
+/** SHA-256 (hex) of method, path, query, content type and the body's bytes. */
+export async function fingerprint(method: string, path: string, query: string, contentType: string, body: ArrayBuffer) {
+  const head = new TextEncoder().encode(fingerprintHead(method, path, query, contentType));
+  const all = new Uint8Array(head.length + body.byteLength);
+  all.set(head);
+  all.set(new Uint8Array(body), head.length);
+  return sha256(all);
+}
+
+export const newClaim = (deps: Deps, scope: Omit<KeyClaim, 'token' | 'now' | 'expiresAt'>): KeyClaim => {
+  const now = deps.now();
+  return { ...scope, token: crypto.randomUUID(), now, expiresAt: now + deps.config.IDEMPOTENCY_TTL_SECONDS * 1000 };
+};
+
+/** Arms the claim: the request's first write carries it. */
+export function holdKey(deps: Deps, claim: KeyClaim): FirstWriteClaim {
+  const statements = claimQueries(deps.db, claim).map(({ sql, params }) => ({ sql, params }));
+  const hold: FirstWriteClaim = { statements, isConflict: isClaimConflict, state: 'armed' };
+  claimBeforeFirstWrite(deps.db, hold);
+  return hold;
+}
+
+/** The answer as kept: over the size bound, its status and type only. */
+export async function answerToKeep(status: number, contentType: string | null, read: () => Promise<string>) {
+  const body = await read();
+  const fits =
+    body.length <= MAX_STORED_BODY_BYTES / 3 || new TextEncoder().encode(body).length <= MAX_STORED_BODY_BYTES;
+  return { status, contentType, body: fits ? body : null } satisfies StoredAnswer;
+}
+
+/**
+ * After the handler: keeps its answer or frees the key, and says what to answer instead when the key
+ * was held by another request (null: the handler's own answer stands).
+ */
+export async function settleKey(
+  deps: Deps,
+  claim: KeyClaim,
+  hold: FirstWriteClaim,
+  status: number,
+  answer: () => Promise<StoredAnswer>,
+): Promise<KeyOutcome | null> {
+  if (hold.state === 'armed') hold.state = 'disarmed';
+  if (hold.state === 'conflicted') return outcomeOf(await findKey(deps.db, claim), claim.fingerprint, deps.now());
+  const keep = isStored(status);
+  if (hold.state === 'claimed') {
+    const db = deps.db;
+    await runBatch(db, [keep ? storeAnswer(db, claim, await answer()) : releaseClaim(db, claim)]);
+    return null;
+  }
+  if (!keep) return null;
+  const row = await keepAnswerUnlessHeld(deps.db, claim, await answer());
+  if (row?.claim === claim.token) return null;
+  return outcomeOf(row, claim.fingerprint, deps.now());
+}
+
+/** The cron's purge of expired keys (wrangler.toml's every-minute trigger, beside the events sweep). */
+export async function purgeExpiredKeys(env: Env, now = Date.now()): Promise<{ purged: number }> {
+  const db = createDb(env.DB, newDbMetrics());
+  const [result] = await runBatch(db, [purgeKeysExpiredBy(db, now)]);
+  const purged = (result as D1Result).meta.changes;
+  console.log(JSON.stringify({ event: 'idempotency_purge', purged }));
+  return { purged };
+}
