@@ -2,6 +2,7 @@ import { swaggerUI } from '@hono/swagger-ui';
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { version } from '../package.json';
 import type { AppEnv } from './context';
+import { BOOKMARK_PARAMETER, BOOKMARK_RESPONSE_HEADER } from './lib/d1-bookmark';
 import { errorResponse } from './lib/error-responses';
 import { SECURITY } from './lib/route';
 
@@ -79,6 +80,10 @@ throttling), \`{"message"}\` (enrollment), DRF field maps, \`{"developer_message
 \`{"error_code", "developer_message"}\` (provisioning and the service itself). Any operation may also answer
 413 (body over 1 MiB) or 500 (a misconfigured variable, named; or an unexpected error with its request id).
 Throttled calls get 429 with \`Retry-After\` and \`RateLimit-*\` headers.
+
+**Read-your-writes.** An answer of a request that queried D1 carries \`x-d1-bookmark\`; send it back as
+\`x-d1-bookmark\` on the next request to read at least what that request wrote, from any read replica. A
+malformed bookmark, or one D1 refuses, answers 400 \`{"error_code": "invalid_bookmark", …}\`.
 
 **Demo data** (\`npm start\` seeds it): course runs \`course-v1:edX+DemoX+Demo_Course\` (audit + verified),
 \`course-v1:edX+UpgradeX+2024\`, \`course-v1:edX+InviteX+2025\`, \`course-v1:edX+EmbargoX+2025\`,
@@ -195,6 +200,9 @@ export function registerOpenApiDocument(app: OpenAPIHono<AppEnv>): void {
     description:
       'The server-to-server key (`EDX_API_KEY`) of trusted services such as e-commerce and the LMS. Compared in constant time; an unset key turns API-key access off. Operations that list only `JwtAuth` ignore it.',
   });
+  // Referenced by every operation route() declares as querying D1 (lib/route.ts).
+  app.openAPIRegistry.registerComponent('parameters', 'D1Bookmark', BOOKMARK_PARAMETER);
+  app.openAPIRegistry.registerComponent('headers', 'D1Bookmark', BOOKMARK_RESPONSE_HEADER);
   let cached: string | undefined;
   app.get('/openapi.json', () => {
     cached ??= JSON.stringify(openApiDocument(app));

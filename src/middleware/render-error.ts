@@ -1,6 +1,7 @@
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { ConfigError } from '../config';
+import { BOOKMARK_HEADER, invalidBookmark, isBookmarkRefusal } from '../lib/d1-bookmark';
 import { ApiError, PAYLOAD_TOO_LARGE } from '../lib/errors';
 
 /** JSON with exactly `Content-Type: application/json` (some edX clients compare it literally). */
@@ -36,6 +37,11 @@ export function renderError(c: Context, error: unknown): Response {
       return jsonResponse(PAYLOAD_TOO_LARGE, 413);
     }
     return jsonResponse({ error_code: 'http_error', developer_message: error.message || 'Request failed.' }, status);
+  }
+  const bookmark = c.req.header(BOOKMARK_HEADER);
+  if (bookmark && isBookmarkRefusal(error)) {
+    const refused = invalidBookmark(bookmark, 'was refused by D1');
+    return jsonResponse(refused.body, refused.status);
   }
   const requestId = c.get('requestId') as string | undefined;
   console.error(JSON.stringify({ requestId, error: String(error), stack: (error as Error)?.stack }));
