@@ -2,7 +2,7 @@ import { swaggerUI } from '@hono/swagger-ui';
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { version } from '../package.json';
 import type { AppEnv } from './context';
-import { BOOKMARK_PARAMETER, BOOKMARK_RESPONSE_HEADER } from './lib/d1-bookmark';
+import { BOOKMARK_PARAMETER, BOOKMARK_RESPONSE_HEADER, documentsBookmark, withBookmarkHeader } from './lib/d1-bookmark';
 import { errorResponse } from './lib/error-responses';
 import { SECURITY } from './lib/route';
 
@@ -121,8 +121,13 @@ function completeRoutes(app: OpenAPIHono<AppEnv>): void {
     route.operationId ??= operationIdFor(route.method, route.path);
     route.security ??= SECURITY.anonymous;
     const responses = { ...route.responses };
-    if (route.request?.body) responses[413] ??= errorResponse('service', 413);
-    responses[500] ??= errorResponse('service', 500);
+    // Both may come after D1 queries (a streamed body overflows when the handler reads it).
+    const shared = (status: 413 | 500) =>
+      documentsBookmark(route)
+        ? withBookmarkHeader(errorResponse('service', status), String(status))
+        : errorResponse('service', status);
+    if (route.request?.body) responses[413] ??= shared(413);
+    responses[500] ??= shared(500);
     route.responses = responses;
   }
 }

@@ -64,3 +64,19 @@ export const BOOKMARK_RESPONSE_HEADER = {
 
 export const BOOKMARK_PARAMETER_REF = { $ref: '#/components/parameters/D1Bookmark' };
 export const BOOKMARK_HEADER_REF = { $ref: '#/components/headers/D1Bookmark' };
+
+/** A documented answer with the `x-d1-bookmark` header added (headers declared as an object, not zod). */
+export function withBookmarkHeader<R extends object>(
+  response: R,
+  status: string,
+): R & { headers: Record<string, { $ref: string }> } {
+  const headers = (response as { headers?: Record<string, { $ref: string }> }).headers;
+  if (headers && 'safeParse' in headers) {
+    throw new Error(`route(): declare the ${status} answer's headers as an OpenAPI headers object, not zod`);
+  }
+  return { ...response, headers: { ...headers, [BOOKMARK_HEADER]: BOOKMARK_HEADER_REF } };
+}
+
+/** Whether a documented operation queries D1 (route() gave it the bookmark parameter). */
+export const documentsBookmark = (operation: { parameters?: unknown[] }) =>
+  operation.parameters?.includes(BOOKMARK_PARAMETER_REF) ?? false;

@@ -1,7 +1,7 @@
 import type { OpenAPIHono, RouteConfig, z } from '@hono/zod-openapi';
 import type { Context, Env, MiddlewareHandler } from 'hono';
 import { type FORM_TYPES, isFormType, mediaType, readBody, UnreadableBody } from './body';
-import { BOOKMARK_HEADER, BOOKMARK_HEADER_REF, BOOKMARK_PARAMETER_REF } from './d1-bookmark';
+import { BOOKMARK_PARAMETER_REF, withBookmarkHeader } from './d1-bookmark';
 import type { InputIssue, InputSource, InputStyle } from './input-styles';
 
 /**
@@ -145,14 +145,7 @@ function operation(spec: AnySpec, method: Method): RouteConfig {
 function withBookmark(responses: RouteConfig['responses']) {
   const documented: RouteConfig['responses'] = {};
   for (const [status, response] of Object.entries(responses)) {
-    if ('$ref' in response) {
-      documented[status] = response;
-      continue;
-    }
-    if (response.headers && 'safeParse' in response.headers) {
-      throw new Error(`route(): declare the ${status} answer's headers as an OpenAPI headers object, not zod`);
-    }
-    documented[status] = { ...response, headers: { ...response.headers, [BOOKMARK_HEADER]: BOOKMARK_HEADER_REF } };
+    documented[status] = '$ref' in response ? response : withBookmarkHeader(response, status);
   }
   return { parameters: [BOOKMARK_PARAMETER_REF], responses: documented };
 }

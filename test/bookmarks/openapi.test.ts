@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { call } from '../helpers/request';
+
+// docs/api/read-your-writes.md#openapi: the request and the response header, documented once as
+// components and referenced by every operation (route() adds them, so no operation forgets).
+
+interface Operation {
+  parameters?: ({ $ref: string } | { name: string; in: string })[];
+  responses: Record<string, { headers?: Record<string, { $ref?: string }> }>;
+}
+
+describe('x-d1-bookmark in /openapi.json (#openapi)', () => {
+  it('is a component parameter and header, referenced by every operation and every answer', async () => {
+    const { body: doc } = await call('/openapi.json');
+    expect(doc.components.parameters.D1Bookmark).toMatchObject({
+      name: 'x-d1-bookmark',
+      in: 'header',
+      required: false,
+    });
+    expect(doc.components.headers.D1Bookmark.schema.type).toBe('string');
+    const operations = Object.entries(doc.paths as Record<string, Record<string, Operation>>).flatMap(([path, item]) =>
+      Object.entries(item).map(([method, op]) => ({ key: `${method.toUpperCase()} ${path}`, op })),
+    );
+    expect(operations.length).toBeGreaterThan(40);
+    for (const { key, op } of operations) {
+      expect(op.parameters, key).toContainEqual({ $ref: '#/components/parameters/D1Bookmark' });
+      for (const [status, response] of Object.entries(op.responses)) {
+        expect(response.headers?.['x-d1-bookmark'], `${key} ${status}`).toEqual({
+          $ref: '#/components/headers/D1Bookmark',
+        });
+      }
+    }
+  });
+});
