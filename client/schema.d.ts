@@ -2418,7 +2418,10 @@ export interface components {
         };
     };
     responses: never;
-    parameters: never;
+    parameters: {
+        /** @description Read-your-writes with D1 read replication: send back the `x-d1-bookmark` of an earlier response and every D1 query of this request reads data at least as new as that response saw, from any replica. Without it a `GET` reads from any replica (possibly a little behind) and a write starts on the primary. A malformed bookmark, or one D1 refuses, answers 400 `invalid_bookmark`. */
+        D1Bookmark: string;
+    };
     requestBodies: never;
     headers: never;
     pathItems: never;
@@ -2431,7 +2434,10 @@ export interface operations {
                 /** @description Also list expired modes unless empty, `0`, `false`, `no` or `off`. */
                 include_expired?: string;
             };
-            header?: never;
+            header?: {
+                /** @description Read-your-writes with D1 read replication: send back the `x-d1-bookmark` of an earlier response and every D1 query of this request reads data at least as new as that response saw, from any replica. Without it a `GET` reads from any replica (possibly a little behind) and a write starts on the primary. A malformed bookmark, or one D1 refuses, answers 400 `invalid_bookmark`. */
+                "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path: {
                 /** @description Course run key. */
                 course_id: string;
@@ -2443,6 +2449,8 @@ export interface operations {
             /** @description The course run and the modes it offers. */
             200: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2452,6 +2460,8 @@ export interface operations {
             /** @description Unknown course or invalid course key. */
             400: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2461,6 +2471,8 @@ export interface operations {
             /** @description Throttled (per client IP). */
             429: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2475,6 +2487,8 @@ export interface operations {
             /** @description `bad_configuration` (names the variable) or `internal_error` (with the request id). */
             500: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2500,7 +2514,10 @@ export interface operations {
                 /** @description Default: the caller. */
                 user?: string;
             };
-            header?: never;
+            header?: {
+                /** @description Read-your-writes with D1 read replication: send back the `x-d1-bookmark` of an earlier response and every D1 query of this request reads data at least as new as that response saw, from any replica. Without it a `GET` reads from any replica (possibly a little behind) and a write starts on the primary. A malformed bookmark, or one D1 refuses, answers 400 `invalid_bookmark`. */
+                "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -2509,6 +2526,8 @@ export interface operations {
             /** @description Active enrollments, oldest first. */
             200: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2518,6 +2537,8 @@ export interface operations {
             /** @description Not authenticated: no credentials, or a JWT that is malformed, expired or not ours. */
             401: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2532,6 +2553,8 @@ export interface operations {
             /** @description Not allowed (restricted applications included). */
             403: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2546,6 +2569,8 @@ export interface operations {
             /** @description Throttled; `Retry-After` says when to retry. */
             429: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2560,6 +2585,8 @@ export interface operations {
             /** @description `bad_configuration` (names the variable) or `internal_error` (with the request id). */
             500: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2582,7 +2609,10 @@ export interface operations {
     postEnrollmentV1Enrollment: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Read-your-writes with D1 read replication: send back the `x-d1-bookmark` of an earlier response and every D1 query of this request reads data at least as new as that response saw, from any replica. Without it a `GET` reads from any replica (possibly a little behind) and a write starts on the primary. A malformed bookmark, or one D1 refuses, answers 400 `invalid_bookmark`. */
+                "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -2595,6 +2625,8 @@ export interface operations {
             /** @description The resulting enrollment. */
             200: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2604,6 +2636,8 @@ export interface operations {
             /** @description Invalid request, unavailable mode, closed enrollment, … */
             400: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2613,6 +2647,8 @@ export interface operations {
             /** @description Not authenticated: no credentials, or a JWT that is malformed, expired or not ours. */
             401: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2627,6 +2663,8 @@ export interface operations {
             /** @description Not allowed (restricted applications included). */
             403: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2641,6 +2679,8 @@ export interface operations {
             /** @description Another user named without the right to act for them. */
             404: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2655,6 +2695,8 @@ export interface operations {
             /** @description The target user does not exist. */
             406: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2669,6 +2711,8 @@ export interface operations {
             /** @description Body over 1 MiB (`payload_too_large`). */
             413: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2684,6 +2728,8 @@ export interface operations {
             /** @description Throttled; `Retry-After` says when to retry. */
             429: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2698,6 +2744,8 @@ export interface operations {
             /** @description `bad_configuration` (names the variable) or `internal_error` (with the request id). */
             500: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2720,7 +2768,10 @@ export interface operations {
     getEnrollmentV1EnrollmentByUsernameCourseId: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Read-your-writes with D1 read replication: send back the `x-d1-bookmark` of an earlier response and every D1 query of this request reads data at least as new as that response saw, from any replica. Without it a `GET` reads from any replica (possibly a little behind) and a write starts on the primary. A malformed bookmark, or one D1 refuses, answers 400 `invalid_bookmark`. */
+                "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path: {
                 /** @description Course run key. */
                 course_id: string;
@@ -2733,6 +2784,8 @@ export interface operations {
             /** @description The enrollment (active or not); an EMPTY body when there is none. */
             200: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2742,6 +2795,8 @@ export interface operations {
             /** @description Invalid course key. */
             400: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2751,6 +2806,8 @@ export interface operations {
             /** @description Not authenticated: no credentials, or a JWT that is malformed, expired or not ours. */
             401: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2765,6 +2822,8 @@ export interface operations {
             /** @description Not allowed (restricted applications included). */
             403: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2779,6 +2838,8 @@ export interface operations {
             /** @description Another user's enrollment without the right to see it. */
             404: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2793,6 +2854,8 @@ export interface operations {
             /** @description Throttled; `Retry-After` says when to retry. */
             429: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2807,6 +2870,8 @@ export interface operations {
             /** @description `bad_configuration` (names the variable) or `internal_error` (with the request id). */
             500: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2829,7 +2894,10 @@ export interface operations {
     getEnrollmentV1EnrollmentByCourseId: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Read-your-writes with D1 read replication: send back the `x-d1-bookmark` of an earlier response and every D1 query of this request reads data at least as new as that response saw, from any replica. Without it a `GET` reads from any replica (possibly a little behind) and a write starts on the primary. A malformed bookmark, or one D1 refuses, answers 400 `invalid_bookmark`. */
+                "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path: {
                 /** @description Course run key. */
                 course_id: string;
@@ -2841,6 +2909,8 @@ export interface operations {
             /** @description The enrollment (active or not); an EMPTY body when there is none. */
             200: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2850,6 +2920,8 @@ export interface operations {
             /** @description Invalid course key. */
             400: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2859,6 +2931,8 @@ export interface operations {
             /** @description Not authenticated: no credentials, or a JWT that is malformed, expired or not ours. */
             401: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2873,6 +2947,8 @@ export interface operations {
             /** @description Not allowed (restricted applications included). */
             403: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2887,6 +2963,8 @@ export interface operations {
             /** @description Another user's enrollment without the right to see it. */
             404: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2901,6 +2979,8 @@ export interface operations {
             /** @description Throttled; `Retry-After` says when to retry. */
             429: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2915,6 +2995,8 @@ export interface operations {
             /** @description `bad_configuration` (names the variable) or `internal_error` (with the request id). */
             500: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2939,7 +3021,10 @@ export interface operations {
             query?: {
                 course_id?: string;
             };
-            header?: never;
+            header?: {
+                /** @description Read-your-writes with D1 read replication: send back the `x-d1-bookmark` of an earlier response and every D1 query of this request reads data at least as new as that response saw, from any replica. Without it a `GET` reads from any replica (possibly a little behind) and a write starts on the primary. A malformed bookmark, or one D1 refuses, answers 400 `invalid_bookmark`. */
+                "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -2948,6 +3033,8 @@ export interface operations {
             /** @description Roles and the global staff flag. */
             200: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2957,6 +3044,8 @@ export interface operations {
             /** @description No user. */
             400: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2966,6 +3055,8 @@ export interface operations {
             /** @description Not authenticated: no credentials, or a JWT that is malformed, expired or not ours. */
             401: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2980,6 +3071,8 @@ export interface operations {
             /** @description Authenticated but not allowed (restricted applications included). */
             403: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2994,6 +3087,8 @@ export interface operations {
             /** @description Throttled; `Retry-After` says when to retry. */
             429: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3008,6 +3103,8 @@ export interface operations {
             /** @description `bad_configuration` (names the variable) or `internal_error` (with the request id). */
             500: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3030,7 +3127,10 @@ export interface operations {
     postEnrollmentV1Unenroll: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Read-your-writes with D1 read replication: send back the `x-d1-bookmark` of an earlier response and every D1 query of this request reads data at least as new as that response saw, from any replica. Without it a `GET` reads from any replica (possibly a little behind) and a write starts on the primary. A malformed bookmark, or one D1 refuses, answers 400 `invalid_bookmark`. */
+                "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -3043,6 +3143,8 @@ export interface operations {
             /** @description Sorted distinct orgs of all the user’s enrollments. */
             200: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3052,6 +3154,8 @@ export interface operations {
             /** @description No active enrollment. */
             204: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -3059,6 +3163,8 @@ export interface operations {
             /** @description Not authenticated: no credentials, or a JWT that is malformed, expired or not ours. */
             401: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3073,6 +3179,8 @@ export interface operations {
             /** @description Authenticated but not allowed (restricted applications included). */
             403: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3087,6 +3195,8 @@ export interface operations {
             /** @description Username missing or no retirement request. */
             404: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3096,6 +3206,8 @@ export interface operations {
             /** @description Body over 1 MiB (`payload_too_large`). */
             413: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3111,6 +3223,8 @@ export interface operations {
             /** @description `bad_configuration` (names the variable) or `internal_error` (with the request id). */
             500: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3144,7 +3258,10 @@ export interface operations {
                 page_size?: number;
                 cursor?: string;
             };
-            header?: never;
+            header?: {
+                /** @description Read-your-writes with D1 read replication: send back the `x-d1-bookmark` of an earlier response and every D1 query of this request reads data at least as new as that response saw, from any replica. Without it a `GET` reads from any replica (possibly a little behind) and a write starts on the primary. A malformed bookmark, or one D1 refuses, answers 400 `invalid_bookmark`. */
+                "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -3153,6 +3270,8 @@ export interface operations {
             /** @description One page. */
             200: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3162,6 +3281,8 @@ export interface operations {
             /** @description Invalid filters (`field_errors`). */
             400: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3171,6 +3292,8 @@ export interface operations {
             /** @description Not authenticated: no credentials, or a JWT that is malformed, expired or not ours. */
             401: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3185,6 +3308,8 @@ export interface operations {
             /** @description Not global staff. */
             403: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3199,6 +3324,8 @@ export interface operations {
             /** @description Invalid cursor. */
             404: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3213,6 +3340,8 @@ export interface operations {
             /** @description Throttled; `Retry-After` says when to retry. */
             429: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3227,6 +3356,8 @@ export interface operations {
             /** @description `bad_configuration` (names the variable) or `internal_error` (with the request id). */
             500: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3252,7 +3383,10 @@ export interface operations {
                 /** @description Default: the caller's. */
                 email?: string;
             };
-            header?: never;
+            header?: {
+                /** @description Read-your-writes with D1 read replication: send back the `x-d1-bookmark` of an earlier response and every D1 query of this request reads data at least as new as that response saw, from any replica. Without it a `GET` reads from any replica (possibly a little behind) and a write starts on the primary. A malformed bookmark, or one D1 refuses, answers 400 `invalid_bookmark`. */
+                "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -3261,6 +3395,8 @@ export interface operations {
             /** @description Allowances of the e-mail, oldest first. */
             200: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3270,6 +3406,8 @@ export interface operations {
             /** @description Field errors (DRF shape). */
             400: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3281,6 +3419,8 @@ export interface operations {
             /** @description Not authenticated: no credentials, or a JWT that is malformed, expired or not ours. */
             401: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3295,6 +3435,8 @@ export interface operations {
             /** @description Authenticated but not allowed (restricted applications included). */
             403: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3309,6 +3451,8 @@ export interface operations {
             /** @description Throttled; `Retry-After` says when to retry. */
             429: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3323,6 +3467,8 @@ export interface operations {
             /** @description `bad_configuration` (names the variable) or `internal_error` (with the request id). */
             500: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3345,7 +3491,10 @@ export interface operations {
     postEnrollmentV1EnrollmentAllowed: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Read-your-writes with D1 read replication: send back the `x-d1-bookmark` of an earlier response and every D1 query of this request reads data at least as new as that response saw, from any replica. Without it a `GET` reads from any replica (possibly a little behind) and a write starts on the primary. A malformed bookmark, or one D1 refuses, answers 400 `invalid_bookmark`. */
+                "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -3358,6 +3507,8 @@ export interface operations {
             /** @description Created. */
             201: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3367,6 +3518,8 @@ export interface operations {
             /** @description Field errors (DRF shape). */
             400: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3378,6 +3531,8 @@ export interface operations {
             /** @description Not authenticated: no credentials, or a JWT that is malformed, expired or not ours. */
             401: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3392,6 +3547,8 @@ export interface operations {
             /** @description Authenticated but not allowed (restricted applications included). */
             403: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3406,6 +3563,8 @@ export interface operations {
             /** @description Already exists. */
             409: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3415,6 +3574,8 @@ export interface operations {
             /** @description Body over 1 MiB (`payload_too_large`). */
             413: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3430,6 +3591,8 @@ export interface operations {
             /** @description Throttled; `Retry-After` says when to retry. */
             429: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3444,6 +3607,8 @@ export interface operations {
             /** @description `bad_configuration` (names the variable) or `internal_error` (with the request id). */
             500: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3466,7 +3631,10 @@ export interface operations {
     deleteEnrollmentV1EnrollmentAllowed: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Read-your-writes with D1 read replication: send back the `x-d1-bookmark` of an earlier response and every D1 query of this request reads data at least as new as that response saw, from any replica. Without it a `GET` reads from any replica (possibly a little behind) and a write starts on the primary. A malformed bookmark, or one D1 refuses, answers 400 `invalid_bookmark`. */
+                "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -3479,6 +3647,8 @@ export interface operations {
             /** @description Deleted. */
             204: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -3486,6 +3656,8 @@ export interface operations {
             /** @description Field errors (DRF shape). */
             400: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3497,6 +3669,8 @@ export interface operations {
             /** @description Not authenticated: no credentials, or a JWT that is malformed, expired or not ours. */
             401: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3511,6 +3685,8 @@ export interface operations {
             /** @description Authenticated but not allowed (restricted applications included). */
             403: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3525,6 +3701,8 @@ export interface operations {
             /** @description No such allowance. */
             404: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3534,6 +3712,8 @@ export interface operations {
             /** @description Body over 1 MiB (`payload_too_large`). */
             413: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3549,6 +3729,8 @@ export interface operations {
             /** @description Throttled; `Retry-After` says when to retry. */
             429: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3563,6 +3745,8 @@ export interface operations {
             /** @description `bad_configuration` (names the variable) or `internal_error` (with the request id). */
             500: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3585,7 +3769,10 @@ export interface operations {
     postBulkEnrollV1BulkEnroll: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Read-your-writes with D1 read replication: send back the `x-d1-bookmark` of an earlier response and every D1 query of this request reads data at least as new as that response saw, from any replica. Without it a `GET` reads from any replica (possibly a little behind) and a write starts on the primary. A malformed bookmark, or one D1 refuses, answers 400 `invalid_bookmark`. */
+                "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -3601,6 +3788,8 @@ export interface operations {
             /** @description Per course, one result per identifier. */
             200: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3610,6 +3799,8 @@ export interface operations {
             /** @description Field or cross-field errors (DRF shape). */
             400: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3621,6 +3812,8 @@ export interface operations {
             /** @description Not authenticated: no credentials, or a JWT that is malformed, expired or not ours. */
             401: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3635,6 +3828,8 @@ export interface operations {
             /** @description Not global staff (the API key grants nothing here). */
             403: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3649,6 +3844,8 @@ export interface operations {
             /** @description A course does not exist (nothing was changed). */
             404: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3663,6 +3860,8 @@ export interface operations {
             /** @description Too many identifier × course pairs or courses, or a body over 1 MiB. */
             413: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3678,6 +3877,8 @@ export interface operations {
             /** @description Throttled; `Retry-After` says when to retry. */
             429: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3692,6 +3893,8 @@ export interface operations {
             /** @description `bad_configuration` (names the variable) or `internal_error` (with the request id). */
             500: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3714,7 +3917,10 @@ export interface operations {
     getAdminV1UsersByUsername: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Read-your-writes with D1 read replication: send back the `x-d1-bookmark` of an earlier response and every D1 query of this request reads data at least as new as that response saw, from any replica. Without it a `GET` reads from any replica (possibly a little behind) and a write starts on the primary. A malformed bookmark, or one D1 refuses, answers 400 `invalid_bookmark`. */
+                "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path: {
                 username: string;
             };
@@ -3725,6 +3931,8 @@ export interface operations {
             /** @description The user */
             200: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3734,6 +3942,8 @@ export interface operations {
             /** @description Invalid field(s), each named in `field_errors` (or a body that is not JSON: `invalid_json`). */
             400: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3754,6 +3964,8 @@ export interface operations {
             /** @description Not authenticated: no credentials, or a JWT that is malformed, expired or not ours. */
             401: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3769,6 +3981,8 @@ export interface operations {
             /** @description Neither the API key nor global staff. */
             403: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3784,6 +3998,8 @@ export interface operations {
             /** @description No such user (`user_not_found`). */
             404: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3793,6 +4009,8 @@ export interface operations {
             /** @description `bad_configuration` (names the variable) or `internal_error` (with the request id). */
             500: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3815,7 +4033,10 @@ export interface operations {
     putAdminV1UsersByUsername: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Read-your-writes with D1 read replication: send back the `x-d1-bookmark` of an earlier response and every D1 query of this request reads data at least as new as that response saw, from any replica. Without it a `GET` reads from any replica (possibly a little behind) and a write starts on the primary. A malformed bookmark, or one D1 refuses, answers 400 `invalid_bookmark`. */
+                "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path: {
                 username: string;
             };
@@ -3830,6 +4051,8 @@ export interface operations {
             /** @description Replaced */
             200: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3839,6 +4062,8 @@ export interface operations {
             /** @description Created */
             201: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3848,6 +4073,8 @@ export interface operations {
             /** @description Invalid field(s), each named in `field_errors` (or a body that is not JSON: `invalid_json`). */
             400: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3868,6 +4095,8 @@ export interface operations {
             /** @description Not authenticated: no credentials, or a JWT that is malformed, expired or not ours. */
             401: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3883,6 +4112,8 @@ export interface operations {
             /** @description Neither the API key nor global staff. */
             403: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3898,6 +4129,8 @@ export interface operations {
             /** @description Body over 1 MiB (`payload_too_large`). */
             413: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3913,6 +4146,8 @@ export interface operations {
             /** @description `bad_configuration` (names the variable) or `internal_error` (with the request id). */
             500: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3935,7 +4170,10 @@ export interface operations {
     putAdminV1UsersByUsernameRetirement: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Read-your-writes with D1 read replication: send back the `x-d1-bookmark` of an earlier response and every D1 query of this request reads data at least as new as that response saw, from any replica. Without it a `GET` reads from any replica (possibly a little behind) and a write starts on the primary. A malformed bookmark, or one D1 refuses, answers 400 `invalid_bookmark`. */
+                "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path: {
                 username: string;
             };
@@ -3950,6 +4188,8 @@ export interface operations {
             /** @description Already marked; the first record */
             200: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3959,6 +4199,8 @@ export interface operations {
             /** @description Marked */
             201: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3968,6 +4210,8 @@ export interface operations {
             /** @description Invalid field(s), each named in `field_errors` (or a body that is not JSON: `invalid_json`). */
             400: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3988,6 +4232,8 @@ export interface operations {
             /** @description Not authenticated: no credentials, or a JWT that is malformed, expired or not ours. */
             401: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4003,6 +4249,8 @@ export interface operations {
             /** @description Neither the API key nor global staff. */
             403: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4018,6 +4266,8 @@ export interface operations {
             /** @description No such user (`user_not_found`). */
             404: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4027,6 +4277,8 @@ export interface operations {
             /** @description Body over 1 MiB (`payload_too_large`). */
             413: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4042,6 +4294,8 @@ export interface operations {
             /** @description `bad_configuration` (names the variable) or `internal_error` (with the request id). */
             500: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4064,7 +4318,10 @@ export interface operations {
     putAdminV1CoursesByCourseIdRolesByUsername: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Read-your-writes with D1 read replication: send back the `x-d1-bookmark` of an earlier response and every D1 query of this request reads data at least as new as that response saw, from any replica. Without it a `GET` reads from any replica (possibly a little behind) and a write starts on the primary. A malformed bookmark, or one D1 refuses, answers 400 `invalid_bookmark`. */
+                "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path: {
                 course_id: string;
                 username: string;
@@ -4080,6 +4337,8 @@ export interface operations {
             /** @description Already held */
             200: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4089,6 +4348,8 @@ export interface operations {
             /** @description Granted */
             201: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4098,6 +4359,8 @@ export interface operations {
             /** @description Invalid field(s), each named in `field_errors` (or a body that is not JSON: `invalid_json`). */
             400: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4118,6 +4381,8 @@ export interface operations {
             /** @description Not authenticated: no credentials, or a JWT that is malformed, expired or not ours. */
             401: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4133,6 +4398,8 @@ export interface operations {
             /** @description Neither the API key nor global staff. */
             403: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4148,6 +4415,8 @@ export interface operations {
             /** @description No such course run or user */
             404: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4157,6 +4426,8 @@ export interface operations {
             /** @description Body over 1 MiB (`payload_too_large`). */
             413: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4172,6 +4443,8 @@ export interface operations {
             /** @description `bad_configuration` (names the variable) or `internal_error` (with the request id). */
             500: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4194,7 +4467,10 @@ export interface operations {
     deleteAdminV1CoursesByCourseIdRolesByUsernameByRole: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Read-your-writes with D1 read replication: send back the `x-d1-bookmark` of an earlier response and every D1 query of this request reads data at least as new as that response saw, from any replica. Without it a `GET` reads from any replica (possibly a little behind) and a write starts on the primary. A malformed bookmark, or one D1 refuses, answers 400 `invalid_bookmark`. */
+                "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path: {
                 course_id: string;
                 username: string;
@@ -4207,6 +4483,8 @@ export interface operations {
             /** @description Revoked */
             204: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -4214,6 +4492,8 @@ export interface operations {
             /** @description Invalid field(s), each named in `field_errors` (or a body that is not JSON: `invalid_json`). */
             400: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4234,6 +4514,8 @@ export interface operations {
             /** @description Not authenticated: no credentials, or a JWT that is malformed, expired or not ours. */
             401: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4249,6 +4531,8 @@ export interface operations {
             /** @description Neither the API key nor global staff. */
             403: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4264,6 +4548,8 @@ export interface operations {
             /** @description No such course run or user, or the role is not held */
             404: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4273,6 +4559,8 @@ export interface operations {
             /** @description `bad_configuration` (names the variable) or `internal_error` (with the request id). */
             500: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4295,7 +4583,10 @@ export interface operations {
     putAdminV1CoursesByCourseIdGradesByUsername: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Read-your-writes with D1 read replication: send back the `x-d1-bookmark` of an earlier response and every D1 query of this request reads data at least as new as that response saw, from any replica. Without it a `GET` reads from any replica (possibly a little behind) and a write starts on the primary. A malformed bookmark, or one D1 refuses, answers 400 `invalid_bookmark`. */
+                "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path: {
                 course_id: string;
                 username: string;
@@ -4311,6 +4602,8 @@ export interface operations {
             /** @description Replaced */
             200: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4320,6 +4613,8 @@ export interface operations {
             /** @description Created */
             201: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4329,6 +4624,8 @@ export interface operations {
             /** @description Invalid field(s), each named in `field_errors` (or a body that is not JSON: `invalid_json`). */
             400: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4349,6 +4646,8 @@ export interface operations {
             /** @description Not authenticated: no credentials, or a JWT that is malformed, expired or not ours. */
             401: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4364,6 +4663,8 @@ export interface operations {
             /** @description Neither the API key nor global staff. */
             403: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4379,6 +4680,8 @@ export interface operations {
             /** @description No such course run or user (`course_not_found`, `user_not_found`) */
             404: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4388,6 +4691,8 @@ export interface operations {
             /** @description Body over 1 MiB (`payload_too_large`). */
             413: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4403,6 +4708,8 @@ export interface operations {
             /** @description `bad_configuration` (names the variable) or `internal_error` (with the request id). */
             500: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4425,7 +4732,10 @@ export interface operations {
     putAdminV1CoursesByCourseIdCertificatesByUsername: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Read-your-writes with D1 read replication: send back the `x-d1-bookmark` of an earlier response and every D1 query of this request reads data at least as new as that response saw, from any replica. Without it a `GET` reads from any replica (possibly a little behind) and a write starts on the primary. A malformed bookmark, or one D1 refuses, answers 400 `invalid_bookmark`. */
+                "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path: {
                 course_id: string;
                 username: string;
@@ -4441,6 +4751,8 @@ export interface operations {
             /** @description Replaced */
             200: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4450,6 +4762,8 @@ export interface operations {
             /** @description Created */
             201: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4459,6 +4773,8 @@ export interface operations {
             /** @description Invalid field(s), each named in `field_errors` (or a body that is not JSON: `invalid_json`). */
             400: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4479,6 +4795,8 @@ export interface operations {
             /** @description Not authenticated: no credentials, or a JWT that is malformed, expired or not ours. */
             401: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4494,6 +4812,8 @@ export interface operations {
             /** @description Neither the API key nor global staff. */
             403: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4509,6 +4829,8 @@ export interface operations {
             /** @description No such course run or user (`course_not_found`, `user_not_found`) */
             404: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4518,6 +4840,8 @@ export interface operations {
             /** @description Body over 1 MiB (`payload_too_large`). */
             413: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4533,6 +4857,8 @@ export interface operations {
             /** @description `bad_configuration` (names the variable) or `internal_error` (with the request id). */
             500: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4555,7 +4881,10 @@ export interface operations {
     putAdminV1CoursesByCourseIdProgressByUsername: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Read-your-writes with D1 read replication: send back the `x-d1-bookmark` of an earlier response and every D1 query of this request reads data at least as new as that response saw, from any replica. Without it a `GET` reads from any replica (possibly a little behind) and a write starts on the primary. A malformed bookmark, or one D1 refuses, answers 400 `invalid_bookmark`. */
+                "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path: {
                 course_id: string;
                 username: string;
@@ -4571,6 +4900,8 @@ export interface operations {
             /** @description Replaced */
             200: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4580,6 +4911,8 @@ export interface operations {
             /** @description Created */
             201: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4589,6 +4922,8 @@ export interface operations {
             /** @description Invalid field(s), each named in `field_errors` (or a body that is not JSON: `invalid_json`). */
             400: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4609,6 +4944,8 @@ export interface operations {
             /** @description Not authenticated: no credentials, or a JWT that is malformed, expired or not ours. */
             401: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4624,6 +4961,8 @@ export interface operations {
             /** @description Neither the API key nor global staff. */
             403: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4639,6 +4978,8 @@ export interface operations {
             /** @description No such course run or user (`course_not_found`, `user_not_found`) */
             404: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4648,6 +4989,8 @@ export interface operations {
             /** @description Body over 1 MiB (`payload_too_large`). */
             413: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4663,6 +5006,8 @@ export interface operations {
             /** @description `bad_configuration` (names the variable) or `internal_error` (with the request id). */
             500: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4685,7 +5030,10 @@ export interface operations {
     putAdminV1CoursesByCourseIdDueDates: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Read-your-writes with D1 read replication: send back the `x-d1-bookmark` of an earlier response and every D1 query of this request reads data at least as new as that response saw, from any replica. Without it a `GET` reads from any replica (possibly a little behind) and a write starts on the primary. A malformed bookmark, or one D1 refuses, answers 400 `invalid_bookmark`. */
+                "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path: {
                 course_id: string;
             };
@@ -4700,6 +5048,8 @@ export interface operations {
             /** @description Stored, in the order given */
             200: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4709,6 +5059,8 @@ export interface operations {
             /** @description Invalid field(s), each named in `field_errors`; not a list: "Request body must be a JSON array of {name, url, date}." */
             400: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4729,6 +5081,8 @@ export interface operations {
             /** @description Not authenticated: no credentials, or a JWT that is malformed, expired or not ours. */
             401: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4744,6 +5098,8 @@ export interface operations {
             /** @description Neither the API key nor global staff. */
             403: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4759,6 +5115,8 @@ export interface operations {
             /** @description No such course run (`course_not_found`) */
             404: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4768,6 +5126,8 @@ export interface operations {
             /** @description Body over 1 MiB (`payload_too_large`). */
             413: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4783,6 +5143,8 @@ export interface operations {
             /** @description `bad_configuration` (names the variable) or `internal_error` (with the request id). */
             500: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4805,7 +5167,10 @@ export interface operations {
     putAdminV1CoursesByCourseIdEmbargo: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Read-your-writes with D1 read replication: send back the `x-d1-bookmark` of an earlier response and every D1 query of this request reads data at least as new as that response saw, from any replica. Without it a `GET` reads from any replica (possibly a little behind) and a write starts on the primary. A malformed bookmark, or one D1 refuses, answers 400 `invalid_bookmark`. */
+                "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path: {
                 course_id: string;
             };
@@ -4820,6 +5185,8 @@ export interface operations {
             /** @description Stored */
             200: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4829,6 +5196,8 @@ export interface operations {
             /** @description Invalid field(s), each named in `field_errors` (or a body that is not JSON: `invalid_json`). */
             400: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4849,6 +5218,8 @@ export interface operations {
             /** @description Not authenticated: no credentials, or a JWT that is malformed, expired or not ours. */
             401: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4864,6 +5235,8 @@ export interface operations {
             /** @description Neither the API key nor global staff. */
             403: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4879,6 +5252,8 @@ export interface operations {
             /** @description No such course run (`course_not_found`) */
             404: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4888,6 +5263,8 @@ export interface operations {
             /** @description Body over 1 MiB (`payload_too_large`). */
             413: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4903,6 +5280,8 @@ export interface operations {
             /** @description `bad_configuration` (names the variable) or `internal_error` (with the request id). */
             500: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4925,7 +5304,10 @@ export interface operations {
     getAdminV1CoursesByCourseId: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Read-your-writes with D1 read replication: send back the `x-d1-bookmark` of an earlier response and every D1 query of this request reads data at least as new as that response saw, from any replica. Without it a `GET` reads from any replica (possibly a little behind) and a write starts on the primary. A malformed bookmark, or one D1 refuses, answers 400 `invalid_bookmark`. */
+                "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path: {
                 course_id: string;
             };
@@ -4936,6 +5318,8 @@ export interface operations {
             /** @description The course run */
             200: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4945,6 +5329,8 @@ export interface operations {
             /** @description Invalid field(s), each named in `field_errors` (or a body that is not JSON: `invalid_json`). */
             400: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4965,6 +5351,8 @@ export interface operations {
             /** @description Not authenticated: no credentials, or a JWT that is malformed, expired or not ours. */
             401: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4980,6 +5368,8 @@ export interface operations {
             /** @description Neither the API key nor global staff. */
             403: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4995,6 +5385,8 @@ export interface operations {
             /** @description No such course run (`course_not_found`) */
             404: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5004,6 +5396,8 @@ export interface operations {
             /** @description `bad_configuration` (names the variable) or `internal_error` (with the request id). */
             500: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5026,7 +5420,10 @@ export interface operations {
     putAdminV1CoursesByCourseId: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Read-your-writes with D1 read replication: send back the `x-d1-bookmark` of an earlier response and every D1 query of this request reads data at least as new as that response saw, from any replica. Without it a `GET` reads from any replica (possibly a little behind) and a write starts on the primary. A malformed bookmark, or one D1 refuses, answers 400 `invalid_bookmark`. */
+                "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path: {
                 course_id: string;
             };
@@ -5041,6 +5438,8 @@ export interface operations {
             /** @description Replaced */
             200: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5050,6 +5449,8 @@ export interface operations {
             /** @description Created */
             201: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5059,6 +5460,8 @@ export interface operations {
             /** @description Invalid field(s), each named in `field_errors` (or a body that is not JSON: `invalid_json`). */
             400: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5079,6 +5482,8 @@ export interface operations {
             /** @description Not authenticated: no credentials, or a JWT that is malformed, expired or not ours. */
             401: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5094,6 +5499,8 @@ export interface operations {
             /** @description Neither the API key nor global staff. */
             403: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5109,6 +5516,8 @@ export interface operations {
             /** @description Body over 1 MiB (`payload_too_large`). */
             413: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5124,6 +5533,8 @@ export interface operations {
             /** @description `bad_configuration` (names the variable) or `internal_error` (with the request id). */
             500: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5146,7 +5557,10 @@ export interface operations {
     deleteAdminV1CoursesByCourseId: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Read-your-writes with D1 read replication: send back the `x-d1-bookmark` of an earlier response and every D1 query of this request reads data at least as new as that response saw, from any replica. Without it a `GET` reads from any replica (possibly a little behind) and a write starts on the primary. A malformed bookmark, or one D1 refuses, answers 400 `invalid_bookmark`. */
+                "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path: {
                 course_id: string;
             };
@@ -5157,6 +5571,8 @@ export interface operations {
             /** @description Removed */
             204: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -5164,6 +5580,8 @@ export interface operations {
             /** @description Invalid field(s), each named in `field_errors` (or a body that is not JSON: `invalid_json`). */
             400: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5184,6 +5602,8 @@ export interface operations {
             /** @description Not authenticated: no credentials, or a JWT that is malformed, expired or not ours. */
             401: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5199,6 +5619,8 @@ export interface operations {
             /** @description Neither the API key nor global staff. */
             403: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5214,6 +5636,8 @@ export interface operations {
             /** @description No such course run (`course_not_found`) */
             404: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5223,6 +5647,8 @@ export interface operations {
             /** @description The run has enrollments (`course_has_enrollments`) */
             409: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5232,6 +5658,8 @@ export interface operations {
             /** @description `bad_configuration` (names the variable) or `internal_error` (with the request id). */
             500: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5258,7 +5686,10 @@ export interface operations {
                 email?: string;
                 limit?: number;
             };
-            header?: never;
+            header?: {
+                /** @description Read-your-writes with D1 read replication: send back the `x-d1-bookmark` of an earlier response and every D1 query of this request reads data at least as new as that response saw, from any replica. Without it a `GET` reads from any replica (possibly a little behind) and a write starts on the primary. A malformed bookmark, or one D1 refuses, answers 400 `invalid_bookmark`. */
+                "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -5267,6 +5698,8 @@ export interface operations {
             /** @description Matching records (at most `limit`) */
             200: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5276,6 +5709,8 @@ export interface operations {
             /** @description Invalid filter(s), each named in `field_errors` */
             400: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5296,6 +5731,8 @@ export interface operations {
             /** @description Not authenticated: no credentials, or a JWT that is malformed, expired or not ours. */
             401: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5311,6 +5748,8 @@ export interface operations {
             /** @description Neither the API key nor global staff. */
             403: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5326,6 +5765,8 @@ export interface operations {
             /** @description `bad_configuration` (names the variable) or `internal_error` (with the request id). */
             500: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5352,7 +5793,10 @@ export interface operations {
                 course_id?: string;
                 limit?: number;
             };
-            header?: never;
+            header?: {
+                /** @description Read-your-writes with D1 read replication: send back the `x-d1-bookmark` of an earlier response and every D1 query of this request reads data at least as new as that response saw, from any replica. Without it a `GET` reads from any replica (possibly a little behind) and a write starts on the primary. A malformed bookmark, or one D1 refuses, answers 400 `invalid_bookmark`. */
+                "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -5361,6 +5805,8 @@ export interface operations {
             /** @description Matching messages (at most `limit`) */
             200: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5370,6 +5816,8 @@ export interface operations {
             /** @description Invalid filter(s), each named in `field_errors` */
             400: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5390,6 +5838,8 @@ export interface operations {
             /** @description Not authenticated: no credentials, or a JWT that is malformed, expired or not ours. */
             401: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5405,6 +5855,8 @@ export interface operations {
             /** @description Neither the API key nor global staff. */
             403: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5420,6 +5872,8 @@ export interface operations {
             /** @description `bad_configuration` (names the variable) or `internal_error` (with the request id). */
             500: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5442,7 +5896,10 @@ export interface operations {
     putAdminV1OrganizationsByShortName: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Read-your-writes with D1 read replication: send back the `x-d1-bookmark` of an earlier response and every D1 query of this request reads data at least as new as that response saw, from any replica. Without it a `GET` reads from any replica (possibly a little behind) and a write starts on the primary. A malformed bookmark, or one D1 refuses, answers 400 `invalid_bookmark`. */
+                "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path: {
                 short_name: string;
             };
@@ -5457,6 +5914,8 @@ export interface operations {
             /** @description Replaced */
             200: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5466,6 +5925,8 @@ export interface operations {
             /** @description Created */
             201: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5475,6 +5936,8 @@ export interface operations {
             /** @description Invalid field(s), each named in `field_errors` (or a body that is not JSON: `invalid_json`). */
             400: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5495,6 +5958,8 @@ export interface operations {
             /** @description Not authenticated: no credentials, or a JWT that is malformed, expired or not ours. */
             401: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5510,6 +5975,8 @@ export interface operations {
             /** @description Neither the API key nor global staff. */
             403: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5525,6 +5992,8 @@ export interface operations {
             /** @description The provider slug belongs to another organization (`sso_provider_in_use`) */
             409: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5534,6 +6003,8 @@ export interface operations {
             /** @description Body over 1 MiB (`payload_too_large`). */
             413: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5549,6 +6020,8 @@ export interface operations {
             /** @description `bad_configuration` (names the variable) or `internal_error` (with the request id). */
             500: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5571,7 +6044,10 @@ export interface operations {
     putAdminV1UsersByUsernameExternalIdsByProviderSlug: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Read-your-writes with D1 read replication: send back the `x-d1-bookmark` of an earlier response and every D1 query of this request reads data at least as new as that response saw, from any replica. Without it a `GET` reads from any replica (possibly a little behind) and a write starts on the primary. A malformed bookmark, or one D1 refuses, answers 400 `invalid_bookmark`. */
+                "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path: {
                 username: string;
                 provider_slug: string;
@@ -5587,6 +6063,8 @@ export interface operations {
             /** @description Already linked, or the key replaced */
             200: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5596,6 +6074,8 @@ export interface operations {
             /** @description Linked */
             201: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5605,6 +6085,8 @@ export interface operations {
             /** @description Invalid field(s), each named in `field_errors` (or a body that is not JSON: `invalid_json`). */
             400: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5625,6 +6107,8 @@ export interface operations {
             /** @description Not authenticated: no credentials, or a JWT that is malformed, expired or not ours. */
             401: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5640,6 +6124,8 @@ export interface operations {
             /** @description Neither the API key nor global staff. */
             403: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5655,6 +6141,8 @@ export interface operations {
             /** @description No such user (`user_not_found`). */
             404: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5664,6 +6152,8 @@ export interface operations {
             /** @description `external_id_taken` (another user holds the key) or `program_course_enrollment_failed` (a realised course enrollment cannot be made; nothing changed) */
             409: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5673,6 +6163,8 @@ export interface operations {
             /** @description Body over 1 MiB (`payload_too_large`). */
             413: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5688,6 +6180,8 @@ export interface operations {
             /** @description `bad_configuration` (names the variable) or `internal_error` (with the request id). */
             500: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5710,7 +6204,10 @@ export interface operations {
     putAdminV1ProgramsByProgramUuid: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Read-your-writes with D1 read replication: send back the `x-d1-bookmark` of an earlier response and every D1 query of this request reads data at least as new as that response saw, from any replica. Without it a `GET` reads from any replica (possibly a little behind) and a write starts on the primary. A malformed bookmark, or one D1 refuses, answers 400 `invalid_bookmark`. */
+                "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path: {
                 program_uuid: string;
             };
@@ -5725,6 +6222,8 @@ export interface operations {
             /** @description Replaced */
             200: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5734,6 +6233,8 @@ export interface operations {
             /** @description Created */
             201: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5743,6 +6244,8 @@ export interface operations {
             /** @description Invalid field(s), each named in `field_errors` (or a body that is not JSON: `invalid_json`). */
             400: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5763,6 +6266,8 @@ export interface operations {
             /** @description Not authenticated: no credentials, or a JWT that is malformed, expired or not ours. */
             401: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5778,6 +6283,8 @@ export interface operations {
             /** @description Neither the API key nor global staff. */
             403: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5793,6 +6300,8 @@ export interface operations {
             /** @description Body over 1 MiB (`payload_too_large`). */
             413: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5808,6 +6317,8 @@ export interface operations {
             /** @description `bad_configuration` (names the variable) or `internal_error` (with the request id). */
             500: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5830,7 +6341,10 @@ export interface operations {
     getAdminV1WebhooksByName: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Read-your-writes with D1 read replication: send back the `x-d1-bookmark` of an earlier response and every D1 query of this request reads data at least as new as that response saw, from any replica. Without it a `GET` reads from any replica (possibly a little behind) and a write starts on the primary. A malformed bookmark, or one D1 refuses, answers 400 `invalid_bookmark`. */
+                "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path: {
                 name: string;
             };
@@ -5841,6 +6355,8 @@ export interface operations {
             /** @description The subscription */
             200: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5850,6 +6366,8 @@ export interface operations {
             /** @description Invalid field(s), each named in `field_errors` (or a body that is not JSON: `invalid_json`). */
             400: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5870,6 +6388,8 @@ export interface operations {
             /** @description Not authenticated: no credentials, or a JWT that is malformed, expired or not ours. */
             401: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5885,6 +6405,8 @@ export interface operations {
             /** @description Neither the API key nor global staff. */
             403: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5900,6 +6422,8 @@ export interface operations {
             /** @description No such subscription (`subscription_not_found`). */
             404: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5909,6 +6433,8 @@ export interface operations {
             /** @description `bad_configuration` (names the variable) or `internal_error` (with the request id). */
             500: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5931,7 +6457,10 @@ export interface operations {
     putAdminV1WebhooksByName: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Read-your-writes with D1 read replication: send back the `x-d1-bookmark` of an earlier response and every D1 query of this request reads data at least as new as that response saw, from any replica. Without it a `GET` reads from any replica (possibly a little behind) and a write starts on the primary. A malformed bookmark, or one D1 refuses, answers 400 `invalid_bookmark`. */
+                "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path: {
                 name: string;
             };
@@ -5946,6 +6475,8 @@ export interface operations {
             /** @description Replaced (`secret` only when given) */
             200: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5955,6 +6486,8 @@ export interface operations {
             /** @description Created, with its `secret` (generated unless given) */
             201: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5964,6 +6497,8 @@ export interface operations {
             /** @description Invalid field(s), each named in `field_errors` (or a body that is not JSON: `invalid_json`). */
             400: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5984,6 +6519,8 @@ export interface operations {
             /** @description Not authenticated: no credentials, or a JWT that is malformed, expired or not ours. */
             401: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5999,6 +6536,8 @@ export interface operations {
             /** @description Neither the API key nor global staff. */
             403: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6014,6 +6553,8 @@ export interface operations {
             /** @description Body over 1 MiB (`payload_too_large`). */
             413: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6029,6 +6570,8 @@ export interface operations {
             /** @description `bad_configuration` (names the variable) or `internal_error` (with the request id). */
             500: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6051,7 +6594,10 @@ export interface operations {
     deleteAdminV1WebhooksByName: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Read-your-writes with D1 read replication: send back the `x-d1-bookmark` of an earlier response and every D1 query of this request reads data at least as new as that response saw, from any replica. Without it a `GET` reads from any replica (possibly a little behind) and a write starts on the primary. A malformed bookmark, or one D1 refuses, answers 400 `invalid_bookmark`. */
+                "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path: {
                 name: string;
             };
@@ -6062,6 +6608,8 @@ export interface operations {
             /** @description Deleted. */
             204: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -6069,6 +6617,8 @@ export interface operations {
             /** @description Invalid field(s), each named in `field_errors` (or a body that is not JSON: `invalid_json`). */
             400: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6089,6 +6639,8 @@ export interface operations {
             /** @description Not authenticated: no credentials, or a JWT that is malformed, expired or not ours. */
             401: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6104,6 +6656,8 @@ export interface operations {
             /** @description Neither the API key nor global staff. */
             403: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6119,6 +6673,8 @@ export interface operations {
             /** @description No such subscription (`subscription_not_found`). */
             404: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6128,6 +6684,8 @@ export interface operations {
             /** @description `bad_configuration` (names the variable) or `internal_error` (with the request id). */
             500: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6150,7 +6708,10 @@ export interface operations {
     getAdminV1Webhooks: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Read-your-writes with D1 read replication: send back the `x-d1-bookmark` of an earlier response and every D1 query of this request reads data at least as new as that response saw, from any replica. Without it a `GET` reads from any replica (possibly a little behind) and a write starts on the primary. A malformed bookmark, or one D1 refuses, answers 400 `invalid_bookmark`. */
+                "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -6159,6 +6720,8 @@ export interface operations {
             /** @description The subscriptions */
             200: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6168,6 +6731,8 @@ export interface operations {
             /** @description Not authenticated: no credentials, or a JWT that is malformed, expired or not ours. */
             401: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6183,6 +6748,8 @@ export interface operations {
             /** @description Neither the API key nor global staff. */
             403: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6198,6 +6765,8 @@ export interface operations {
             /** @description `bad_configuration` (names the variable) or `internal_error` (with the request id). */
             500: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6223,7 +6792,10 @@ export interface operations {
                 status?: "pending" | "succeeded" | "failed";
                 limit?: number;
             };
-            header?: never;
+            header?: {
+                /** @description Read-your-writes with D1 read replication: send back the `x-d1-bookmark` of an earlier response and every D1 query of this request reads data at least as new as that response saw, from any replica. Without it a `GET` reads from any replica (possibly a little behind) and a write starts on the primary. A malformed bookmark, or one D1 refuses, answers 400 `invalid_bookmark`. */
+                "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path: {
                 name: string;
             };
@@ -6234,6 +6806,8 @@ export interface operations {
             /** @description Matching deliveries (at most `limit`) */
             200: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6243,6 +6817,8 @@ export interface operations {
             /** @description Invalid field(s), each named in `field_errors` (or a body that is not JSON: `invalid_json`). */
             400: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6263,6 +6839,8 @@ export interface operations {
             /** @description Not authenticated: no credentials, or a JWT that is malformed, expired or not ours. */
             401: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6278,6 +6856,8 @@ export interface operations {
             /** @description Neither the API key nor global staff. */
             403: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6293,6 +6873,8 @@ export interface operations {
             /** @description No such subscription (`subscription_not_found`). */
             404: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6302,6 +6884,8 @@ export interface operations {
             /** @description `bad_configuration` (names the variable) or `internal_error` (with the request id). */
             500: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6324,7 +6908,10 @@ export interface operations {
     postAdminV1WebhooksByNameReplay: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Read-your-writes with D1 read replication: send back the `x-d1-bookmark` of an earlier response and every D1 query of this request reads data at least as new as that response saw, from any replica. Without it a `GET` reads from any replica (possibly a little behind) and a write starts on the primary. A malformed bookmark, or one D1 refuses, answers 400 `invalid_bookmark`. */
+                "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path: {
                 name: string;
             };
@@ -6339,6 +6926,8 @@ export interface operations {
             /** @description Queued */
             202: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6348,6 +6937,8 @@ export interface operations {
             /** @description Invalid field(s), each named in `field_errors` (or a body that is not JSON: `invalid_json`). */
             400: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6368,6 +6959,8 @@ export interface operations {
             /** @description Not authenticated: no credentials, or a JWT that is malformed, expired or not ours. */
             401: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6383,6 +6976,8 @@ export interface operations {
             /** @description Neither the API key nor global staff. */
             403: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6398,6 +6993,8 @@ export interface operations {
             /** @description No such subscription (`subscription_not_found`). */
             404: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6407,6 +7004,8 @@ export interface operations {
             /** @description Body over 1 MiB (`payload_too_large`). */
             413: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6422,6 +7021,8 @@ export interface operations {
             /** @description `bad_configuration` (names the variable) or `internal_error` (with the request id). */
             500: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6454,7 +7055,10 @@ export interface operations {
                 /** @description Events about this learner. */
                 username?: string;
             };
-            header?: never;
+            header?: {
+                /** @description Read-your-writes with D1 read replication: send back the `x-d1-bookmark` of an earlier response and every D1 query of this request reads data at least as new as that response saw, from any replica. Without it a `GET` reads from any replica (possibly a little behind) and a write starts on the primary. A malformed bookmark, or one D1 refuses, answers 400 `invalid_bookmark`. */
+                "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -6463,6 +7067,8 @@ export interface operations {
             /** @description At most `limit` events with `seq > after`, ascending */
             200: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6472,6 +7078,8 @@ export interface operations {
             /** @description Invalid parameter(s), each named in `field_errors`. */
             400: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6492,6 +7100,8 @@ export interface operations {
             /** @description Not authenticated: no credentials, or a JWT that is malformed, expired or not ours. */
             401: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6507,6 +7117,8 @@ export interface operations {
             /** @description Neither the API key nor global staff. */
             403: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6522,6 +7134,8 @@ export interface operations {
             /** @description Events after `after` were purged (retention): resynchronise from the lists */
             410: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6531,6 +7145,8 @@ export interface operations {
             /** @description `bad_configuration` (names the variable) or `internal_error` (with the request id). */
             500: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6553,7 +7169,10 @@ export interface operations {
     getCohortsV1CoursesByCourseIdCohorts: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Read-your-writes with D1 read replication: send back the `x-d1-bookmark` of an earlier response and every D1 query of this request reads data at least as new as that response saw, from any replica. Without it a `GET` reads from any replica (possibly a little behind) and a write starts on the primary. A malformed bookmark, or one D1 refuses, answers 400 `invalid_bookmark`. */
+                "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path: {
                 course_id: string;
             };
@@ -6564,6 +7183,8 @@ export interface operations {
             /** @description The cohorts */
             200: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6573,6 +7194,8 @@ export interface operations {
             /** @description Not authenticated: no credentials, or a JWT that is malformed, expired or not ours. */
             401: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6587,6 +7210,8 @@ export interface operations {
             /** @description Not global staff, the API key or course staff */
             403: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6601,6 +7226,8 @@ export interface operations {
             /** @description No such course run */
             404: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6610,6 +7237,8 @@ export interface operations {
             /** @description `bad_configuration` (names the variable) or `internal_error` (with the request id). */
             500: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6632,7 +7261,10 @@ export interface operations {
     postCohortsV1CoursesByCourseIdCohorts: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Read-your-writes with D1 read replication: send back the `x-d1-bookmark` of an earlier response and every D1 query of this request reads data at least as new as that response saw, from any replica. Without it a `GET` reads from any replica (possibly a little behind) and a write starts on the primary. A malformed bookmark, or one D1 refuses, answers 400 `invalid_bookmark`. */
+                "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path: {
                 course_id: string;
             };
@@ -6647,6 +7279,8 @@ export interface operations {
             /** @description The new cohort */
             200: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6656,6 +7290,8 @@ export interface operations {
             /** @description Missing or invalid field, or a cohort of that name exists */
             400: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6665,6 +7301,8 @@ export interface operations {
             /** @description Not authenticated: no credentials, or a JWT that is malformed, expired or not ours. */
             401: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6679,6 +7317,8 @@ export interface operations {
             /** @description Not global staff, the API key or course staff */
             403: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6693,6 +7333,8 @@ export interface operations {
             /** @description No such course run */
             404: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6702,6 +7344,8 @@ export interface operations {
             /** @description Body over 1 MiB (`payload_too_large`). */
             413: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6717,6 +7361,8 @@ export interface operations {
             /** @description `bad_configuration` (names the variable) or `internal_error` (with the request id). */
             500: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6742,7 +7388,10 @@ export interface operations {
                 /** @description Program type, compared lower-cased; default `masters`. */
                 type?: string;
             };
-            header?: never;
+            header?: {
+                /** @description Read-your-writes with D1 read replication: send back the `x-d1-bookmark` of an earlier response and every D1 query of this request reads data at least as new as that response saw, from any replica. Without it a `GET` reads from any replica (possibly a little behind) and a write starts on the primary. A malformed bookmark, or one D1 refuses, answers 400 `invalid_bookmark`. */
+                "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -6751,6 +7400,8 @@ export interface operations {
             /** @description Not paginated; `[]` when nothing matches */
             200: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6760,6 +7411,8 @@ export interface operations {
             /** @description Not authenticated: no credentials, or a JWT that is malformed, expired or not ours. */
             401: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6774,6 +7427,8 @@ export interface operations {
             /** @description A restricted application */
             403: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6788,6 +7443,8 @@ export interface operations {
             /** @description `bad_configuration` (names the variable) or `internal_error` (with the request id). */
             500: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6813,7 +7470,10 @@ export interface operations {
                 /** @description Program type, compared lower-cased; default `masters`. */
                 type?: string;
             };
-            header?: never;
+            header?: {
+                /** @description Read-your-writes with D1 read replication: send back the `x-d1-bookmark` of an earlier response and every D1 query of this request reads data at least as new as that response saw, from any replica. Without it a `GET` reads from any replica (possibly a little behind) and a write starts on the primary. A malformed bookmark, or one D1 refuses, answers 400 `invalid_bookmark`. */
+                "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -6822,6 +7482,8 @@ export interface operations {
             /** @description Not paginated; `[]` when nothing matches */
             200: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6831,6 +7493,8 @@ export interface operations {
             /** @description Not authenticated: no credentials, or a JWT that is malformed, expired or not ours. */
             401: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6845,6 +7509,8 @@ export interface operations {
             /** @description A restricted application */
             403: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6859,6 +7525,8 @@ export interface operations {
             /** @description `bad_configuration` (names the variable) or `internal_error` (with the request id). */
             500: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6881,7 +7549,10 @@ export interface operations {
     getProgramEnrollmentsV1ProgramsByProgramUuidOverview: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Read-your-writes with D1 read replication: send back the `x-d1-bookmark` of an earlier response and every D1 query of this request reads data at least as new as that response saw, from any replica. Without it a `GET` reads from any replica (possibly a little behind) and a write starts on the primary. A malformed bookmark, or one D1 refuses, answers 400 `invalid_bookmark`. */
+                "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path: {
                 program_uuid: string;
             };
@@ -6892,6 +7563,8 @@ export interface operations {
             /** @description The course runs */
             200: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6901,6 +7574,8 @@ export interface operations {
             /** @description Not authenticated: no credentials, or a JWT that is malformed, expired or not ours. */
             401: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6915,6 +7590,8 @@ export interface operations {
             /** @description Not `enrolled` in the program, or a restricted application */
             403: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6929,6 +7606,8 @@ export interface operations {
             /** @description `program_does_not_exist` */
             404: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6938,6 +7617,8 @@ export interface operations {
             /** @description `bad_configuration` (names the variable) or `internal_error` (with the request id). */
             500: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6964,7 +7645,10 @@ export interface operations {
                 /** @description Default 10, at most 25; anything invalid → 10. */
                 page_size?: number;
             };
-            header?: never;
+            header?: {
+                /** @description Read-your-writes with D1 read replication: send back the `x-d1-bookmark` of an earlier response and every D1 query of this request reads data at least as new as that response saw, from any replica. Without it a `GET` reads from any replica (possibly a little behind) and a write starts on the primary. A malformed bookmark, or one D1 refuses, answers 400 `invalid_bookmark`. */
+                "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path: {
                 program_uuid: string;
                 username: string;
@@ -6976,6 +7660,8 @@ export interface operations {
             /** @description One page */
             200: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6985,6 +7671,8 @@ export interface operations {
             /** @description Not authenticated: no credentials, or a JWT that is malformed, expired or not ours. */
             401: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6999,6 +7687,8 @@ export interface operations {
             /** @description Another user, not `enrolled` in the program, or a restricted application */
             403: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7013,6 +7703,8 @@ export interface operations {
             /** @description `program_does_not_exist`, or an invalid cursor */
             404: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7022,6 +7714,8 @@ export interface operations {
             /** @description `bad_configuration` (names the variable) or `internal_error` (with the request id). */
             500: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7049,7 +7743,10 @@ export interface operations {
                 /** @description Rows per page: default 100; values below 1 count as 1, above 1000 as 1000; non-integers → 100. */
                 page_size?: number;
             };
-            header?: never;
+            header?: {
+                /** @description Read-your-writes with D1 read replication: send back the `x-d1-bookmark` of an earlier response and every D1 query of this request reads data at least as new as that response saw, from any replica. Without it a `GET` reads from any replica (possibly a little behind) and a write starts on the primary. A malformed bookmark, or one D1 refuses, answers 400 `invalid_bookmark`. */
+                "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path: {
                 program_uuid: string;
             };
@@ -7060,6 +7757,8 @@ export interface operations {
             /** @description One page */
             200: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7069,6 +7768,8 @@ export interface operations {
             /** @description Not authenticated: no credentials, or a JWT that is malformed, expired or not ours. */
             401: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7083,6 +7784,8 @@ export interface operations {
             /** @description Not global staff (restricted applications included). */
             403: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7097,6 +7800,8 @@ export interface operations {
             /** @description `program_does_not_exist`, or an invalid cursor */
             404: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7106,6 +7811,8 @@ export interface operations {
             /** @description `bad_configuration` (names the variable) or `internal_error` (with the request id). */
             500: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7128,7 +7835,10 @@ export interface operations {
     putProgramEnrollmentsV1ProgramsByProgramUuidEnrollments: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Read-your-writes with D1 read replication: send back the `x-d1-bookmark` of an earlier response and every D1 query of this request reads data at least as new as that response saw, from any replica. Without it a `GET` reads from any replica (possibly a little behind) and a write starts on the primary. A malformed bookmark, or one D1 refuses, answers 400 `invalid_bookmark`. */
+                "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path: {
                 program_uuid: string;
             };
@@ -7145,6 +7855,8 @@ export interface operations {
             /** @description Every record succeeded */
             200: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7154,6 +7866,8 @@ export interface operations {
             /** @description Some records succeeded */
             207: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7163,6 +7877,8 @@ export interface operations {
             /** @description Body is not JSON (`JSON parse error - …`) */
             400: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7172,6 +7888,8 @@ export interface operations {
             /** @description Not authenticated: no credentials, or a JWT that is malformed, expired or not ours. */
             401: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7186,6 +7904,8 @@ export interface operations {
             /** @description Not global staff (restricted applications included). */
             403: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7200,6 +7920,8 @@ export interface operations {
             /** @description `program_does_not_exist` (whatever the body) */
             404: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7209,6 +7931,8 @@ export interface operations {
             /** @description `"enrollment limit 25"`, or a body over 1 MiB */
             413: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7218,6 +7942,8 @@ export interface operations {
             /** @description No record succeeded (result map), or a malformed body/record (`"invalid enrollment record"`) */
             422: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7227,6 +7953,8 @@ export interface operations {
             /** @description `bad_configuration` (names the variable) or `internal_error` (with the request id). */
             500: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7249,7 +7977,10 @@ export interface operations {
     postProgramEnrollmentsV1ProgramsByProgramUuidEnrollments: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Read-your-writes with D1 read replication: send back the `x-d1-bookmark` of an earlier response and every D1 query of this request reads data at least as new as that response saw, from any replica. Without it a `GET` reads from any replica (possibly a little behind) and a write starts on the primary. A malformed bookmark, or one D1 refuses, answers 400 `invalid_bookmark`. */
+                "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path: {
                 program_uuid: string;
             };
@@ -7266,6 +7997,8 @@ export interface operations {
             /** @description Every record succeeded */
             201: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7275,6 +8008,8 @@ export interface operations {
             /** @description Some records succeeded */
             207: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7284,6 +8019,8 @@ export interface operations {
             /** @description Body is not JSON (`JSON parse error - …`) */
             400: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7293,6 +8030,8 @@ export interface operations {
             /** @description Not authenticated: no credentials, or a JWT that is malformed, expired or not ours. */
             401: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7307,6 +8046,8 @@ export interface operations {
             /** @description Not global staff (restricted applications included). */
             403: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7321,6 +8062,8 @@ export interface operations {
             /** @description `program_does_not_exist` (whatever the body) */
             404: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7330,6 +8073,8 @@ export interface operations {
             /** @description `"enrollment limit 25"`, or a body over 1 MiB */
             413: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7339,6 +8084,8 @@ export interface operations {
             /** @description No record succeeded (result map), or a malformed body/record (`"invalid enrollment record"`) */
             422: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7348,6 +8095,8 @@ export interface operations {
             /** @description `bad_configuration` (names the variable) or `internal_error` (with the request id). */
             500: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7370,7 +8119,10 @@ export interface operations {
     patchProgramEnrollmentsV1ProgramsByProgramUuidEnrollments: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Read-your-writes with D1 read replication: send back the `x-d1-bookmark` of an earlier response and every D1 query of this request reads data at least as new as that response saw, from any replica. Without it a `GET` reads from any replica (possibly a little behind) and a write starts on the primary. A malformed bookmark, or one D1 refuses, answers 400 `invalid_bookmark`. */
+                "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path: {
                 program_uuid: string;
             };
@@ -7387,6 +8139,8 @@ export interface operations {
             /** @description Every record succeeded */
             200: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7396,6 +8150,8 @@ export interface operations {
             /** @description Some records succeeded */
             207: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7405,6 +8161,8 @@ export interface operations {
             /** @description Body is not JSON (`JSON parse error - …`) */
             400: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7414,6 +8172,8 @@ export interface operations {
             /** @description Not authenticated: no credentials, or a JWT that is malformed, expired or not ours. */
             401: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7428,6 +8188,8 @@ export interface operations {
             /** @description Not global staff (restricted applications included). */
             403: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7442,6 +8204,8 @@ export interface operations {
             /** @description `program_does_not_exist` (whatever the body) */
             404: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7451,6 +8215,8 @@ export interface operations {
             /** @description `"enrollment limit 25"`, or a body over 1 MiB */
             413: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7460,6 +8226,8 @@ export interface operations {
             /** @description No record succeeded (result map), or a malformed body/record (`"invalid enrollment record"`) */
             422: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7469,6 +8237,8 @@ export interface operations {
             /** @description `bad_configuration` (names the variable) or `internal_error` (with the request id). */
             500: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7496,7 +8266,10 @@ export interface operations {
                 /** @description Rows per page: default 100; values below 1 count as 1, above 1000 as 1000; non-integers → 100. */
                 page_size?: number;
             };
-            header?: never;
+            header?: {
+                /** @description Read-your-writes with D1 read replication: send back the `x-d1-bookmark` of an earlier response and every D1 query of this request reads data at least as new as that response saw, from any replica. Without it a `GET` reads from any replica (possibly a little behind) and a write starts on the primary. A malformed bookmark, or one D1 refuses, answers 400 `invalid_bookmark`. */
+                "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path: {
                 program_uuid: string;
                 course_id: string;
@@ -7508,6 +8281,8 @@ export interface operations {
             /** @description One page */
             200: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7517,6 +8292,8 @@ export interface operations {
             /** @description Not authenticated: no credentials, or a JWT that is malformed, expired or not ours. */
             401: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7531,6 +8308,8 @@ export interface operations {
             /** @description Not global staff (restricted applications included). */
             403: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7545,6 +8324,8 @@ export interface operations {
             /** @description `invalid_course_key`, `course_does_not_exist`, `program_does_not_exist` */
             404: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7554,6 +8335,8 @@ export interface operations {
             /** @description `bad_configuration` (names the variable) or `internal_error` (with the request id). */
             500: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7576,7 +8359,10 @@ export interface operations {
     putProgramEnrollmentsV1ProgramsByProgramUuidCoursesByCourseIdEnrollments: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Read-your-writes with D1 read replication: send back the `x-d1-bookmark` of an earlier response and every D1 query of this request reads data at least as new as that response saw, from any replica. Without it a `GET` reads from any replica (possibly a little behind) and a write starts on the primary. A malformed bookmark, or one D1 refuses, answers 400 `invalid_bookmark`. */
+                "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path: {
                 program_uuid: string;
                 course_id: string;
@@ -7594,6 +8380,8 @@ export interface operations {
             /** @description Every record succeeded (also for POST) */
             200: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7603,6 +8391,8 @@ export interface operations {
             /** @description Some records succeeded */
             207: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7612,6 +8402,8 @@ export interface operations {
             /** @description Malformed body or record (`"invalid enrollment record"`) */
             400: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7621,6 +8413,8 @@ export interface operations {
             /** @description Not authenticated: no credentials, or a JWT that is malformed, expired or not ours. */
             401: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7635,6 +8429,8 @@ export interface operations {
             /** @description Not global staff (restricted applications included). */
             403: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7649,6 +8445,8 @@ export interface operations {
             /** @description `program_does_not_exist`, `invalid_course_key`, `course_does_not_exist`, `no_active_curriculum`, `course_not_in_program` */
             404: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7658,6 +8456,8 @@ export interface operations {
             /** @description `"enrollment limit 25"`, or a body over 1 MiB */
             413: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7667,6 +8467,8 @@ export interface operations {
             /** @description No record succeeded */
             422: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7676,6 +8478,8 @@ export interface operations {
             /** @description `bad_configuration` (names the variable) or `internal_error` (with the request id). */
             500: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7698,7 +8502,10 @@ export interface operations {
     postProgramEnrollmentsV1ProgramsByProgramUuidCoursesByCourseIdEnrollments: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Read-your-writes with D1 read replication: send back the `x-d1-bookmark` of an earlier response and every D1 query of this request reads data at least as new as that response saw, from any replica. Without it a `GET` reads from any replica (possibly a little behind) and a write starts on the primary. A malformed bookmark, or one D1 refuses, answers 400 `invalid_bookmark`. */
+                "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path: {
                 program_uuid: string;
                 course_id: string;
@@ -7716,6 +8523,8 @@ export interface operations {
             /** @description Every record succeeded (also for POST) */
             200: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7725,6 +8534,8 @@ export interface operations {
             /** @description Some records succeeded */
             207: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7734,6 +8545,8 @@ export interface operations {
             /** @description Malformed body or record (`"invalid enrollment record"`) */
             400: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7743,6 +8556,8 @@ export interface operations {
             /** @description Not authenticated: no credentials, or a JWT that is malformed, expired or not ours. */
             401: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7757,6 +8572,8 @@ export interface operations {
             /** @description Not global staff (restricted applications included). */
             403: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7771,6 +8588,8 @@ export interface operations {
             /** @description `program_does_not_exist`, `invalid_course_key`, `course_does_not_exist`, `no_active_curriculum`, `course_not_in_program` */
             404: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7780,6 +8599,8 @@ export interface operations {
             /** @description `"enrollment limit 25"`, or a body over 1 MiB */
             413: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7789,6 +8610,8 @@ export interface operations {
             /** @description No record succeeded */
             422: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7798,6 +8621,8 @@ export interface operations {
             /** @description `bad_configuration` (names the variable) or `internal_error` (with the request id). */
             500: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7820,7 +8645,10 @@ export interface operations {
     patchProgramEnrollmentsV1ProgramsByProgramUuidCoursesByCourseIdEnrollments: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Read-your-writes with D1 read replication: send back the `x-d1-bookmark` of an earlier response and every D1 query of this request reads data at least as new as that response saw, from any replica. Without it a `GET` reads from any replica (possibly a little behind) and a write starts on the primary. A malformed bookmark, or one D1 refuses, answers 400 `invalid_bookmark`. */
+                "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path: {
                 program_uuid: string;
                 course_id: string;
@@ -7838,6 +8666,8 @@ export interface operations {
             /** @description Every record succeeded (also for POST) */
             200: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7847,6 +8677,8 @@ export interface operations {
             /** @description Some records succeeded */
             207: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7856,6 +8688,8 @@ export interface operations {
             /** @description Malformed body or record (`"invalid enrollment record"`) */
             400: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7865,6 +8699,8 @@ export interface operations {
             /** @description Not authenticated: no credentials, or a JWT that is malformed, expired or not ours. */
             401: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7879,6 +8715,8 @@ export interface operations {
             /** @description Not global staff (restricted applications included). */
             403: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7893,6 +8731,8 @@ export interface operations {
             /** @description `program_does_not_exist`, `invalid_course_key`, `course_does_not_exist`, `no_active_curriculum`, `course_not_in_program` */
             404: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7902,6 +8742,8 @@ export interface operations {
             /** @description `"enrollment limit 25"`, or a body over 1 MiB */
             413: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7911,6 +8753,8 @@ export interface operations {
             /** @description No record succeeded */
             422: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7920,6 +8764,8 @@ export interface operations {
             /** @description `bad_configuration` (names the variable) or `internal_error` (with the request id). */
             500: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7947,7 +8793,10 @@ export interface operations {
                 /** @description Rows per page: default 100; values below 1 count as 1, above 1000 as 1000; non-integers → 100. */
                 page_size?: number;
             };
-            header?: never;
+            header?: {
+                /** @description Read-your-writes with D1 read replication: send back the `x-d1-bookmark` of an earlier response and every D1 query of this request reads data at least as new as that response saw, from any replica. Without it a `GET` reads from any replica (possibly a little behind) and a write starts on the primary. A malformed bookmark, or one D1 refuses, answers 400 `invalid_bookmark`. */
+                "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path: {
                 program_uuid: string;
                 course_id: string;
@@ -7959,6 +8808,8 @@ export interface operations {
             /** @description No grade errors on the page (or an empty page) */
             200: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7968,6 +8819,8 @@ export interface operations {
             /** @description Some grades could not be computed */
             207: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7977,6 +8830,8 @@ export interface operations {
             /** @description Not authenticated: no credentials, or a JWT that is malformed, expired or not ours. */
             401: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7991,6 +8846,8 @@ export interface operations {
             /** @description Not global staff (restricted applications included). */
             403: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8005,6 +8862,8 @@ export interface operations {
             /** @description `program_does_not_exist`, `invalid_course_key`, `course_does_not_exist`, `no_active_curriculum`, `course_not_in_program` */
             404: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8014,6 +8873,8 @@ export interface operations {
             /** @description No grade on the page could be computed */
             422: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8023,6 +8884,8 @@ export interface operations {
             /** @description `bad_configuration` (names the variable) or `internal_error` (with the request id). */
             500: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8045,7 +8908,10 @@ export interface operations {
     postProgramEnrollmentsV1IntegrationReset: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Read-your-writes with D1 read replication: send back the `x-d1-bookmark` of an earlier response and every D1 query of this request reads data at least as new as that response saw, from any replica. Without it a `GET` reads from any replica (possibly a little behind) and a write starts on the primary. A malformed bookmark, or one D1 refuses, answers 400 `invalid_bookmark`. */
+                "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -8060,6 +8926,8 @@ export interface operations {
             /** @description `"success"` */
             200: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8069,6 +8937,8 @@ export interface operations {
             /** @description `"missing required body content 'organization'"`, or a body that is not a JSON object (`{"detail"}`) */
             400: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8078,6 +8948,8 @@ export interface operations {
             /** @description Not authenticated: no credentials, or a JWT that is malformed, expired or not ours. */
             401: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8092,6 +8964,8 @@ export interface operations {
             /** @description Authenticated but not allowed (restricted applications included). */
             403: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8106,6 +8980,8 @@ export interface operations {
             /** @description `"organization <key> not found"` */
             404: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8115,6 +8991,8 @@ export interface operations {
             /** @description Body over 1 MiB (`payload_too_large`). */
             413: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8130,6 +9008,8 @@ export interface operations {
             /** @description `bad_configuration` (names the variable) or `internal_error` (with the request id). */
             500: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8150,6 +9030,8 @@ export interface operations {
             /** @description `"reset not enabled on this environment"` */
             501: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8161,7 +9043,10 @@ export interface operations {
     getHealthReady: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Read-your-writes with D1 read replication: send back the `x-d1-bookmark` of an earlier response and every D1 query of this request reads data at least as new as that response saw, from any replica. Without it a `GET` reads from any replica (possibly a little behind) and a write starts on the primary. A malformed bookmark, or one D1 refuses, answers 400 `invalid_bookmark`. */
+                "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -8170,6 +9055,8 @@ export interface operations {
             /** @description Every check passed. */
             200: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8179,6 +9066,8 @@ export interface operations {
             /** @description `bad_configuration` (names the variable) or `internal_error` (with the request id). */
             500: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8199,6 +9088,8 @@ export interface operations {
             /** @description A check failed; each failing check names why. */
             503: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {

@@ -2,7 +2,7 @@ import { swaggerUI } from '@hono/swagger-ui';
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { version } from '../package.json';
 import type { AppEnv } from './context';
-import { BOOKMARK_PARAMETER, BOOKMARK_RESPONSE_HEADER, documentsBookmark, withBookmarkHeader } from './lib/d1-bookmark';
+import { BOOKMARK_PARAMETER, documentsBookmark, withBookmarkHeader } from './lib/d1-bookmark';
 import { errorResponse } from './lib/error-responses';
 import { SECURITY } from './lib/route';
 
@@ -207,7 +207,6 @@ export function registerOpenApiDocument(app: OpenAPIHono<AppEnv>): void {
   });
   // Referenced by every operation route() declares as querying D1 (lib/route.ts).
   app.openAPIRegistry.registerComponent('parameters', 'D1Bookmark', BOOKMARK_PARAMETER);
-  app.openAPIRegistry.registerComponent('headers', 'D1Bookmark', BOOKMARK_RESPONSE_HEADER);
   let cached: string | undefined;
   app.get('/openapi.json', () => {
     cached ??= JSON.stringify(openApiDocument(app));

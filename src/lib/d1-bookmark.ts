@@ -55,26 +55,29 @@ export const BOOKMARK_PARAMETER = {
   },
 };
 
-/** The response header, documented once (`components.headers.D1Bookmark`). */
+/**
+ * The response header, inline on each answer: typed clients make a referenced header required,
+ * and this one is absent when no D1 query ran.
+ */
 export const BOOKMARK_RESPONSE_HEADER = {
+  required: false,
   description:
-    'The D1 session’s latest bookmark: present on every answer (errors included) of a request that queried D1, absent when none ran (a cached answer, a refusal before any lookup). Send it back as `x-d1-bookmark` to read your own writes.',
+    'The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes.',
   schema: { type: 'string' as const, pattern: BOOKMARK_FORM.source },
 };
 
 export const BOOKMARK_PARAMETER_REF = { $ref: '#/components/parameters/D1Bookmark' };
-export const BOOKMARK_HEADER_REF = { $ref: '#/components/headers/D1Bookmark' };
 
 /** A documented answer with the `x-d1-bookmark` header added (headers declared as an object, not zod). */
 export function withBookmarkHeader<R extends object>(
   response: R,
   status: string,
-): R & { headers: Record<string, { $ref: string }> } {
-  const headers = (response as { headers?: Record<string, { $ref: string }> }).headers;
+): R & { headers: Record<string, typeof BOOKMARK_RESPONSE_HEADER> } {
+  const headers = (response as { headers?: Record<string, typeof BOOKMARK_RESPONSE_HEADER> }).headers;
   if (headers && 'safeParse' in headers) {
     throw new Error(`route(): declare the ${status} answer's headers as an OpenAPI headers object, not zod`);
   }
-  return { ...response, headers: { ...headers, [BOOKMARK_HEADER]: BOOKMARK_HEADER_REF } };
+  return { ...response, headers: { ...headers, [BOOKMARK_HEADER]: BOOKMARK_RESPONSE_HEADER } };
 }
 
 /** Whether a documented operation queries D1 (route() gave it the bookmark parameter). */

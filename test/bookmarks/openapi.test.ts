@@ -1,23 +1,22 @@
 import { describe, expect, it } from 'vitest';
 import { call } from '../helpers/request';
 
-// docs/api/read-your-writes.md#openapi: the request and the response header, documented once as
-// components and referenced by every operation (route() adds them, so no operation forgets).
+// docs/api/read-your-writes.md#openapi: the request header (a component) and the response header on
+// every operation and answer (route() adds them, so no operation forgets).
 
 interface Operation {
   parameters?: ({ $ref: string } | { name: string; in: string })[];
-  responses: Record<string, { headers?: Record<string, { $ref?: string }> }>;
+  responses: Record<string, { headers?: Record<string, unknown> }>;
 }
 
 describe('x-d1-bookmark in /openapi.json (#openapi)', () => {
-  it('is a component parameter and header, referenced by every operation and every answer', async () => {
+  it('is a component parameter on every operation and a header on every answer', async () => {
     const { body: doc } = await call('/openapi.json');
     expect(doc.components.parameters.D1Bookmark).toMatchObject({
       name: 'x-d1-bookmark',
       in: 'header',
       required: false,
     });
-    expect(doc.components.headers.D1Bookmark.schema.type).toBe('string');
     const operations = Object.entries(doc.paths as Record<string, Record<string, Operation>>).flatMap(([path, item]) =>
       Object.entries(item).map(([method, op]) => ({ key: `${method.toUpperCase()} ${path}`, op })),
     );
@@ -25,8 +24,10 @@ describe('x-d1-bookmark in /openapi.json (#openapi)', () => {
     for (const { key, op } of operations) {
       expect(op.parameters, key).toContainEqual({ $ref: '#/components/parameters/D1Bookmark' });
       for (const [status, response] of Object.entries(op.responses)) {
-        expect(response.headers?.['x-d1-bookmark'], `${key} ${status}`).toEqual({
-          $ref: '#/components/headers/D1Bookmark',
+        // Inline and not required: typed clients would make a referenced header required.
+        expect(response.headers?.['x-d1-bookmark'], `${key} ${status}`).toMatchObject({
+          required: false,
+          schema: { type: 'string' },
         });
       }
     }
