@@ -1,4 +1,7 @@
+import { OpenAPIHono } from '@hono/zod-openapi';
 import { describe, expect, it } from 'vitest';
+import { serviceStyle } from '../../src/lib/input-styles';
+import { route, SECURITY } from '../../src/lib/route';
 import { call } from '../helpers/request';
 
 // docs/api/read-your-writes.md#openapi: the request header (a component) and the response header on
@@ -31,5 +34,30 @@ describe('x-d1-bookmark in /openapi.json (#openapi)', () => {
         });
       }
     }
+  });
+});
+
+describe('route() and the bookmark documentation', () => {
+  it('leaves it out of an operation declared usesD1: false', () => {
+    const r = new OpenAPIHono();
+    const declare = (path: string, usesD1?: false) =>
+      route(r, {
+        method: 'get',
+        path,
+        summary: path,
+        tags: ['t'],
+        security: SECURITY.anonymous,
+        responses: { 200: { description: 'ok' } },
+        input: serviceStyle,
+        usesD1,
+        handler: (c) => c.json({}),
+      });
+    declare('/with');
+    declare('/without', false);
+    const doc = r.getOpenAPI31Document({ openapi: '3.1.0', info: { title: 't', version: '1' } });
+    expect(doc.paths?.['/with']?.get?.parameters).toEqual([{ $ref: '#/components/parameters/D1Bookmark' }]);
+    expect(doc.paths?.['/with']?.get?.responses?.['200']).toMatchObject({ headers: { 'x-d1-bookmark': {} } });
+    expect(doc.paths?.['/without']?.get?.parameters).toBeUndefined();
+    expect(doc.paths?.['/without']?.get?.responses?.['200']).toEqual({ description: 'ok' });
   });
 });
