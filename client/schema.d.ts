@@ -2872,7 +2872,10 @@ export interface components {
         };
     };
     responses: never;
-    parameters: never;
+    parameters: {
+        /** @description Read-your-writes with D1 read replication: send back the `x-d1-bookmark` of an earlier response and every D1 query of this request reads data at least as new as that response saw, from any replica. Without it a `GET` reads from any replica (possibly a little behind) and a write starts on the primary. A malformed bookmark, or one D1 refuses, answers 400 `invalid_bookmark`. */
+        D1Bookmark: string;
+    };
     requestBodies: never;
     headers: never;
     pathItems: never;
@@ -2885,7 +2888,10 @@ export interface operations {
                 /** @description Also list expired modes unless empty, `0`, `false`, `no` or `off`. */
                 include_expired?: string;
             };
-            header?: never;
+            header?: {
+                /** @description Read-your-writes with D1 read replication: send back the `x-d1-bookmark` of an earlier response and every D1 query of this request reads data at least as new as that response saw, from any replica. Without it a `GET` reads from any replica (possibly a little behind) and a write starts on the primary. A malformed bookmark, or one D1 refuses, answers 400 `invalid_bookmark`. */
+                "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path: {
                 /** @description Course run key. */
                 course_id: string;
@@ -2897,6 +2903,8 @@ export interface operations {
             /** @description The course run and the modes it offers. */
             200: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2906,6 +2914,8 @@ export interface operations {
             /** @description Unknown course or invalid course key. */
             400: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2915,6 +2925,8 @@ export interface operations {
             /** @description Throttled (per client IP). */
             429: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2929,6 +2941,8 @@ export interface operations {
             /** @description `bad_configuration` (names the variable) or `internal_error` (with the request id). */
             500: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2954,7 +2968,10 @@ export interface operations {
                 /** @description Default: the caller. */
                 user?: string;
             };
-            header?: never;
+            header?: {
+                /** @description Read-your-writes with D1 read replication: send back the `x-d1-bookmark` of an earlier response and every D1 query of this request reads data at least as new as that response saw, from any replica. Without it a `GET` reads from any replica (possibly a little behind) and a write starts on the primary. A malformed bookmark, or one D1 refuses, answers 400 `invalid_bookmark`. */
+                "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -2963,6 +2980,8 @@ export interface operations {
             /** @description Active enrollments, oldest first. */
             200: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2972,6 +2991,8 @@ export interface operations {
             /** @description Not authenticated: no credentials, or a JWT that is malformed, expired or not ours. */
             401: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2986,6 +3007,8 @@ export interface operations {
             /** @description Not allowed (restricted applications included). */
             403: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3000,6 +3023,8 @@ export interface operations {
             /** @description Throttled; `Retry-After` says when to retry. */
             429: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3014,6 +3039,8 @@ export interface operations {
             /** @description `bad_configuration` (names the variable) or `internal_error` (with the request id). */
             500: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3037,6 +3064,8 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @description Read-your-writes with D1 read replication: send back the `x-d1-bookmark` of an earlier response and every D1 query of this request reads data at least as new as that response saw, from any replica. Without it a `GET` reads from any replica (possibly a little behind) and a write starts on the primary. A malformed bookmark, or one D1 refuses, answers 400 `invalid_bookmark`. */
+                "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
                 /** @description Required when the call is authenticated with the JWT cookies: the token from `GET /csrf/api/v1/token`, equal to the CSRF cookie. */
                 "X-CSRFToken"?: string;
                 /** @description Makes the write safe to retry: 1–255 visible ASCII characters, bare (`k1`) or as a Structured-Field string (`"k1"`). The first answer is kept for `IDEMPOTENCY_TTL_SECONDS` (default one day) per caller, method and path; a retry with the same key and request gets it again with `Idempotent-Replayed: true`, and nothing is applied twice. 401, 403, 429 and 5xx answers are not kept. */
@@ -3054,6 +3083,8 @@ export interface operations {
             /** @description The resulting enrollment. */
             200: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     /** @description `true` when this is the kept answer of an earlier request with the same `Idempotency-Key`. */
                     "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
@@ -3065,6 +3096,8 @@ export interface operations {
             /** @description Invalid request, unavailable mode, closed enrollment, … Or `invalid_idempotency_key`: a malformed `Idempotency-Key`. */
             400: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3074,6 +3107,8 @@ export interface operations {
             /** @description Not authenticated: no credentials, or a JWT that is malformed, expired or not ours. */
             401: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3088,6 +3123,8 @@ export interface operations {
             /** @description Not allowed (restricted applications included). For a call authenticated with the JWT cookies, a failed CSRF check answers `{"detail": "CSRF Failed: <reason>"}`: `Origin checking failed - <origin> does not match any trusted origins.`, `CSRF cookie not set.`, `CSRF token missing.` or `CSRF token incorrect.` */
             403: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3102,6 +3139,8 @@ export interface operations {
             /** @description Another user named without the right to act for them. */
             404: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3116,6 +3155,8 @@ export interface operations {
             /** @description The target user does not exist. */
             406: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3132,6 +3173,8 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait: `1`. */
                     "Retry-After"?: number;
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3147,6 +3190,8 @@ export interface operations {
             /** @description Body over 1 MiB (`payload_too_large`). */
             413: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3162,6 +3207,8 @@ export interface operations {
             /** @description The `Idempotency-Key` was used for another request (`idempotency_key_reused`). */
             422: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3177,6 +3224,8 @@ export interface operations {
             /** @description Throttled; `Retry-After` says when to retry. */
             429: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3191,6 +3240,8 @@ export interface operations {
             /** @description `bad_configuration` (names the variable) or `internal_error` (with the request id). */
             500: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3213,7 +3264,10 @@ export interface operations {
     getEnrollmentV1EnrollmentByUsernameCourseId: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Read-your-writes with D1 read replication: send back the `x-d1-bookmark` of an earlier response and every D1 query of this request reads data at least as new as that response saw, from any replica. Without it a `GET` reads from any replica (possibly a little behind) and a write starts on the primary. A malformed bookmark, or one D1 refuses, answers 400 `invalid_bookmark`. */
+                "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path: {
                 /** @description Course run key. */
                 course_id: string;
@@ -3226,6 +3280,8 @@ export interface operations {
             /** @description The enrollment (active or not); an EMPTY body when there is none. */
             200: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3235,6 +3291,8 @@ export interface operations {
             /** @description Invalid course key. */
             400: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3244,6 +3302,8 @@ export interface operations {
             /** @description Not authenticated: no credentials, or a JWT that is malformed, expired or not ours. */
             401: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3258,6 +3318,8 @@ export interface operations {
             /** @description Not allowed (restricted applications included). */
             403: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3272,6 +3334,8 @@ export interface operations {
             /** @description Another user's enrollment without the right to see it. */
             404: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3286,6 +3350,8 @@ export interface operations {
             /** @description Throttled; `Retry-After` says when to retry. */
             429: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3300,6 +3366,8 @@ export interface operations {
             /** @description `bad_configuration` (names the variable) or `internal_error` (with the request id). */
             500: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3322,7 +3390,10 @@ export interface operations {
     getEnrollmentV1EnrollmentByCourseId: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Read-your-writes with D1 read replication: send back the `x-d1-bookmark` of an earlier response and every D1 query of this request reads data at least as new as that response saw, from any replica. Without it a `GET` reads from any replica (possibly a little behind) and a write starts on the primary. A malformed bookmark, or one D1 refuses, answers 400 `invalid_bookmark`. */
+                "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path: {
                 /** @description Course run key. */
                 course_id: string;
@@ -3334,6 +3405,8 @@ export interface operations {
             /** @description The enrollment (active or not); an EMPTY body when there is none. */
             200: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3343,6 +3416,8 @@ export interface operations {
             /** @description Invalid course key. */
             400: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3352,6 +3427,8 @@ export interface operations {
             /** @description Not authenticated: no credentials, or a JWT that is malformed, expired or not ours. */
             401: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3366,6 +3443,8 @@ export interface operations {
             /** @description Not allowed (restricted applications included). */
             403: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3380,6 +3459,8 @@ export interface operations {
             /** @description Another user's enrollment without the right to see it. */
             404: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3394,6 +3475,8 @@ export interface operations {
             /** @description Throttled; `Retry-After` says when to retry. */
             429: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3408,6 +3491,8 @@ export interface operations {
             /** @description `bad_configuration` (names the variable) or `internal_error` (with the request id). */
             500: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3432,7 +3517,10 @@ export interface operations {
             query?: {
                 course_id?: string;
             };
-            header?: never;
+            header?: {
+                /** @description Read-your-writes with D1 read replication: send back the `x-d1-bookmark` of an earlier response and every D1 query of this request reads data at least as new as that response saw, from any replica. Without it a `GET` reads from any replica (possibly a little behind) and a write starts on the primary. A malformed bookmark, or one D1 refuses, answers 400 `invalid_bookmark`. */
+                "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -3441,6 +3529,8 @@ export interface operations {
             /** @description Roles and the global staff flag. */
             200: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3450,6 +3540,8 @@ export interface operations {
             /** @description No user (the API key alone). */
             400: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3464,6 +3556,8 @@ export interface operations {
             /** @description Not authenticated: no credentials, or a JWT that is malformed, expired or not ours. */
             401: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3478,6 +3572,8 @@ export interface operations {
             /** @description Authenticated but not allowed (restricted applications included). */
             403: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3492,6 +3588,8 @@ export interface operations {
             /** @description Throttled; `Retry-After` says when to retry. */
             429: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3506,6 +3604,8 @@ export interface operations {
             /** @description `bad_configuration` (names the variable) or `internal_error` (with the request id). */
             500: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3529,6 +3629,8 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @description Read-your-writes with D1 read replication: send back the `x-d1-bookmark` of an earlier response and every D1 query of this request reads data at least as new as that response saw, from any replica. Without it a `GET` reads from any replica (possibly a little behind) and a write starts on the primary. A malformed bookmark, or one D1 refuses, answers 400 `invalid_bookmark`. */
+                "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
                 /** @description Required when the call is authenticated with the JWT cookies: the token from `GET /csrf/api/v1/token`, equal to the CSRF cookie. */
                 "X-CSRFToken"?: string;
                 /** @description Makes the write safe to retry: 1–255 visible ASCII characters, bare (`k1`) or as a Structured-Field string (`"k1"`). The first answer is kept for `IDEMPOTENCY_TTL_SECONDS` (default one day) per caller, method and path; a retry with the same key and request gets it again with `Idempotent-Replayed: true`, and nothing is applied twice. 401, 403, 429 and 5xx answers are not kept. */
@@ -3546,6 +3648,8 @@ export interface operations {
             /** @description Sorted distinct orgs of all the user’s enrollments. */
             200: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     /** @description `true` when this is the kept answer of an earlier request with the same `Idempotency-Key`. */
                     "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
@@ -3557,6 +3661,8 @@ export interface operations {
             /** @description No active enrollment. */
             204: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     /** @description `true` when this is the kept answer of an earlier request with the same `Idempotency-Key`. */
                     "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
@@ -3566,6 +3672,8 @@ export interface operations {
             /** @description A malformed `Idempotency-Key` (`invalid_idempotency_key`). */
             400: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3581,6 +3689,8 @@ export interface operations {
             /** @description Not authenticated: no credentials, or a JWT that is malformed, expired or not ours. */
             401: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3595,6 +3705,8 @@ export interface operations {
             /** @description Authenticated but not allowed (restricted applications included). For a call authenticated with the JWT cookies, a failed CSRF check answers `{"detail": "CSRF Failed: <reason>"}`: `Origin checking failed - <origin> does not match any trusted origins.`, `CSRF cookie not set.`, `CSRF token missing.` or `CSRF token incorrect.` */
             403: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3609,6 +3721,8 @@ export interface operations {
             /** @description Username missing or no retirement request. */
             404: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3621,6 +3735,8 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait: `1`. */
                     "Retry-After"?: number;
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3636,6 +3752,8 @@ export interface operations {
             /** @description Body over 1 MiB (`payload_too_large`). */
             413: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3651,6 +3769,8 @@ export interface operations {
             /** @description The `Idempotency-Key` was used for another request (`idempotency_key_reused`). */
             422: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3666,6 +3786,8 @@ export interface operations {
             /** @description `bad_configuration` (names the variable) or `internal_error` (with the request id). */
             500: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3699,7 +3821,10 @@ export interface operations {
                 page_size?: number;
                 cursor?: string;
             };
-            header?: never;
+            header?: {
+                /** @description Read-your-writes with D1 read replication: send back the `x-d1-bookmark` of an earlier response and every D1 query of this request reads data at least as new as that response saw, from any replica. Without it a `GET` reads from any replica (possibly a little behind) and a write starts on the primary. A malformed bookmark, or one D1 refuses, answers 400 `invalid_bookmark`. */
+                "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -3708,6 +3833,8 @@ export interface operations {
             /** @description One page. */
             200: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3717,6 +3844,8 @@ export interface operations {
             /** @description Invalid filters (`field_errors`). */
             400: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3735,6 +3864,8 @@ export interface operations {
             /** @description Not authenticated: no credentials, or a JWT that is malformed, expired or not ours. */
             401: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3749,6 +3880,8 @@ export interface operations {
             /** @description Not global staff. */
             403: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3763,6 +3896,8 @@ export interface operations {
             /** @description Invalid cursor. */
             404: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3777,6 +3912,8 @@ export interface operations {
             /** @description Throttled; `Retry-After` says when to retry. */
             429: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3791,6 +3928,8 @@ export interface operations {
             /** @description `bad_configuration` (names the variable) or `internal_error` (with the request id). */
             500: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3816,7 +3955,10 @@ export interface operations {
                 /** @description Default: the caller's. */
                 email?: string;
             };
-            header?: never;
+            header?: {
+                /** @description Read-your-writes with D1 read replication: send back the `x-d1-bookmark` of an earlier response and every D1 query of this request reads data at least as new as that response saw, from any replica. Without it a `GET` reads from any replica (possibly a little behind) and a write starts on the primary. A malformed bookmark, or one D1 refuses, answers 400 `invalid_bookmark`. */
+                "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -3825,6 +3967,8 @@ export interface operations {
             /** @description Allowances of the e-mail, oldest first. */
             200: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3834,6 +3978,8 @@ export interface operations {
             /** @description Not authenticated: no credentials, or a JWT that is malformed, expired or not ours. */
             401: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3848,6 +3994,8 @@ export interface operations {
             /** @description Authenticated but not allowed (restricted applications included). */
             403: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3862,6 +4010,8 @@ export interface operations {
             /** @description Throttled; `Retry-After` says when to retry. */
             429: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3876,6 +4026,8 @@ export interface operations {
             /** @description `bad_configuration` (names the variable) or `internal_error` (with the request id). */
             500: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3899,6 +4051,8 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @description Read-your-writes with D1 read replication: send back the `x-d1-bookmark` of an earlier response and every D1 query of this request reads data at least as new as that response saw, from any replica. Without it a `GET` reads from any replica (possibly a little behind) and a write starts on the primary. A malformed bookmark, or one D1 refuses, answers 400 `invalid_bookmark`. */
+                "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
                 /** @description Required when the call is authenticated with the JWT cookies: the token from `GET /csrf/api/v1/token`, equal to the CSRF cookie. */
                 "X-CSRFToken"?: string;
                 /** @description Makes the write safe to retry: 1–255 visible ASCII characters, bare (`k1`) or as a Structured-Field string (`"k1"`). The first answer is kept for `IDEMPOTENCY_TTL_SECONDS` (default one day) per caller, method and path; a retry with the same key and request gets it again with `Idempotent-Replayed: true`, and nothing is applied twice. 401, 403, 429 and 5xx answers are not kept. */
@@ -3916,6 +4070,8 @@ export interface operations {
             /** @description Created. */
             201: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     /** @description `true` when this is the kept answer of an earlier request with the same `Idempotency-Key`. */
                     "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
@@ -3927,6 +4083,8 @@ export interface operations {
             /** @description Field errors (DRF shape). Or `invalid_idempotency_key`: a malformed `Idempotency-Key`. */
             400: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3945,6 +4103,8 @@ export interface operations {
             /** @description Not authenticated: no credentials, or a JWT that is malformed, expired or not ours. */
             401: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3959,6 +4119,8 @@ export interface operations {
             /** @description Authenticated but not allowed (restricted applications included). For a call authenticated with the JWT cookies, a failed CSRF check answers `{"detail": "CSRF Failed: <reason>"}`: `Origin checking failed - <origin> does not match any trusted origins.`, `CSRF cookie not set.`, `CSRF token missing.` or `CSRF token incorrect.` */
             403: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3973,6 +4135,8 @@ export interface operations {
             /** @description Already exists. Or `idempotency_key_in_use` (with `Retry-After: 1`): the `Idempotency-Key` is held by a request still running. */
             409: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3987,6 +4151,8 @@ export interface operations {
             /** @description Body over 1 MiB (`payload_too_large`). */
             413: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4002,6 +4168,8 @@ export interface operations {
             /** @description The `Idempotency-Key` was used for another request (`idempotency_key_reused`). */
             422: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4017,6 +4185,8 @@ export interface operations {
             /** @description Throttled; `Retry-After` says when to retry. */
             429: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4031,6 +4201,8 @@ export interface operations {
             /** @description `bad_configuration` (names the variable) or `internal_error` (with the request id). */
             500: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4054,6 +4226,8 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @description Read-your-writes with D1 read replication: send back the `x-d1-bookmark` of an earlier response and every D1 query of this request reads data at least as new as that response saw, from any replica. Without it a `GET` reads from any replica (possibly a little behind) and a write starts on the primary. A malformed bookmark, or one D1 refuses, answers 400 `invalid_bookmark`. */
+                "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
                 /** @description Required when the call is authenticated with the JWT cookies: the token from `GET /csrf/api/v1/token`, equal to the CSRF cookie. */
                 "X-CSRFToken"?: string;
                 /** @description Makes the write safe to retry: 1–255 visible ASCII characters, bare (`k1`) or as a Structured-Field string (`"k1"`). The first answer is kept for `IDEMPOTENCY_TTL_SECONDS` (default one day) per caller, method and path; a retry with the same key and request gets it again with `Idempotent-Replayed: true`, and nothing is applied twice. 401, 403, 429 and 5xx answers are not kept. */
@@ -4071,6 +4245,8 @@ export interface operations {
             /** @description Deleted. */
             204: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     /** @description `true` when this is the kept answer of an earlier request with the same `Idempotency-Key`. */
                     "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
@@ -4080,6 +4256,8 @@ export interface operations {
             /** @description Field errors (DRF shape). Or `invalid_idempotency_key`: a malformed `Idempotency-Key`. */
             400: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4098,6 +4276,8 @@ export interface operations {
             /** @description Not authenticated: no credentials, or a JWT that is malformed, expired or not ours. */
             401: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4112,6 +4292,8 @@ export interface operations {
             /** @description Authenticated but not allowed (restricted applications included). For a call authenticated with the JWT cookies, a failed CSRF check answers `{"detail": "CSRF Failed: <reason>"}`: `Origin checking failed - <origin> does not match any trusted origins.`, `CSRF cookie not set.`, `CSRF token missing.` or `CSRF token incorrect.` */
             403: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4126,6 +4308,8 @@ export interface operations {
             /** @description No such allowance. */
             404: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4142,6 +4326,8 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait: `1`. */
                     "Retry-After"?: number;
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4157,6 +4343,8 @@ export interface operations {
             /** @description Body over 1 MiB (`payload_too_large`). */
             413: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4172,6 +4360,8 @@ export interface operations {
             /** @description The `Idempotency-Key` was used for another request (`idempotency_key_reused`). */
             422: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4187,6 +4377,8 @@ export interface operations {
             /** @description Throttled; `Retry-After` says when to retry. */
             429: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4201,6 +4393,8 @@ export interface operations {
             /** @description `bad_configuration` (names the variable) or `internal_error` (with the request id). */
             500: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4224,6 +4418,8 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @description Read-your-writes with D1 read replication: send back the `x-d1-bookmark` of an earlier response and every D1 query of this request reads data at least as new as that response saw, from any replica. Without it a `GET` reads from any replica (possibly a little behind) and a write starts on the primary. A malformed bookmark, or one D1 refuses, answers 400 `invalid_bookmark`. */
+                "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
                 /** @description Required when the call is authenticated with the JWT cookies: the token from `GET /csrf/api/v1/token`, equal to the CSRF cookie. */
                 "X-CSRFToken"?: string;
                 /** @description Makes the write safe to retry: 1–255 visible ASCII characters, bare (`k1`) or as a Structured-Field string (`"k1"`). The first answer is kept for `IDEMPOTENCY_TTL_SECONDS` (default one day) per caller, method and path; a retry with the same key and request gets it again with `Idempotent-Replayed: true`, and nothing is applied twice. 401, 403, 429 and 5xx answers are not kept. */
@@ -4244,6 +4440,8 @@ export interface operations {
             /** @description Per course, one result per identifier. */
             200: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     /** @description `true` when this is the kept answer of an earlier request with the same `Idempotency-Key`. */
                     "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
@@ -4255,6 +4453,8 @@ export interface operations {
             /** @description Field or cross-field errors (DRF shape). Or `invalid_idempotency_key`: a malformed `Idempotency-Key`. */
             400: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4266,6 +4466,8 @@ export interface operations {
             /** @description Not authenticated: no credentials, or a JWT that is malformed, expired or not ours. */
             401: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4280,6 +4482,8 @@ export interface operations {
             /** @description Not global staff (the API key grants nothing here). For a call authenticated with the JWT cookies, a failed CSRF check answers `{"detail": "CSRF Failed: <reason>"}`: `Origin checking failed - <origin> does not match any trusted origins.`, `CSRF cookie not set.`, `CSRF token missing.` or `CSRF token incorrect.` */
             403: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4294,6 +4498,8 @@ export interface operations {
             /** @description A course does not exist (nothing was changed). */
             404: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4310,6 +4516,8 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait: `1`. */
                     "Retry-After"?: number;
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4325,6 +4533,8 @@ export interface operations {
             /** @description Too many identifier × course pairs or courses, or a body over 1 MiB. */
             413: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4340,6 +4550,8 @@ export interface operations {
             /** @description The `Idempotency-Key` was used for another request (`idempotency_key_reused`). */
             422: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4355,6 +4567,8 @@ export interface operations {
             /** @description Throttled; `Retry-After` says when to retry. */
             429: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4369,6 +4583,8 @@ export interface operations {
             /** @description `bad_configuration` (names the variable) or `internal_error` (with the request id). */
             500: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4392,6 +4608,8 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @description Read-your-writes with D1 read replication: send back the `x-d1-bookmark` of an earlier response and every D1 query of this request reads data at least as new as that response saw, from any replica. Without it a `GET` reads from any replica (possibly a little behind) and a write starts on the primary. A malformed bookmark, or one D1 refuses, answers 400 `invalid_bookmark`. */
+                "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
                 /** @description Required when the call is authenticated with the JWT cookies: the token from `GET /csrf/api/v1/token`, equal to the CSRF cookie. */
                 "X-CSRFToken"?: string;
                 /** @description Makes the write safe to retry: 1–255 visible ASCII characters, bare (`k1`) or as a Structured-Field string (`"k1"`). The first answer is kept for `IDEMPOTENCY_TTL_SECONDS` (default one day) per caller, method and path; a retry with the same key and request gets it again with `Idempotent-Replayed: true`, and nothing is applied twice. 401, 403, 429 and 5xx answers are not kept. */
@@ -4414,6 +4632,8 @@ export interface operations {
                 headers: {
                     /** @description The status URL */
                     Location?: string;
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     /** @description `true` when this is the kept answer of an earlier request with the same `Idempotency-Key`. */
                     "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
@@ -4425,6 +4645,8 @@ export interface operations {
             /** @description Field, cross-field or `mode` errors (DRF shape). Or `invalid_idempotency_key`: a malformed `Idempotency-Key`. */
             400: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4436,6 +4658,8 @@ export interface operations {
             /** @description Not authenticated: no credentials, or a JWT that is malformed, expired or not ours. */
             401: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4450,6 +4674,8 @@ export interface operations {
             /** @description Not global staff (the API key grants nothing here). For a call authenticated with the JWT cookies, a failed CSRF check answers `{"detail": "CSRF Failed: <reason>"}`: `Origin checking failed - <origin> does not match any trusted origins.`, `CSRF cookie not set.`, `CSRF token missing.` or `CSRF token incorrect.` */
             403: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4464,6 +4690,8 @@ export interface operations {
             /** @description A course does not exist (nothing was queued). */
             404: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4480,6 +4708,8 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait: `1`. */
                     "Retry-After"?: number;
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4495,6 +4725,8 @@ export interface operations {
             /** @description 413 JSON when the body is over 32 MiB, or too many identifier × course pairs or courses. */
             413: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4510,6 +4742,8 @@ export interface operations {
             /** @description The `Idempotency-Key` was used for another request (`idempotency_key_reused`). */
             422: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4525,6 +4759,8 @@ export interface operations {
             /** @description Throttled; `Retry-After` says when to retry. */
             429: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4539,6 +4775,8 @@ export interface operations {
             /** @description `bad_configuration` (names the variable) or `internal_error` (with the request id). */
             500: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4561,7 +4799,10 @@ export interface operations {
     getBulkEnrollV1JobsByJobId: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Read-your-writes with D1 read replication: send back the `x-d1-bookmark` of an earlier response and every D1 query of this request reads data at least as new as that response saw, from any replica. Without it a `GET` reads from any replica (possibly a little behind) and a write starts on the primary. A malformed bookmark, or one D1 refuses, answers 400 `invalid_bookmark`. */
+                "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path: {
                 job_id: string;
             };
@@ -4572,6 +4813,8 @@ export interface operations {
             /** @description The job; `counts` add up to `processed`. */
             200: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4581,6 +4824,8 @@ export interface operations {
             /** @description Not authenticated: no credentials, or a JWT that is malformed, expired or not ours. */
             401: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4595,6 +4840,8 @@ export interface operations {
             /** @description No such job, or not yours (only global staff and its creator see a job). */
             404: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4609,6 +4856,8 @@ export interface operations {
             /** @description Throttled; `Retry-After` says when to retry. */
             429: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4623,6 +4872,8 @@ export interface operations {
             /** @description `bad_configuration` (names the variable) or `internal_error` (with the request id). */
             500: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4646,6 +4897,8 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @description Read-your-writes with D1 read replication: send back the `x-d1-bookmark` of an earlier response and every D1 query of this request reads data at least as new as that response saw, from any replica. Without it a `GET` reads from any replica (possibly a little behind) and a write starts on the primary. A malformed bookmark, or one D1 refuses, answers 400 `invalid_bookmark`. */
+                "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
                 /** @description Required when the call is authenticated with the JWT cookies: the token from `GET /csrf/api/v1/token`, equal to the CSRF cookie. */
                 "X-CSRFToken"?: string;
                 /** @description Makes the write safe to retry: 1–255 visible ASCII characters, bare (`k1`) or as a Structured-Field string (`"k1"`). The first answer is kept for `IDEMPOTENCY_TTL_SECONDS` (default one day) per caller, method and path; a retry with the same key and request gets it again with `Idempotent-Replayed: true`, and nothing is applied twice. 401, 403, 429 and 5xx answers are not kept. */
@@ -4661,6 +4914,8 @@ export interface operations {
             /** @description The job, `canceled` unless it had finished already. */
             200: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     /** @description `true` when this is the kept answer of an earlier request with the same `Idempotency-Key`. */
                     "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
@@ -4672,6 +4927,8 @@ export interface operations {
             /** @description A malformed `Idempotency-Key` (`invalid_idempotency_key`). */
             400: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4687,6 +4944,8 @@ export interface operations {
             /** @description Not authenticated: no credentials, or a JWT that is malformed, expired or not ours. */
             401: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4701,6 +4960,8 @@ export interface operations {
             /** @description For a call authenticated with the JWT cookies, a failed CSRF check answers `{"detail": "CSRF Failed: <reason>"}`: `Origin checking failed - <origin> does not match any trusted origins.`, `CSRF cookie not set.`, `CSRF token missing.` or `CSRF token incorrect.` */
             403: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4715,6 +4976,8 @@ export interface operations {
             /** @description No such job, or not yours (only global staff and its creator see a job). */
             404: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4731,6 +4994,8 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait: `1`. */
                     "Retry-After"?: number;
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4746,6 +5011,8 @@ export interface operations {
             /** @description The `Idempotency-Key` was used for another request (`idempotency_key_reused`). */
             422: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4761,6 +5028,8 @@ export interface operations {
             /** @description Throttled; `Retry-After` says when to retry. */
             429: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4775,6 +5044,8 @@ export interface operations {
             /** @description `bad_configuration` (names the variable) or `internal_error` (with the request id). */
             500: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4801,7 +5072,10 @@ export interface operations {
                 cursor?: string;
                 page_size?: number;
             };
-            header?: never;
+            header?: {
+                /** @description Read-your-writes with D1 read replication: send back the `x-d1-bookmark` of an earlier response and every D1 query of this request reads data at least as new as that response saw, from any replica. Without it a `GET` reads from any replica (possibly a little behind) and a write starts on the primary. A malformed bookmark, or one D1 refuses, answers 400 `invalid_bookmark`. */
+                "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path: {
                 job_id: string;
             };
@@ -4814,6 +5088,8 @@ export interface operations {
                 headers: {
                     /** @description `<url>; rel="next"` (CSV only) */
                     Link?: string;
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4825,6 +5101,8 @@ export interface operations {
             /** @description A bad `cursor` or `page_size` (DRF shape). */
             400: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4836,6 +5114,8 @@ export interface operations {
             /** @description Not authenticated: no credentials, or a JWT that is malformed, expired or not ours. */
             401: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4850,6 +5130,8 @@ export interface operations {
             /** @description No such job, or not yours (only global staff and its creator see a job). */
             404: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4864,6 +5146,8 @@ export interface operations {
             /** @description Throttled; `Retry-After` says when to retry. */
             429: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4878,6 +5162,8 @@ export interface operations {
             /** @description `bad_configuration` (names the variable) or `internal_error` (with the request id). */
             500: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4900,7 +5186,10 @@ export interface operations {
     getAdminV1UsersByUsername: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Read-your-writes with D1 read replication: send back the `x-d1-bookmark` of an earlier response and every D1 query of this request reads data at least as new as that response saw, from any replica. Without it a `GET` reads from any replica (possibly a little behind) and a write starts on the primary. A malformed bookmark, or one D1 refuses, answers 400 `invalid_bookmark`. */
+                "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path: {
                 username: string;
             };
@@ -4911,6 +5200,8 @@ export interface operations {
             /** @description The user */
             200: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4920,6 +5211,8 @@ export interface operations {
             /** @description Invalid field(s), each named in `field_errors` (or a body that is not JSON: `invalid_json`). */
             400: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4940,6 +5233,8 @@ export interface operations {
             /** @description Not authenticated: no credentials, or a JWT that is malformed, expired or not ours. */
             401: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4955,6 +5250,8 @@ export interface operations {
             /** @description Neither the API key nor global staff. */
             403: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4970,6 +5267,8 @@ export interface operations {
             /** @description No such user (`user_not_found`). */
             404: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4979,6 +5278,8 @@ export interface operations {
             /** @description `bad_configuration` (names the variable) or `internal_error` (with the request id). */
             500: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5002,6 +5303,8 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @description Read-your-writes with D1 read replication: send back the `x-d1-bookmark` of an earlier response and every D1 query of this request reads data at least as new as that response saw, from any replica. Without it a `GET` reads from any replica (possibly a little behind) and a write starts on the primary. A malformed bookmark, or one D1 refuses, answers 400 `invalid_bookmark`. */
+                "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
                 /** @description Required when the call is authenticated with the JWT cookies: the token from `GET /csrf/api/v1/token`, equal to the CSRF cookie. */
                 "X-CSRFToken"?: string;
                 /** @description Makes the write safe to retry: 1–255 visible ASCII characters, bare (`k1`) or as a Structured-Field string (`"k1"`). The first answer is kept for `IDEMPOTENCY_TTL_SECONDS` (default one day) per caller, method and path; a retry with the same key and request gets it again with `Idempotent-Replayed: true`, and nothing is applied twice. 401, 403, 429 and 5xx answers are not kept. */
@@ -5021,6 +5324,8 @@ export interface operations {
             /** @description Replaced */
             200: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     /** @description `true` when this is the kept answer of an earlier request with the same `Idempotency-Key`. */
                     "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
@@ -5032,6 +5337,8 @@ export interface operations {
             /** @description Created */
             201: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     /** @description `true` when this is the kept answer of an earlier request with the same `Idempotency-Key`. */
                     "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
@@ -5043,6 +5350,8 @@ export interface operations {
             /** @description Invalid field(s), each named in `field_errors` (or a body that is not JSON: `invalid_json`). Or `invalid_idempotency_key`: a malformed `Idempotency-Key`. */
             400: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5063,6 +5372,8 @@ export interface operations {
             /** @description Not authenticated: no credentials, or a JWT that is malformed, expired or not ours. */
             401: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5078,6 +5389,8 @@ export interface operations {
             /** @description Neither the API key nor global staff. For a call authenticated with the JWT cookies, a failed CSRF check answers `{"detail": "CSRF Failed: <reason>"}`: `Origin checking failed - <origin> does not match any trusted origins.`, `CSRF cookie not set.`, `CSRF token missing.` or `CSRF token incorrect.` */
             403: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5095,6 +5408,8 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait: `1`. */
                     "Retry-After"?: number;
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5110,6 +5425,8 @@ export interface operations {
             /** @description Body over 1 MiB (`payload_too_large`). */
             413: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5125,6 +5442,8 @@ export interface operations {
             /** @description The `Idempotency-Key` was used for another request (`idempotency_key_reused`). */
             422: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5140,6 +5459,8 @@ export interface operations {
             /** @description `bad_configuration` (names the variable) or `internal_error` (with the request id). */
             500: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5163,6 +5484,8 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @description Read-your-writes with D1 read replication: send back the `x-d1-bookmark` of an earlier response and every D1 query of this request reads data at least as new as that response saw, from any replica. Without it a `GET` reads from any replica (possibly a little behind) and a write starts on the primary. A malformed bookmark, or one D1 refuses, answers 400 `invalid_bookmark`. */
+                "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
                 /** @description Required when the call is authenticated with the JWT cookies: the token from `GET /csrf/api/v1/token`, equal to the CSRF cookie. */
                 "X-CSRFToken"?: string;
                 /** @description Makes the write safe to retry: 1–255 visible ASCII characters, bare (`k1`) or as a Structured-Field string (`"k1"`). The first answer is kept for `IDEMPOTENCY_TTL_SECONDS` (default one day) per caller, method and path; a retry with the same key and request gets it again with `Idempotent-Replayed: true`, and nothing is applied twice. 401, 403, 429 and 5xx answers are not kept. */
@@ -5182,6 +5505,8 @@ export interface operations {
             /** @description Already marked; the first record */
             200: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     /** @description `true` when this is the kept answer of an earlier request with the same `Idempotency-Key`. */
                     "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
@@ -5193,6 +5518,8 @@ export interface operations {
             /** @description Marked */
             201: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     /** @description `true` when this is the kept answer of an earlier request with the same `Idempotency-Key`. */
                     "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
@@ -5204,6 +5531,8 @@ export interface operations {
             /** @description Invalid field(s), each named in `field_errors` (or a body that is not JSON: `invalid_json`). Or `invalid_idempotency_key`: a malformed `Idempotency-Key`. */
             400: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5224,6 +5553,8 @@ export interface operations {
             /** @description Not authenticated: no credentials, or a JWT that is malformed, expired or not ours. */
             401: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5239,6 +5570,8 @@ export interface operations {
             /** @description Neither the API key nor global staff. For a call authenticated with the JWT cookies, a failed CSRF check answers `{"detail": "CSRF Failed: <reason>"}`: `Origin checking failed - <origin> does not match any trusted origins.`, `CSRF cookie not set.`, `CSRF token missing.` or `CSRF token incorrect.` */
             403: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5254,6 +5587,8 @@ export interface operations {
             /** @description No such user (`user_not_found`). */
             404: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5265,6 +5600,8 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait: `1`. */
                     "Retry-After"?: number;
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5280,6 +5617,8 @@ export interface operations {
             /** @description Body over 1 MiB (`payload_too_large`). */
             413: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5295,6 +5634,8 @@ export interface operations {
             /** @description The `Idempotency-Key` was used for another request (`idempotency_key_reused`). */
             422: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5310,6 +5651,8 @@ export interface operations {
             /** @description `bad_configuration` (names the variable) or `internal_error` (with the request id). */
             500: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5333,6 +5676,8 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @description Read-your-writes with D1 read replication: send back the `x-d1-bookmark` of an earlier response and every D1 query of this request reads data at least as new as that response saw, from any replica. Without it a `GET` reads from any replica (possibly a little behind) and a write starts on the primary. A malformed bookmark, or one D1 refuses, answers 400 `invalid_bookmark`. */
+                "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
                 /** @description Required when the call is authenticated with the JWT cookies: the token from `GET /csrf/api/v1/token`, equal to the CSRF cookie. */
                 "X-CSRFToken"?: string;
                 /** @description Makes the write safe to retry: 1–255 visible ASCII characters, bare (`k1`) or as a Structured-Field string (`"k1"`). The first answer is kept for `IDEMPOTENCY_TTL_SECONDS` (default one day) per caller, method and path; a retry with the same key and request gets it again with `Idempotent-Replayed: true`, and nothing is applied twice. 401, 403, 429 and 5xx answers are not kept. */
@@ -5353,6 +5698,8 @@ export interface operations {
             /** @description Already held */
             200: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     /** @description `true` when this is the kept answer of an earlier request with the same `Idempotency-Key`. */
                     "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
@@ -5364,6 +5711,8 @@ export interface operations {
             /** @description Granted */
             201: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     /** @description `true` when this is the kept answer of an earlier request with the same `Idempotency-Key`. */
                     "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
@@ -5375,6 +5724,8 @@ export interface operations {
             /** @description Invalid field(s), each named in `field_errors` (or a body that is not JSON: `invalid_json`). Or `invalid_idempotency_key`: a malformed `Idempotency-Key`. */
             400: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5395,6 +5746,8 @@ export interface operations {
             /** @description Not authenticated: no credentials, or a JWT that is malformed, expired or not ours. */
             401: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5410,6 +5763,8 @@ export interface operations {
             /** @description Neither the API key nor global staff. For a call authenticated with the JWT cookies, a failed CSRF check answers `{"detail": "CSRF Failed: <reason>"}`: `Origin checking failed - <origin> does not match any trusted origins.`, `CSRF cookie not set.`, `CSRF token missing.` or `CSRF token incorrect.` */
             403: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5425,6 +5780,8 @@ export interface operations {
             /** @description No such course run or user */
             404: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5436,6 +5793,8 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait: `1`. */
                     "Retry-After"?: number;
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5451,6 +5810,8 @@ export interface operations {
             /** @description Body over 1 MiB (`payload_too_large`). */
             413: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5466,6 +5827,8 @@ export interface operations {
             /** @description The `Idempotency-Key` was used for another request (`idempotency_key_reused`). */
             422: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5481,6 +5844,8 @@ export interface operations {
             /** @description `bad_configuration` (names the variable) or `internal_error` (with the request id). */
             500: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5504,6 +5869,8 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @description Read-your-writes with D1 read replication: send back the `x-d1-bookmark` of an earlier response and every D1 query of this request reads data at least as new as that response saw, from any replica. Without it a `GET` reads from any replica (possibly a little behind) and a write starts on the primary. A malformed bookmark, or one D1 refuses, answers 400 `invalid_bookmark`. */
+                "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
                 /** @description Required when the call is authenticated with the JWT cookies: the token from `GET /csrf/api/v1/token`, equal to the CSRF cookie. */
                 "X-CSRFToken"?: string;
                 /** @description Makes the write safe to retry: 1–255 visible ASCII characters, bare (`k1`) or as a Structured-Field string (`"k1"`). The first answer is kept for `IDEMPOTENCY_TTL_SECONDS` (default one day) per caller, method and path; a retry with the same key and request gets it again with `Idempotent-Replayed: true`, and nothing is applied twice. 401, 403, 429 and 5xx answers are not kept. */
@@ -5521,6 +5888,8 @@ export interface operations {
             /** @description Revoked */
             204: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     /** @description `true` when this is the kept answer of an earlier request with the same `Idempotency-Key`. */
                     "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
@@ -5530,6 +5899,8 @@ export interface operations {
             /** @description Invalid field(s), each named in `field_errors` (or a body that is not JSON: `invalid_json`). Or `invalid_idempotency_key`: a malformed `Idempotency-Key`. */
             400: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5550,6 +5921,8 @@ export interface operations {
             /** @description Not authenticated: no credentials, or a JWT that is malformed, expired or not ours. */
             401: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5565,6 +5938,8 @@ export interface operations {
             /** @description Neither the API key nor global staff. For a call authenticated with the JWT cookies, a failed CSRF check answers `{"detail": "CSRF Failed: <reason>"}`: `Origin checking failed - <origin> does not match any trusted origins.`, `CSRF cookie not set.`, `CSRF token missing.` or `CSRF token incorrect.` */
             403: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5580,6 +5955,8 @@ export interface operations {
             /** @description No such course run or user, or the role is not held */
             404: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5591,6 +5968,8 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait: `1`. */
                     "Retry-After"?: number;
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5606,6 +5985,8 @@ export interface operations {
             /** @description The `Idempotency-Key` was used for another request (`idempotency_key_reused`). */
             422: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5621,6 +6002,8 @@ export interface operations {
             /** @description `bad_configuration` (names the variable) or `internal_error` (with the request id). */
             500: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5644,6 +6027,8 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @description Read-your-writes with D1 read replication: send back the `x-d1-bookmark` of an earlier response and every D1 query of this request reads data at least as new as that response saw, from any replica. Without it a `GET` reads from any replica (possibly a little behind) and a write starts on the primary. A malformed bookmark, or one D1 refuses, answers 400 `invalid_bookmark`. */
+                "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
                 /** @description Required when the call is authenticated with the JWT cookies: the token from `GET /csrf/api/v1/token`, equal to the CSRF cookie. */
                 "X-CSRFToken"?: string;
                 /** @description Makes the write safe to retry: 1–255 visible ASCII characters, bare (`k1`) or as a Structured-Field string (`"k1"`). The first answer is kept for `IDEMPOTENCY_TTL_SECONDS` (default one day) per caller, method and path; a retry with the same key and request gets it again with `Idempotent-Replayed: true`, and nothing is applied twice. 401, 403, 429 and 5xx answers are not kept. */
@@ -5664,6 +6049,8 @@ export interface operations {
             /** @description Replaced */
             200: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     /** @description `true` when this is the kept answer of an earlier request with the same `Idempotency-Key`. */
                     "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
@@ -5675,6 +6062,8 @@ export interface operations {
             /** @description Created */
             201: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     /** @description `true` when this is the kept answer of an earlier request with the same `Idempotency-Key`. */
                     "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
@@ -5686,6 +6075,8 @@ export interface operations {
             /** @description Invalid field(s), each named in `field_errors` (or a body that is not JSON: `invalid_json`). Or `invalid_idempotency_key`: a malformed `Idempotency-Key`. */
             400: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5706,6 +6097,8 @@ export interface operations {
             /** @description Not authenticated: no credentials, or a JWT that is malformed, expired or not ours. */
             401: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5721,6 +6114,8 @@ export interface operations {
             /** @description Neither the API key nor global staff. For a call authenticated with the JWT cookies, a failed CSRF check answers `{"detail": "CSRF Failed: <reason>"}`: `Origin checking failed - <origin> does not match any trusted origins.`, `CSRF cookie not set.`, `CSRF token missing.` or `CSRF token incorrect.` */
             403: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5736,6 +6131,8 @@ export interface operations {
             /** @description No such course run or user (`course_not_found`, `user_not_found`) */
             404: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5747,6 +6144,8 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait: `1`. */
                     "Retry-After"?: number;
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5762,6 +6161,8 @@ export interface operations {
             /** @description Body over 1 MiB (`payload_too_large`). */
             413: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5777,6 +6178,8 @@ export interface operations {
             /** @description The `Idempotency-Key` was used for another request (`idempotency_key_reused`). */
             422: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5792,6 +6195,8 @@ export interface operations {
             /** @description `bad_configuration` (names the variable) or `internal_error` (with the request id). */
             500: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5815,6 +6220,8 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @description Read-your-writes with D1 read replication: send back the `x-d1-bookmark` of an earlier response and every D1 query of this request reads data at least as new as that response saw, from any replica. Without it a `GET` reads from any replica (possibly a little behind) and a write starts on the primary. A malformed bookmark, or one D1 refuses, answers 400 `invalid_bookmark`. */
+                "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
                 /** @description Required when the call is authenticated with the JWT cookies: the token from `GET /csrf/api/v1/token`, equal to the CSRF cookie. */
                 "X-CSRFToken"?: string;
                 /** @description Makes the write safe to retry: 1–255 visible ASCII characters, bare (`k1`) or as a Structured-Field string (`"k1"`). The first answer is kept for `IDEMPOTENCY_TTL_SECONDS` (default one day) per caller, method and path; a retry with the same key and request gets it again with `Idempotent-Replayed: true`, and nothing is applied twice. 401, 403, 429 and 5xx answers are not kept. */
@@ -5835,6 +6242,8 @@ export interface operations {
             /** @description Replaced */
             200: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     /** @description `true` when this is the kept answer of an earlier request with the same `Idempotency-Key`. */
                     "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
@@ -5846,6 +6255,8 @@ export interface operations {
             /** @description Created */
             201: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     /** @description `true` when this is the kept answer of an earlier request with the same `Idempotency-Key`. */
                     "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
@@ -5857,6 +6268,8 @@ export interface operations {
             /** @description Invalid field(s), each named in `field_errors` (or a body that is not JSON: `invalid_json`). Or `invalid_idempotency_key`: a malformed `Idempotency-Key`. */
             400: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5877,6 +6290,8 @@ export interface operations {
             /** @description Not authenticated: no credentials, or a JWT that is malformed, expired or not ours. */
             401: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5892,6 +6307,8 @@ export interface operations {
             /** @description Neither the API key nor global staff. For a call authenticated with the JWT cookies, a failed CSRF check answers `{"detail": "CSRF Failed: <reason>"}`: `Origin checking failed - <origin> does not match any trusted origins.`, `CSRF cookie not set.`, `CSRF token missing.` or `CSRF token incorrect.` */
             403: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5907,6 +6324,8 @@ export interface operations {
             /** @description No such course run or user (`course_not_found`, `user_not_found`) */
             404: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5918,6 +6337,8 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait: `1`. */
                     "Retry-After"?: number;
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5933,6 +6354,8 @@ export interface operations {
             /** @description Body over 1 MiB (`payload_too_large`). */
             413: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5948,6 +6371,8 @@ export interface operations {
             /** @description The `Idempotency-Key` was used for another request (`idempotency_key_reused`). */
             422: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5963,6 +6388,8 @@ export interface operations {
             /** @description `bad_configuration` (names the variable) or `internal_error` (with the request id). */
             500: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5986,6 +6413,8 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @description Read-your-writes with D1 read replication: send back the `x-d1-bookmark` of an earlier response and every D1 query of this request reads data at least as new as that response saw, from any replica. Without it a `GET` reads from any replica (possibly a little behind) and a write starts on the primary. A malformed bookmark, or one D1 refuses, answers 400 `invalid_bookmark`. */
+                "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
                 /** @description Required when the call is authenticated with the JWT cookies: the token from `GET /csrf/api/v1/token`, equal to the CSRF cookie. */
                 "X-CSRFToken"?: string;
                 /** @description Makes the write safe to retry: 1–255 visible ASCII characters, bare (`k1`) or as a Structured-Field string (`"k1"`). The first answer is kept for `IDEMPOTENCY_TTL_SECONDS` (default one day) per caller, method and path; a retry with the same key and request gets it again with `Idempotent-Replayed: true`, and nothing is applied twice. 401, 403, 429 and 5xx answers are not kept. */
@@ -6006,6 +6435,8 @@ export interface operations {
             /** @description Replaced */
             200: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     /** @description `true` when this is the kept answer of an earlier request with the same `Idempotency-Key`. */
                     "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
@@ -6017,6 +6448,8 @@ export interface operations {
             /** @description Created */
             201: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     /** @description `true` when this is the kept answer of an earlier request with the same `Idempotency-Key`. */
                     "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
@@ -6028,6 +6461,8 @@ export interface operations {
             /** @description Invalid field(s), each named in `field_errors` (or a body that is not JSON: `invalid_json`). Or `invalid_idempotency_key`: a malformed `Idempotency-Key`. */
             400: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6048,6 +6483,8 @@ export interface operations {
             /** @description Not authenticated: no credentials, or a JWT that is malformed, expired or not ours. */
             401: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6063,6 +6500,8 @@ export interface operations {
             /** @description Neither the API key nor global staff. For a call authenticated with the JWT cookies, a failed CSRF check answers `{"detail": "CSRF Failed: <reason>"}`: `Origin checking failed - <origin> does not match any trusted origins.`, `CSRF cookie not set.`, `CSRF token missing.` or `CSRF token incorrect.` */
             403: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6078,6 +6517,8 @@ export interface operations {
             /** @description No such course run or user (`course_not_found`, `user_not_found`) */
             404: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6089,6 +6530,8 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait: `1`. */
                     "Retry-After"?: number;
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6104,6 +6547,8 @@ export interface operations {
             /** @description Body over 1 MiB (`payload_too_large`). */
             413: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6119,6 +6564,8 @@ export interface operations {
             /** @description The `Idempotency-Key` was used for another request (`idempotency_key_reused`). */
             422: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6134,6 +6581,8 @@ export interface operations {
             /** @description `bad_configuration` (names the variable) or `internal_error` (with the request id). */
             500: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6157,6 +6606,8 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @description Read-your-writes with D1 read replication: send back the `x-d1-bookmark` of an earlier response and every D1 query of this request reads data at least as new as that response saw, from any replica. Without it a `GET` reads from any replica (possibly a little behind) and a write starts on the primary. A malformed bookmark, or one D1 refuses, answers 400 `invalid_bookmark`. */
+                "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
                 /** @description Required when the call is authenticated with the JWT cookies: the token from `GET /csrf/api/v1/token`, equal to the CSRF cookie. */
                 "X-CSRFToken"?: string;
                 /** @description Makes the write safe to retry: 1–255 visible ASCII characters, bare (`k1`) or as a Structured-Field string (`"k1"`). The first answer is kept for `IDEMPOTENCY_TTL_SECONDS` (default one day) per caller, method and path; a retry with the same key and request gets it again with `Idempotent-Replayed: true`, and nothing is applied twice. 401, 403, 429 and 5xx answers are not kept. */
@@ -6176,6 +6627,8 @@ export interface operations {
             /** @description Stored, in the order given */
             200: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     /** @description `true` when this is the kept answer of an earlier request with the same `Idempotency-Key`. */
                     "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
@@ -6187,6 +6640,8 @@ export interface operations {
             /** @description Invalid field(s), each named in `field_errors`; not a list: "Request body must be a JSON array of {name, url, date}." Or `invalid_idempotency_key`: a malformed `Idempotency-Key`. */
             400: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6207,6 +6662,8 @@ export interface operations {
             /** @description Not authenticated: no credentials, or a JWT that is malformed, expired or not ours. */
             401: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6222,6 +6679,8 @@ export interface operations {
             /** @description Neither the API key nor global staff. For a call authenticated with the JWT cookies, a failed CSRF check answers `{"detail": "CSRF Failed: <reason>"}`: `Origin checking failed - <origin> does not match any trusted origins.`, `CSRF cookie not set.`, `CSRF token missing.` or `CSRF token incorrect.` */
             403: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6237,6 +6696,8 @@ export interface operations {
             /** @description No such course run (`course_not_found`) */
             404: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6248,6 +6709,8 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait: `1`. */
                     "Retry-After"?: number;
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6263,6 +6726,8 @@ export interface operations {
             /** @description Body over 1 MiB (`payload_too_large`). */
             413: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6278,6 +6743,8 @@ export interface operations {
             /** @description The `Idempotency-Key` was used for another request (`idempotency_key_reused`). */
             422: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6293,6 +6760,8 @@ export interface operations {
             /** @description `bad_configuration` (names the variable) or `internal_error` (with the request id). */
             500: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6316,6 +6785,8 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @description Read-your-writes with D1 read replication: send back the `x-d1-bookmark` of an earlier response and every D1 query of this request reads data at least as new as that response saw, from any replica. Without it a `GET` reads from any replica (possibly a little behind) and a write starts on the primary. A malformed bookmark, or one D1 refuses, answers 400 `invalid_bookmark`. */
+                "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
                 /** @description Required when the call is authenticated with the JWT cookies: the token from `GET /csrf/api/v1/token`, equal to the CSRF cookie. */
                 "X-CSRFToken"?: string;
                 /** @description Makes the write safe to retry: 1–255 visible ASCII characters, bare (`k1`) or as a Structured-Field string (`"k1"`). The first answer is kept for `IDEMPOTENCY_TTL_SECONDS` (default one day) per caller, method and path; a retry with the same key and request gets it again with `Idempotent-Replayed: true`, and nothing is applied twice. 401, 403, 429 and 5xx answers are not kept. */
@@ -6335,6 +6806,8 @@ export interface operations {
             /** @description Stored */
             200: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     /** @description `true` when this is the kept answer of an earlier request with the same `Idempotency-Key`. */
                     "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
@@ -6346,6 +6819,8 @@ export interface operations {
             /** @description Invalid field(s), each named in `field_errors` (or a body that is not JSON: `invalid_json`). Or `invalid_idempotency_key`: a malformed `Idempotency-Key`. */
             400: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6366,6 +6841,8 @@ export interface operations {
             /** @description Not authenticated: no credentials, or a JWT that is malformed, expired or not ours. */
             401: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6381,6 +6858,8 @@ export interface operations {
             /** @description Neither the API key nor global staff. For a call authenticated with the JWT cookies, a failed CSRF check answers `{"detail": "CSRF Failed: <reason>"}`: `Origin checking failed - <origin> does not match any trusted origins.`, `CSRF cookie not set.`, `CSRF token missing.` or `CSRF token incorrect.` */
             403: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6396,6 +6875,8 @@ export interface operations {
             /** @description No such course run (`course_not_found`) */
             404: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6407,6 +6888,8 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait: `1`. */
                     "Retry-After"?: number;
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6422,6 +6905,8 @@ export interface operations {
             /** @description Body over 1 MiB (`payload_too_large`). */
             413: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6437,6 +6922,8 @@ export interface operations {
             /** @description The `Idempotency-Key` was used for another request (`idempotency_key_reused`). */
             422: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6452,6 +6939,8 @@ export interface operations {
             /** @description `bad_configuration` (names the variable) or `internal_error` (with the request id). */
             500: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6474,7 +6963,10 @@ export interface operations {
     getAdminV1CoursesByCourseId: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Read-your-writes with D1 read replication: send back the `x-d1-bookmark` of an earlier response and every D1 query of this request reads data at least as new as that response saw, from any replica. Without it a `GET` reads from any replica (possibly a little behind) and a write starts on the primary. A malformed bookmark, or one D1 refuses, answers 400 `invalid_bookmark`. */
+                "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path: {
                 course_id: string;
             };
@@ -6485,6 +6977,8 @@ export interface operations {
             /** @description The course run */
             200: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6494,6 +6988,8 @@ export interface operations {
             /** @description Invalid field(s), each named in `field_errors` (or a body that is not JSON: `invalid_json`). */
             400: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6514,6 +7010,8 @@ export interface operations {
             /** @description Not authenticated: no credentials, or a JWT that is malformed, expired or not ours. */
             401: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6529,6 +7027,8 @@ export interface operations {
             /** @description Neither the API key nor global staff. */
             403: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6544,6 +7044,8 @@ export interface operations {
             /** @description No such course run (`course_not_found`) */
             404: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6553,6 +7055,8 @@ export interface operations {
             /** @description `bad_configuration` (names the variable) or `internal_error` (with the request id). */
             500: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6576,6 +7080,8 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @description Read-your-writes with D1 read replication: send back the `x-d1-bookmark` of an earlier response and every D1 query of this request reads data at least as new as that response saw, from any replica. Without it a `GET` reads from any replica (possibly a little behind) and a write starts on the primary. A malformed bookmark, or one D1 refuses, answers 400 `invalid_bookmark`. */
+                "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
                 /** @description Required when the call is authenticated with the JWT cookies: the token from `GET /csrf/api/v1/token`, equal to the CSRF cookie. */
                 "X-CSRFToken"?: string;
                 /** @description Makes the write safe to retry: 1–255 visible ASCII characters, bare (`k1`) or as a Structured-Field string (`"k1"`). The first answer is kept for `IDEMPOTENCY_TTL_SECONDS` (default one day) per caller, method and path; a retry with the same key and request gets it again with `Idempotent-Replayed: true`, and nothing is applied twice. 401, 403, 429 and 5xx answers are not kept. */
@@ -6595,6 +7101,8 @@ export interface operations {
             /** @description Replaced */
             200: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     /** @description `true` when this is the kept answer of an earlier request with the same `Idempotency-Key`. */
                     "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
@@ -6606,6 +7114,8 @@ export interface operations {
             /** @description Created */
             201: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     /** @description `true` when this is the kept answer of an earlier request with the same `Idempotency-Key`. */
                     "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
@@ -6617,6 +7127,8 @@ export interface operations {
             /** @description Invalid field(s), each named in `field_errors` (or a body that is not JSON: `invalid_json`). Or `invalid_idempotency_key`: a malformed `Idempotency-Key`. */
             400: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6637,6 +7149,8 @@ export interface operations {
             /** @description Not authenticated: no credentials, or a JWT that is malformed, expired or not ours. */
             401: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6652,6 +7166,8 @@ export interface operations {
             /** @description Neither the API key nor global staff. For a call authenticated with the JWT cookies, a failed CSRF check answers `{"detail": "CSRF Failed: <reason>"}`: `Origin checking failed - <origin> does not match any trusted origins.`, `CSRF cookie not set.`, `CSRF token missing.` or `CSRF token incorrect.` */
             403: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6669,6 +7185,8 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait: `1`. */
                     "Retry-After"?: number;
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6684,6 +7202,8 @@ export interface operations {
             /** @description Body over 1 MiB (`payload_too_large`). */
             413: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6699,6 +7219,8 @@ export interface operations {
             /** @description The `Idempotency-Key` was used for another request (`idempotency_key_reused`). */
             422: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6714,6 +7236,8 @@ export interface operations {
             /** @description `bad_configuration` (names the variable) or `internal_error` (with the request id). */
             500: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6737,6 +7261,8 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @description Read-your-writes with D1 read replication: send back the `x-d1-bookmark` of an earlier response and every D1 query of this request reads data at least as new as that response saw, from any replica. Without it a `GET` reads from any replica (possibly a little behind) and a write starts on the primary. A malformed bookmark, or one D1 refuses, answers 400 `invalid_bookmark`. */
+                "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
                 /** @description Required when the call is authenticated with the JWT cookies: the token from `GET /csrf/api/v1/token`, equal to the CSRF cookie. */
                 "X-CSRFToken"?: string;
                 /** @description Makes the write safe to retry: 1–255 visible ASCII characters, bare (`k1`) or as a Structured-Field string (`"k1"`). The first answer is kept for `IDEMPOTENCY_TTL_SECONDS` (default one day) per caller, method and path; a retry with the same key and request gets it again with `Idempotent-Replayed: true`, and nothing is applied twice. 401, 403, 429 and 5xx answers are not kept. */
@@ -6752,6 +7278,8 @@ export interface operations {
             /** @description Removed */
             204: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     /** @description `true` when this is the kept answer of an earlier request with the same `Idempotency-Key`. */
                     "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
@@ -6761,6 +7289,8 @@ export interface operations {
             /** @description Invalid field(s), each named in `field_errors` (or a body that is not JSON: `invalid_json`). Or `invalid_idempotency_key`: a malformed `Idempotency-Key`. */
             400: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6781,6 +7311,8 @@ export interface operations {
             /** @description Not authenticated: no credentials, or a JWT that is malformed, expired or not ours. */
             401: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6796,6 +7328,8 @@ export interface operations {
             /** @description Neither the API key nor global staff. For a call authenticated with the JWT cookies, a failed CSRF check answers `{"detail": "CSRF Failed: <reason>"}`: `Origin checking failed - <origin> does not match any trusted origins.`, `CSRF cookie not set.`, `CSRF token missing.` or `CSRF token incorrect.` */
             403: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6811,6 +7345,8 @@ export interface operations {
             /** @description No such course run (`course_not_found`) */
             404: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6820,6 +7356,8 @@ export interface operations {
             /** @description The run has enrollments (`course_has_enrollments`) Or `idempotency_key_in_use` (with `Retry-After: 1`): the `Idempotency-Key` is held by a request still running. */
             409: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6829,6 +7367,8 @@ export interface operations {
             /** @description The `Idempotency-Key` was used for another request (`idempotency_key_reused`). */
             422: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6844,6 +7384,8 @@ export interface operations {
             /** @description `bad_configuration` (names the variable) or `internal_error` (with the request id). */
             500: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6870,7 +7412,10 @@ export interface operations {
                 email?: string;
                 limit?: number;
             };
-            header?: never;
+            header?: {
+                /** @description Read-your-writes with D1 read replication: send back the `x-d1-bookmark` of an earlier response and every D1 query of this request reads data at least as new as that response saw, from any replica. Without it a `GET` reads from any replica (possibly a little behind) and a write starts on the primary. A malformed bookmark, or one D1 refuses, answers 400 `invalid_bookmark`. */
+                "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -6879,6 +7424,8 @@ export interface operations {
             /** @description Matching records (at most `limit`) */
             200: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6888,6 +7435,8 @@ export interface operations {
             /** @description Invalid filter(s), each named in `field_errors` */
             400: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6908,6 +7457,8 @@ export interface operations {
             /** @description Not authenticated: no credentials, or a JWT that is malformed, expired or not ours. */
             401: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6923,6 +7474,8 @@ export interface operations {
             /** @description Neither the API key nor global staff. */
             403: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6938,6 +7491,8 @@ export interface operations {
             /** @description `bad_configuration` (names the variable) or `internal_error` (with the request id). */
             500: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6964,7 +7519,10 @@ export interface operations {
                 course_id?: string;
                 limit?: number;
             };
-            header?: never;
+            header?: {
+                /** @description Read-your-writes with D1 read replication: send back the `x-d1-bookmark` of an earlier response and every D1 query of this request reads data at least as new as that response saw, from any replica. Without it a `GET` reads from any replica (possibly a little behind) and a write starts on the primary. A malformed bookmark, or one D1 refuses, answers 400 `invalid_bookmark`. */
+                "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -6973,6 +7531,8 @@ export interface operations {
             /** @description Matching messages (at most `limit`) */
             200: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6982,6 +7542,8 @@ export interface operations {
             /** @description Invalid filter(s), each named in `field_errors` */
             400: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7002,6 +7564,8 @@ export interface operations {
             /** @description Not authenticated: no credentials, or a JWT that is malformed, expired or not ours. */
             401: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7017,6 +7581,8 @@ export interface operations {
             /** @description Neither the API key nor global staff. */
             403: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7032,6 +7598,8 @@ export interface operations {
             /** @description `bad_configuration` (names the variable) or `internal_error` (with the request id). */
             500: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7055,6 +7623,8 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @description Read-your-writes with D1 read replication: send back the `x-d1-bookmark` of an earlier response and every D1 query of this request reads data at least as new as that response saw, from any replica. Without it a `GET` reads from any replica (possibly a little behind) and a write starts on the primary. A malformed bookmark, or one D1 refuses, answers 400 `invalid_bookmark`. */
+                "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
                 /** @description Required when the call is authenticated with the JWT cookies: the token from `GET /csrf/api/v1/token`, equal to the CSRF cookie. */
                 "X-CSRFToken"?: string;
                 /** @description Makes the write safe to retry: 1–255 visible ASCII characters, bare (`k1`) or as a Structured-Field string (`"k1"`). The first answer is kept for `IDEMPOTENCY_TTL_SECONDS` (default one day) per caller, method and path; a retry with the same key and request gets it again with `Idempotent-Replayed: true`, and nothing is applied twice. 401, 403, 429 and 5xx answers are not kept. */
@@ -7074,6 +7644,8 @@ export interface operations {
             /** @description Replaced */
             200: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     /** @description `true` when this is the kept answer of an earlier request with the same `Idempotency-Key`. */
                     "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
@@ -7085,6 +7657,8 @@ export interface operations {
             /** @description Created */
             201: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     /** @description `true` when this is the kept answer of an earlier request with the same `Idempotency-Key`. */
                     "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
@@ -7096,6 +7670,8 @@ export interface operations {
             /** @description Invalid field(s), each named in `field_errors` (or a body that is not JSON: `invalid_json`). Or `invalid_idempotency_key`: a malformed `Idempotency-Key`. */
             400: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7116,6 +7692,8 @@ export interface operations {
             /** @description Not authenticated: no credentials, or a JWT that is malformed, expired or not ours. */
             401: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7131,6 +7709,8 @@ export interface operations {
             /** @description Neither the API key nor global staff. For a call authenticated with the JWT cookies, a failed CSRF check answers `{"detail": "CSRF Failed: <reason>"}`: `Origin checking failed - <origin> does not match any trusted origins.`, `CSRF cookie not set.`, `CSRF token missing.` or `CSRF token incorrect.` */
             403: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7146,6 +7726,8 @@ export interface operations {
             /** @description The provider slug belongs to another organization (`sso_provider_in_use`) Or `idempotency_key_in_use` (with `Retry-After: 1`): the `Idempotency-Key` is held by a request still running. */
             409: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7155,6 +7737,8 @@ export interface operations {
             /** @description Body over 1 MiB (`payload_too_large`). */
             413: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7170,6 +7754,8 @@ export interface operations {
             /** @description The `Idempotency-Key` was used for another request (`idempotency_key_reused`). */
             422: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7185,6 +7771,8 @@ export interface operations {
             /** @description `bad_configuration` (names the variable) or `internal_error` (with the request id). */
             500: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7208,6 +7796,8 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @description Read-your-writes with D1 read replication: send back the `x-d1-bookmark` of an earlier response and every D1 query of this request reads data at least as new as that response saw, from any replica. Without it a `GET` reads from any replica (possibly a little behind) and a write starts on the primary. A malformed bookmark, or one D1 refuses, answers 400 `invalid_bookmark`. */
+                "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
                 /** @description Required when the call is authenticated with the JWT cookies: the token from `GET /csrf/api/v1/token`, equal to the CSRF cookie. */
                 "X-CSRFToken"?: string;
                 /** @description Makes the write safe to retry: 1–255 visible ASCII characters, bare (`k1`) or as a Structured-Field string (`"k1"`). The first answer is kept for `IDEMPOTENCY_TTL_SECONDS` (default one day) per caller, method and path; a retry with the same key and request gets it again with `Idempotent-Replayed: true`, and nothing is applied twice. 401, 403, 429 and 5xx answers are not kept. */
@@ -7228,6 +7818,8 @@ export interface operations {
             /** @description Already linked, or the key replaced */
             200: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     /** @description `true` when this is the kept answer of an earlier request with the same `Idempotency-Key`. */
                     "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
@@ -7239,6 +7831,8 @@ export interface operations {
             /** @description Linked */
             201: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     /** @description `true` when this is the kept answer of an earlier request with the same `Idempotency-Key`. */
                     "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
@@ -7250,6 +7844,8 @@ export interface operations {
             /** @description Invalid field(s), each named in `field_errors` (or a body that is not JSON: `invalid_json`). Or `invalid_idempotency_key`: a malformed `Idempotency-Key`. */
             400: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7270,6 +7866,8 @@ export interface operations {
             /** @description Not authenticated: no credentials, or a JWT that is malformed, expired or not ours. */
             401: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7285,6 +7883,8 @@ export interface operations {
             /** @description Neither the API key nor global staff. For a call authenticated with the JWT cookies, a failed CSRF check answers `{"detail": "CSRF Failed: <reason>"}`: `Origin checking failed - <origin> does not match any trusted origins.`, `CSRF cookie not set.`, `CSRF token missing.` or `CSRF token incorrect.` */
             403: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7300,6 +7900,8 @@ export interface operations {
             /** @description No such user (`user_not_found`). */
             404: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7309,6 +7911,8 @@ export interface operations {
             /** @description `external_id_taken` (another user holds the key) or `program_course_enrollment_failed` (a realised course enrollment cannot be made; nothing changed) Or `idempotency_key_in_use` (with `Retry-After: 1`): the `Idempotency-Key` is held by a request still running. */
             409: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7318,6 +7922,8 @@ export interface operations {
             /** @description Body over 1 MiB (`payload_too_large`). */
             413: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7333,6 +7939,8 @@ export interface operations {
             /** @description The `Idempotency-Key` was used for another request (`idempotency_key_reused`). */
             422: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7348,6 +7956,8 @@ export interface operations {
             /** @description `bad_configuration` (names the variable) or `internal_error` (with the request id). */
             500: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7371,6 +7981,8 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @description Read-your-writes with D1 read replication: send back the `x-d1-bookmark` of an earlier response and every D1 query of this request reads data at least as new as that response saw, from any replica. Without it a `GET` reads from any replica (possibly a little behind) and a write starts on the primary. A malformed bookmark, or one D1 refuses, answers 400 `invalid_bookmark`. */
+                "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
                 /** @description Required when the call is authenticated with the JWT cookies: the token from `GET /csrf/api/v1/token`, equal to the CSRF cookie. */
                 "X-CSRFToken"?: string;
                 /** @description Makes the write safe to retry: 1–255 visible ASCII characters, bare (`k1`) or as a Structured-Field string (`"k1"`). The first answer is kept for `IDEMPOTENCY_TTL_SECONDS` (default one day) per caller, method and path; a retry with the same key and request gets it again with `Idempotent-Replayed: true`, and nothing is applied twice. 401, 403, 429 and 5xx answers are not kept. */
@@ -7390,6 +8002,8 @@ export interface operations {
             /** @description Replaced */
             200: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     /** @description `true` when this is the kept answer of an earlier request with the same `Idempotency-Key`. */
                     "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
@@ -7401,6 +8015,8 @@ export interface operations {
             /** @description Created */
             201: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     /** @description `true` when this is the kept answer of an earlier request with the same `Idempotency-Key`. */
                     "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
@@ -7412,6 +8028,8 @@ export interface operations {
             /** @description Invalid field(s), each named in `field_errors` (or a body that is not JSON: `invalid_json`). Or `invalid_idempotency_key`: a malformed `Idempotency-Key`. */
             400: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7432,6 +8050,8 @@ export interface operations {
             /** @description Not authenticated: no credentials, or a JWT that is malformed, expired or not ours. */
             401: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7447,6 +8067,8 @@ export interface operations {
             /** @description Neither the API key nor global staff. For a call authenticated with the JWT cookies, a failed CSRF check answers `{"detail": "CSRF Failed: <reason>"}`: `Origin checking failed - <origin> does not match any trusted origins.`, `CSRF cookie not set.`, `CSRF token missing.` or `CSRF token incorrect.` */
             403: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7464,6 +8086,8 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait: `1`. */
                     "Retry-After"?: number;
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7479,6 +8103,8 @@ export interface operations {
             /** @description Body over 1 MiB (`payload_too_large`). */
             413: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7494,6 +8120,8 @@ export interface operations {
             /** @description The `Idempotency-Key` was used for another request (`idempotency_key_reused`). */
             422: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7509,6 +8137,8 @@ export interface operations {
             /** @description `bad_configuration` (names the variable) or `internal_error` (with the request id). */
             500: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7532,6 +8162,8 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @description Read-your-writes with D1 read replication: send back the `x-d1-bookmark` of an earlier response and every D1 query of this request reads data at least as new as that response saw, from any replica. Without it a `GET` reads from any replica (possibly a little behind) and a write starts on the primary. A malformed bookmark, or one D1 refuses, answers 400 `invalid_bookmark`. */
+                "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
                 /** @description Required when the call is authenticated with the JWT cookies: the token from `GET /csrf/api/v1/token`, equal to the CSRF cookie. */
                 "X-CSRFToken"?: string;
                 /** @description Makes the write safe to retry: 1–255 visible ASCII characters, bare (`k1`) or as a Structured-Field string (`"k1"`). The first answer is kept for `IDEMPOTENCY_TTL_SECONDS` (default one day) per caller, method and path; a retry with the same key and request gets it again with `Idempotent-Replayed: true`, and nothing is applied twice. 401, 403, 429 and 5xx answers are not kept. */
@@ -7549,6 +8181,8 @@ export interface operations {
             /** @description Counts of users created, updated and unchanged; the refused lines */
             200: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     /** @description `true` when this is the kept answer of an earlier request with the same `Idempotency-Key`. */
                     "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
@@ -7560,6 +8194,8 @@ export interface operations {
             /** @description Invalid `emit_events` Or `invalid_idempotency_key`: a malformed `Idempotency-Key`. */
             400: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7580,6 +8216,8 @@ export interface operations {
             /** @description Not authenticated: no credentials, or a JWT that is malformed, expired or not ours. */
             401: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7595,6 +8233,8 @@ export interface operations {
             /** @description Neither the API key nor global staff. For a call authenticated with the JWT cookies, a failed CSRF check answers `{"detail": "CSRF Failed: <reason>"}`: `Origin checking failed - <origin> does not match any trusted origins.`, `CSRF cookie not set.`, `CSRF token missing.` or `CSRF token incorrect.` */
             403: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7612,6 +8252,8 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait: `1`. */
                     "Retry-After"?: number;
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7627,6 +8269,8 @@ export interface operations {
             /** @description More than 5000 lines (nothing applied), or a body over 1 MiB */
             413: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7642,6 +8286,8 @@ export interface operations {
             /** @description Not application/x-ndjson */
             415: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7657,6 +8303,8 @@ export interface operations {
             /** @description The `Idempotency-Key` was used for another request (`idempotency_key_reused`). */
             422: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7672,6 +8320,8 @@ export interface operations {
             /** @description `bad_configuration` (names the variable) or `internal_error` (with the request id). */
             500: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7698,6 +8348,8 @@ export interface operations {
                 emit_events?: "true" | "false";
             };
             header?: {
+                /** @description Read-your-writes with D1 read replication: send back the `x-d1-bookmark` of an earlier response and every D1 query of this request reads data at least as new as that response saw, from any replica. Without it a `GET` reads from any replica (possibly a little behind) and a write starts on the primary. A malformed bookmark, or one D1 refuses, answers 400 `invalid_bookmark`. */
+                "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
                 /** @description Required when the call is authenticated with the JWT cookies: the token from `GET /csrf/api/v1/token`, equal to the CSRF cookie. */
                 "X-CSRFToken"?: string;
                 /** @description Makes the write safe to retry: 1–255 visible ASCII characters, bare (`k1`) or as a Structured-Field string (`"k1"`). The first answer is kept for `IDEMPOTENCY_TTL_SECONDS` (default one day) per caller, method and path; a retry with the same key and request gets it again with `Idempotent-Replayed: true`, and nothing is applied twice. 401, 403, 429 and 5xx answers are not kept. */
@@ -7715,6 +8367,8 @@ export interface operations {
             /** @description Counts of enrollments created, updated and unchanged; the refused lines */
             200: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     /** @description `true` when this is the kept answer of an earlier request with the same `Idempotency-Key`. */
                     "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
@@ -7726,6 +8380,8 @@ export interface operations {
             /** @description Invalid `emit_events` Or `invalid_idempotency_key`: a malformed `Idempotency-Key`. */
             400: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7746,6 +8402,8 @@ export interface operations {
             /** @description Not authenticated: no credentials, or a JWT that is malformed, expired or not ours. */
             401: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7761,6 +8419,8 @@ export interface operations {
             /** @description Neither the API key nor global staff. For a call authenticated with the JWT cookies, a failed CSRF check answers `{"detail": "CSRF Failed: <reason>"}`: `Origin checking failed - <origin> does not match any trusted origins.`, `CSRF cookie not set.`, `CSRF token missing.` or `CSRF token incorrect.` */
             403: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7778,6 +8438,8 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait: `1`. */
                     "Retry-After"?: number;
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7793,6 +8455,8 @@ export interface operations {
             /** @description More than 5000 lines (nothing applied), or a body over 1 MiB */
             413: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7808,6 +8472,8 @@ export interface operations {
             /** @description Not application/x-ndjson */
             415: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7823,6 +8489,8 @@ export interface operations {
             /** @description The `Idempotency-Key` was used for another request (`idempotency_key_reused`). */
             422: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7838,6 +8506,8 @@ export interface operations {
             /** @description `bad_configuration` (names the variable) or `internal_error` (with the request id). */
             500: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7860,7 +8530,10 @@ export interface operations {
     getAdminV1WebhooksByName: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Read-your-writes with D1 read replication: send back the `x-d1-bookmark` of an earlier response and every D1 query of this request reads data at least as new as that response saw, from any replica. Without it a `GET` reads from any replica (possibly a little behind) and a write starts on the primary. A malformed bookmark, or one D1 refuses, answers 400 `invalid_bookmark`. */
+                "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path: {
                 name: string;
             };
@@ -7871,6 +8544,8 @@ export interface operations {
             /** @description The subscription */
             200: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7880,6 +8555,8 @@ export interface operations {
             /** @description Invalid field(s), each named in `field_errors` (or a body that is not JSON: `invalid_json`). */
             400: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7900,6 +8577,8 @@ export interface operations {
             /** @description Not authenticated: no credentials, or a JWT that is malformed, expired or not ours. */
             401: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7915,6 +8594,8 @@ export interface operations {
             /** @description Neither the API key nor global staff. */
             403: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7930,6 +8611,8 @@ export interface operations {
             /** @description No such subscription (`subscription_not_found`). */
             404: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7939,6 +8622,8 @@ export interface operations {
             /** @description `bad_configuration` (names the variable) or `internal_error` (with the request id). */
             500: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7962,6 +8647,8 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @description Read-your-writes with D1 read replication: send back the `x-d1-bookmark` of an earlier response and every D1 query of this request reads data at least as new as that response saw, from any replica. Without it a `GET` reads from any replica (possibly a little behind) and a write starts on the primary. A malformed bookmark, or one D1 refuses, answers 400 `invalid_bookmark`. */
+                "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
                 /** @description Required when the call is authenticated with the JWT cookies: the token from `GET /csrf/api/v1/token`, equal to the CSRF cookie. */
                 "X-CSRFToken"?: string;
                 /** @description Makes the write safe to retry: 1–255 visible ASCII characters, bare (`k1`) or as a Structured-Field string (`"k1"`). The first answer is kept for `IDEMPOTENCY_TTL_SECONDS` (default one day) per caller, method and path; a retry with the same key and request gets it again with `Idempotent-Replayed: true`, and nothing is applied twice. 401, 403, 429 and 5xx answers are not kept. */
@@ -7981,6 +8668,8 @@ export interface operations {
             /** @description Replaced (`secret` only when given) */
             200: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     /** @description `true` when this is the kept answer of an earlier request with the same `Idempotency-Key`. */
                     "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
@@ -7992,6 +8681,8 @@ export interface operations {
             /** @description Created, with its `secret` (generated unless given) */
             201: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     /** @description `true` when this is the kept answer of an earlier request with the same `Idempotency-Key`. */
                     "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
@@ -8003,6 +8694,8 @@ export interface operations {
             /** @description Invalid field(s), each named in `field_errors` (or a body that is not JSON: `invalid_json`). Or `invalid_idempotency_key`: a malformed `Idempotency-Key`. */
             400: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8023,6 +8716,8 @@ export interface operations {
             /** @description Not authenticated: no credentials, or a JWT that is malformed, expired or not ours. */
             401: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8038,6 +8733,8 @@ export interface operations {
             /** @description Neither the API key nor global staff. For a call authenticated with the JWT cookies, a failed CSRF check answers `{"detail": "CSRF Failed: <reason>"}`: `Origin checking failed - <origin> does not match any trusted origins.`, `CSRF cookie not set.`, `CSRF token missing.` or `CSRF token incorrect.` */
             403: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8055,6 +8752,8 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait: `1`. */
                     "Retry-After"?: number;
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8070,6 +8769,8 @@ export interface operations {
             /** @description Body over 1 MiB (`payload_too_large`). */
             413: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8085,6 +8786,8 @@ export interface operations {
             /** @description The `Idempotency-Key` was used for another request (`idempotency_key_reused`). */
             422: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8100,6 +8803,8 @@ export interface operations {
             /** @description `bad_configuration` (names the variable) or `internal_error` (with the request id). */
             500: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8123,6 +8828,8 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @description Read-your-writes with D1 read replication: send back the `x-d1-bookmark` of an earlier response and every D1 query of this request reads data at least as new as that response saw, from any replica. Without it a `GET` reads from any replica (possibly a little behind) and a write starts on the primary. A malformed bookmark, or one D1 refuses, answers 400 `invalid_bookmark`. */
+                "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
                 /** @description Required when the call is authenticated with the JWT cookies: the token from `GET /csrf/api/v1/token`, equal to the CSRF cookie. */
                 "X-CSRFToken"?: string;
                 /** @description Makes the write safe to retry: 1–255 visible ASCII characters, bare (`k1`) or as a Structured-Field string (`"k1"`). The first answer is kept for `IDEMPOTENCY_TTL_SECONDS` (default one day) per caller, method and path; a retry with the same key and request gets it again with `Idempotent-Replayed: true`, and nothing is applied twice. 401, 403, 429 and 5xx answers are not kept. */
@@ -8138,6 +8845,8 @@ export interface operations {
             /** @description Deleted. */
             204: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     /** @description `true` when this is the kept answer of an earlier request with the same `Idempotency-Key`. */
                     "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
@@ -8147,6 +8856,8 @@ export interface operations {
             /** @description Invalid field(s), each named in `field_errors` (or a body that is not JSON: `invalid_json`). Or `invalid_idempotency_key`: a malformed `Idempotency-Key`. */
             400: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8167,6 +8878,8 @@ export interface operations {
             /** @description Not authenticated: no credentials, or a JWT that is malformed, expired or not ours. */
             401: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8182,6 +8895,8 @@ export interface operations {
             /** @description Neither the API key nor global staff. For a call authenticated with the JWT cookies, a failed CSRF check answers `{"detail": "CSRF Failed: <reason>"}`: `Origin checking failed - <origin> does not match any trusted origins.`, `CSRF cookie not set.`, `CSRF token missing.` or `CSRF token incorrect.` */
             403: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8197,6 +8912,8 @@ export interface operations {
             /** @description No such subscription (`subscription_not_found`). */
             404: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8208,6 +8925,8 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait: `1`. */
                     "Retry-After"?: number;
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8223,6 +8942,8 @@ export interface operations {
             /** @description The `Idempotency-Key` was used for another request (`idempotency_key_reused`). */
             422: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8238,6 +8959,8 @@ export interface operations {
             /** @description `bad_configuration` (names the variable) or `internal_error` (with the request id). */
             500: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8260,7 +8983,10 @@ export interface operations {
     getAdminV1Webhooks: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Read-your-writes with D1 read replication: send back the `x-d1-bookmark` of an earlier response and every D1 query of this request reads data at least as new as that response saw, from any replica. Without it a `GET` reads from any replica (possibly a little behind) and a write starts on the primary. A malformed bookmark, or one D1 refuses, answers 400 `invalid_bookmark`. */
+                "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -8269,6 +8995,8 @@ export interface operations {
             /** @description The subscriptions */
             200: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8278,6 +9006,8 @@ export interface operations {
             /** @description Not authenticated: no credentials, or a JWT that is malformed, expired or not ours. */
             401: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8293,6 +9023,8 @@ export interface operations {
             /** @description Neither the API key nor global staff. */
             403: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8308,6 +9040,8 @@ export interface operations {
             /** @description `bad_configuration` (names the variable) or `internal_error` (with the request id). */
             500: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8333,7 +9067,10 @@ export interface operations {
                 status?: "pending" | "succeeded" | "failed";
                 limit?: number;
             };
-            header?: never;
+            header?: {
+                /** @description Read-your-writes with D1 read replication: send back the `x-d1-bookmark` of an earlier response and every D1 query of this request reads data at least as new as that response saw, from any replica. Without it a `GET` reads from any replica (possibly a little behind) and a write starts on the primary. A malformed bookmark, or one D1 refuses, answers 400 `invalid_bookmark`. */
+                "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path: {
                 name: string;
             };
@@ -8344,6 +9081,8 @@ export interface operations {
             /** @description Matching deliveries (at most `limit`) */
             200: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8353,6 +9092,8 @@ export interface operations {
             /** @description Invalid field(s), each named in `field_errors` (or a body that is not JSON: `invalid_json`). */
             400: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8373,6 +9114,8 @@ export interface operations {
             /** @description Not authenticated: no credentials, or a JWT that is malformed, expired or not ours. */
             401: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8388,6 +9131,8 @@ export interface operations {
             /** @description Neither the API key nor global staff. */
             403: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8403,6 +9148,8 @@ export interface operations {
             /** @description No such subscription (`subscription_not_found`). */
             404: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8412,6 +9159,8 @@ export interface operations {
             /** @description `bad_configuration` (names the variable) or `internal_error` (with the request id). */
             500: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8435,6 +9184,8 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @description Read-your-writes with D1 read replication: send back the `x-d1-bookmark` of an earlier response and every D1 query of this request reads data at least as new as that response saw, from any replica. Without it a `GET` reads from any replica (possibly a little behind) and a write starts on the primary. A malformed bookmark, or one D1 refuses, answers 400 `invalid_bookmark`. */
+                "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
                 /** @description Required when the call is authenticated with the JWT cookies: the token from `GET /csrf/api/v1/token`, equal to the CSRF cookie. */
                 "X-CSRFToken"?: string;
                 /** @description Makes the write safe to retry: 1–255 visible ASCII characters, bare (`k1`) or as a Structured-Field string (`"k1"`). The first answer is kept for `IDEMPOTENCY_TTL_SECONDS` (default one day) per caller, method and path; a retry with the same key and request gets it again with `Idempotent-Replayed: true`, and nothing is applied twice. 401, 403, 429 and 5xx answers are not kept. */
@@ -8454,6 +9205,8 @@ export interface operations {
             /** @description Queued */
             202: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     /** @description `true` when this is the kept answer of an earlier request with the same `Idempotency-Key`. */
                     "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
@@ -8465,6 +9218,8 @@ export interface operations {
             /** @description Invalid field(s), each named in `field_errors` (or a body that is not JSON: `invalid_json`). Or `invalid_idempotency_key`: a malformed `Idempotency-Key`. */
             400: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8485,6 +9240,8 @@ export interface operations {
             /** @description Not authenticated: no credentials, or a JWT that is malformed, expired or not ours. */
             401: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8500,6 +9257,8 @@ export interface operations {
             /** @description Neither the API key nor global staff. For a call authenticated with the JWT cookies, a failed CSRF check answers `{"detail": "CSRF Failed: <reason>"}`: `Origin checking failed - <origin> does not match any trusted origins.`, `CSRF cookie not set.`, `CSRF token missing.` or `CSRF token incorrect.` */
             403: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8515,6 +9274,8 @@ export interface operations {
             /** @description No such subscription (`subscription_not_found`). */
             404: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8526,6 +9287,8 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait: `1`. */
                     "Retry-After"?: number;
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8541,6 +9304,8 @@ export interface operations {
             /** @description Body over 1 MiB (`payload_too_large`). */
             413: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8556,6 +9321,8 @@ export interface operations {
             /** @description The `Idempotency-Key` was used for another request (`idempotency_key_reused`). */
             422: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8571,6 +9338,8 @@ export interface operations {
             /** @description `bad_configuration` (names the variable) or `internal_error` (with the request id). */
             500: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8603,7 +9372,10 @@ export interface operations {
                 /** @description Events about this learner. */
                 username?: string;
             };
-            header?: never;
+            header?: {
+                /** @description Read-your-writes with D1 read replication: send back the `x-d1-bookmark` of an earlier response and every D1 query of this request reads data at least as new as that response saw, from any replica. Without it a `GET` reads from any replica (possibly a little behind) and a write starts on the primary. A malformed bookmark, or one D1 refuses, answers 400 `invalid_bookmark`. */
+                "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -8612,6 +9384,8 @@ export interface operations {
             /** @description At most `limit` events with `seq > after`, ascending */
             200: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8621,6 +9395,8 @@ export interface operations {
             /** @description Invalid parameter(s), each named in `field_errors`. */
             400: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8641,6 +9417,8 @@ export interface operations {
             /** @description Not authenticated: no credentials, or a JWT that is malformed, expired or not ours. */
             401: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8656,6 +9434,8 @@ export interface operations {
             /** @description Neither the API key nor global staff. */
             403: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8671,6 +9451,8 @@ export interface operations {
             /** @description Events after `after` were purged (retention): resynchronise from the lists */
             410: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8680,6 +9462,8 @@ export interface operations {
             /** @description `bad_configuration` (names the variable) or `internal_error` (with the request id). */
             500: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8702,7 +9486,10 @@ export interface operations {
     getCohortsV1CoursesByCourseIdCohorts: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Read-your-writes with D1 read replication: send back the `x-d1-bookmark` of an earlier response and every D1 query of this request reads data at least as new as that response saw, from any replica. Without it a `GET` reads from any replica (possibly a little behind) and a write starts on the primary. A malformed bookmark, or one D1 refuses, answers 400 `invalid_bookmark`. */
+                "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path: {
                 course_id: string;
             };
@@ -8713,6 +9500,8 @@ export interface operations {
             /** @description The cohorts */
             200: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8722,6 +9511,8 @@ export interface operations {
             /** @description Not authenticated: no credentials, or a JWT that is malformed, expired or not ours. */
             401: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8736,6 +9527,8 @@ export interface operations {
             /** @description Not global staff, the API key or course staff */
             403: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8750,6 +9543,8 @@ export interface operations {
             /** @description No such course run */
             404: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8765,6 +9560,8 @@ export interface operations {
             /** @description `bad_configuration` (names the variable) or `internal_error` (with the request id). */
             500: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8788,6 +9585,8 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @description Read-your-writes with D1 read replication: send back the `x-d1-bookmark` of an earlier response and every D1 query of this request reads data at least as new as that response saw, from any replica. Without it a `GET` reads from any replica (possibly a little behind) and a write starts on the primary. A malformed bookmark, or one D1 refuses, answers 400 `invalid_bookmark`. */
+                "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
                 /** @description Required when the call is authenticated with the JWT cookies: the token from `GET /csrf/api/v1/token`, equal to the CSRF cookie. */
                 "X-CSRFToken"?: string;
                 /** @description Makes the write safe to retry: 1–255 visible ASCII characters, bare (`k1`) or as a Structured-Field string (`"k1"`). The first answer is kept for `IDEMPOTENCY_TTL_SECONDS` (default one day) per caller, method and path; a retry with the same key and request gets it again with `Idempotent-Replayed: true`, and nothing is applied twice. 401, 403, 429 and 5xx answers are not kept. */
@@ -8807,6 +9606,8 @@ export interface operations {
             /** @description The new cohort */
             200: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     /** @description `true` when this is the kept answer of an earlier request with the same `Idempotency-Key`. */
                     "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
@@ -8818,6 +9619,8 @@ export interface operations {
             /** @description Missing or invalid field, or a cohort of that name exists Or `invalid_idempotency_key`: a malformed `Idempotency-Key`. */
             400: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8827,6 +9630,8 @@ export interface operations {
             /** @description Not authenticated: no credentials, or a JWT that is malformed, expired or not ours. */
             401: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8841,6 +9646,8 @@ export interface operations {
             /** @description Not global staff, the API key or course staff For a call authenticated with the JWT cookies, a failed CSRF check answers `{"detail": "CSRF Failed: <reason>"}`: `Origin checking failed - <origin> does not match any trusted origins.`, `CSRF cookie not set.`, `CSRF token missing.` or `CSRF token incorrect.` */
             403: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8855,6 +9662,8 @@ export interface operations {
             /** @description No such course run */
             404: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8872,6 +9681,8 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait: `1`. */
                     "Retry-After"?: number;
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8887,6 +9698,8 @@ export interface operations {
             /** @description Body over 1 MiB (`payload_too_large`). */
             413: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8902,6 +9715,8 @@ export interface operations {
             /** @description The `Idempotency-Key` was used for another request (`idempotency_key_reused`). */
             422: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8917,6 +9732,8 @@ export interface operations {
             /** @description `bad_configuration` (names the variable) or `internal_error` (with the request id). */
             500: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8939,7 +9756,10 @@ export interface operations {
     getCohortsV1CoursesByCourseIdCohortsByCohortId: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Read-your-writes with D1 read replication: send back the `x-d1-bookmark` of an earlier response and every D1 query of this request reads data at least as new as that response saw, from any replica. Without it a `GET` reads from any replica (possibly a little behind) and a write starts on the primary. A malformed bookmark, or one D1 refuses, answers 400 `invalid_bookmark`. */
+                "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path: {
                 course_id: string;
                 /** @description The cohort's `id` */
@@ -8952,6 +9772,8 @@ export interface operations {
             /** @description The cohort */
             200: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8961,6 +9783,8 @@ export interface operations {
             /** @description Not authenticated: no credentials, or a JWT that is malformed, expired or not ours. */
             401: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8975,6 +9799,8 @@ export interface operations {
             /** @description Not global staff, the API key or course staff */
             403: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8989,6 +9815,8 @@ export interface operations {
             /** @description No such course run (`course-not-found`), or no cohort of that id in it (`cohort-not-found`) */
             404: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9004,6 +9832,8 @@ export interface operations {
             /** @description `bad_configuration` (names the variable) or `internal_error` (with the request id). */
             500: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9027,6 +9857,8 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @description Read-your-writes with D1 read replication: send back the `x-d1-bookmark` of an earlier response and every D1 query of this request reads data at least as new as that response saw, from any replica. Without it a `GET` reads from any replica (possibly a little behind) and a write starts on the primary. A malformed bookmark, or one D1 refuses, answers 400 `invalid_bookmark`. */
+                "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
                 /** @description Required when the call is authenticated with the JWT cookies: the token from `GET /csrf/api/v1/token`, equal to the CSRF cookie. */
                 "X-CSRFToken"?: string;
                 /** @description Makes the write safe to retry: 1–255 visible ASCII characters, bare (`k1`) or as a Structured-Field string (`"k1"`). The first answer is kept for `IDEMPOTENCY_TTL_SECONDS` (default one day) per caller, method and path; a retry with the same key and request gets it again with `Idempotent-Replayed: true`, and nothing is applied twice. 401, 403, 429 and 5xx answers are not kept. */
@@ -9048,6 +9880,8 @@ export interface operations {
             /** @description Changed (or already so). */
             204: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     /** @description `true` when this is the kept answer of an earlier request with the same `Idempotency-Key`. */
                     "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
@@ -9057,6 +9891,8 @@ export interface operations {
             /** @description Neither field given (`missing-fields`), a field invalid, the name taken by another cohort (`cohort-name-exists`), or the last random cohort made manual (`last-random-cohort`). Nothing was changed. Or `invalid_idempotency_key`: a malformed `Idempotency-Key`. */
             400: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9072,6 +9908,8 @@ export interface operations {
             /** @description Not authenticated: no credentials, or a JWT that is malformed, expired or not ours. */
             401: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9086,6 +9924,8 @@ export interface operations {
             /** @description Not global staff, the API key or course staff For a call authenticated with the JWT cookies, a failed CSRF check answers `{"detail": "CSRF Failed: <reason>"}`: `Origin checking failed - <origin> does not match any trusted origins.`, `CSRF cookie not set.`, `CSRF token missing.` or `CSRF token incorrect.` */
             403: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9100,6 +9940,8 @@ export interface operations {
             /** @description No such course run (`course-not-found`), or no cohort of that id in it (`cohort-not-found`) */
             404: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9117,6 +9959,8 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait: `1`. */
                     "Retry-After"?: number;
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9132,6 +9976,8 @@ export interface operations {
             /** @description Body over 1 MiB (`payload_too_large`). */
             413: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9147,6 +9993,8 @@ export interface operations {
             /** @description The `Idempotency-Key` was used for another request (`idempotency_key_reused`). */
             422: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9162,6 +10010,8 @@ export interface operations {
             /** @description `bad_configuration` (names the variable) or `internal_error` (with the request id). */
             500: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9189,7 +10039,10 @@ export interface operations {
                 /** @description 1–100, default 10; above 100 counts as 100, anything else as 10. */
                 page_size?: number;
             };
-            header?: never;
+            header?: {
+                /** @description Read-your-writes with D1 read replication: send back the `x-d1-bookmark` of an earlier response and every D1 query of this request reads data at least as new as that response saw, from any replica. Without it a `GET` reads from any replica (possibly a little behind) and a write starts on the primary. A malformed bookmark, or one D1 refuses, answers 400 `invalid_bookmark`. */
+                "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path: {
                 course_id: string;
                 /** @description The cohort's `id` */
@@ -9202,6 +10055,8 @@ export interface operations {
             /** @description One page */
             200: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9211,6 +10066,8 @@ export interface operations {
             /** @description Not authenticated: no credentials, or a JWT that is malformed, expired or not ours. */
             401: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9225,6 +10082,8 @@ export interface operations {
             /** @description Not global staff, the API key or course staff */
             403: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9239,6 +10098,8 @@ export interface operations {
             /** @description No such course run or cohort, or a page out of range (`Invalid page.`) */
             404: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9253,6 +10114,8 @@ export interface operations {
             /** @description `bad_configuration` (names the variable) or `internal_error` (with the request id). */
             500: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9276,6 +10139,8 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @description Read-your-writes with D1 read replication: send back the `x-d1-bookmark` of an earlier response and every D1 query of this request reads data at least as new as that response saw, from any replica. Without it a `GET` reads from any replica (possibly a little behind) and a write starts on the primary. A malformed bookmark, or one D1 refuses, answers 400 `invalid_bookmark`. */
+                "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
                 /** @description Required when the call is authenticated with the JWT cookies: the token from `GET /csrf/api/v1/token`, equal to the CSRF cookie. */
                 "X-CSRFToken"?: string;
                 /** @description Makes the write safe to retry: 1–255 visible ASCII characters, bare (`k1`) or as a Structured-Field string (`"k1"`). The first answer is kept for `IDEMPOTENCY_TTL_SECONDS` (default one day) per caller, method and path; a retry with the same key and request gets it again with `Idempotent-Replayed: true`, and nothing is applied twice. 401, 403, 429 and 5xx answers are not kept. */
@@ -9299,6 +10164,8 @@ export interface operations {
             /** @description What each identifier did, grouped by outcome */
             200: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     /** @description `true` when this is the kept answer of an earlier request with the same `Idempotency-Key`. */
                     "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
@@ -9310,6 +10177,8 @@ export interface operations {
             /** @description No identifier (`missing-users`), or `users` neither a string nor a list of strings Or `invalid_idempotency_key`: a malformed `Idempotency-Key`. */
             400: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9325,6 +10194,8 @@ export interface operations {
             /** @description Not authenticated: no credentials, or a JWT that is malformed, expired or not ours. */
             401: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9339,6 +10210,8 @@ export interface operations {
             /** @description Not global staff, the API key or course staff For a call authenticated with the JWT cookies, a failed CSRF check answers `{"detail": "CSRF Failed: <reason>"}`: `Origin checking failed - <origin> does not match any trusted origins.`, `CSRF cookie not set.`, `CSRF token missing.` or `CSRF token incorrect.` */
             403: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9353,6 +10226,8 @@ export interface operations {
             /** @description No such course run (`course-not-found`), or no cohort of that id in it (`cohort-not-found`) */
             404: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9370,6 +10245,8 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait: `1`. */
                     "Retry-After"?: number;
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9385,6 +10262,8 @@ export interface operations {
             /** @description More than 10000 identifiers, or a body over 1 MiB */
             413: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9400,6 +10279,8 @@ export interface operations {
             /** @description The `Idempotency-Key` was used for another request (`idempotency_key_reused`). */
             422: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9415,6 +10296,8 @@ export interface operations {
             /** @description `bad_configuration` (names the variable) or `internal_error` (with the request id). */
             500: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9438,6 +10321,8 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @description Read-your-writes with D1 read replication: send back the `x-d1-bookmark` of an earlier response and every D1 query of this request reads data at least as new as that response saw, from any replica. Without it a `GET` reads from any replica (possibly a little behind) and a write starts on the primary. A malformed bookmark, or one D1 refuses, answers 400 `invalid_bookmark`. */
+                "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
                 /** @description Required when the call is authenticated with the JWT cookies: the token from `GET /csrf/api/v1/token`, equal to the CSRF cookie. */
                 "X-CSRFToken"?: string;
                 /** @description Makes the write safe to retry: 1–255 visible ASCII characters, bare (`k1`) or as a Structured-Field string (`"k1"`). The first answer is kept for `IDEMPOTENCY_TTL_SECONDS` (default one day) per caller, method and path; a retry with the same key and request gets it again with `Idempotent-Replayed: true`, and nothing is applied twice. 401, 403, 429 and 5xx answers are not kept. */
@@ -9457,6 +10342,8 @@ export interface operations {
             /** @description What each identifier did, grouped by outcome */
             200: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     /** @description `true` when this is the kept answer of an earlier request with the same `Idempotency-Key`. */
                     "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
@@ -9468,6 +10355,8 @@ export interface operations {
             /** @description No identifier (`missing-users`), or `users` neither a string nor a list of strings Or `invalid_idempotency_key`: a malformed `Idempotency-Key`. */
             400: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9483,6 +10372,8 @@ export interface operations {
             /** @description Not authenticated: no credentials, or a JWT that is malformed, expired or not ours. */
             401: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9497,6 +10388,8 @@ export interface operations {
             /** @description Not global staff, the API key or course staff For a call authenticated with the JWT cookies, a failed CSRF check answers `{"detail": "CSRF Failed: <reason>"}`: `Origin checking failed - <origin> does not match any trusted origins.`, `CSRF cookie not set.`, `CSRF token missing.` or `CSRF token incorrect.` */
             403: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9511,6 +10404,8 @@ export interface operations {
             /** @description No such course run (`course-not-found`), or no cohort of that id in it (`cohort-not-found`) */
             404: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9528,6 +10423,8 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait: `1`. */
                     "Retry-After"?: number;
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9543,6 +10440,8 @@ export interface operations {
             /** @description The `Idempotency-Key` was used for another request (`idempotency_key_reused`). */
             422: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9558,6 +10457,8 @@ export interface operations {
             /** @description `bad_configuration` (names the variable) or `internal_error` (with the request id). */
             500: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9581,6 +10482,8 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @description Read-your-writes with D1 read replication: send back the `x-d1-bookmark` of an earlier response and every D1 query of this request reads data at least as new as that response saw, from any replica. Without it a `GET` reads from any replica (possibly a little behind) and a write starts on the primary. A malformed bookmark, or one D1 refuses, answers 400 `invalid_bookmark`. */
+                "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
                 /** @description Required when the call is authenticated with the JWT cookies: the token from `GET /csrf/api/v1/token`, equal to the CSRF cookie. */
                 "X-CSRFToken"?: string;
                 /** @description Makes the write safe to retry: 1–255 visible ASCII characters, bare (`k1`) or as a Structured-Field string (`"k1"`). The first answer is kept for `IDEMPOTENCY_TTL_SECONDS` (default one day) per caller, method and path; a retry with the same key and request gets it again with `Idempotent-Replayed: true`, and nothing is applied twice. 401, 403, 429 and 5xx answers are not kept. */
@@ -9600,6 +10503,8 @@ export interface operations {
             /** @description Removed. */
             204: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     /** @description `true` when this is the kept answer of an earlier request with the same `Idempotency-Key`. */
                     "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
@@ -9609,6 +10514,8 @@ export interface operations {
             /** @description The user is not in this cohort Or `invalid_idempotency_key`: a malformed `Idempotency-Key`. */
             400: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9624,6 +10531,8 @@ export interface operations {
             /** @description Not authenticated: no credentials, or a JWT that is malformed, expired or not ours. */
             401: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9638,6 +10547,8 @@ export interface operations {
             /** @description Not global staff, the API key or course staff For a call authenticated with the JWT cookies, a failed CSRF check answers `{"detail": "CSRF Failed: <reason>"}`: `Origin checking failed - <origin> does not match any trusted origins.`, `CSRF cookie not set.`, `CSRF token missing.` or `CSRF token incorrect.` */
             403: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9652,6 +10563,8 @@ export interface operations {
             /** @description No such course run, cohort (`cohort-not-found`) or user (`user-not-found`) */
             404: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9669,6 +10582,8 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait: `1`. */
                     "Retry-After"?: number;
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9684,6 +10599,8 @@ export interface operations {
             /** @description The `Idempotency-Key` was used for another request (`idempotency_key_reused`). */
             422: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9699,6 +10616,8 @@ export interface operations {
             /** @description `bad_configuration` (names the variable) or `internal_error` (with the request id). */
             500: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9724,7 +10643,10 @@ export interface operations {
                 /** @description Program type, compared lower-cased; default `masters`. */
                 type?: string;
             };
-            header?: never;
+            header?: {
+                /** @description Read-your-writes with D1 read replication: send back the `x-d1-bookmark` of an earlier response and every D1 query of this request reads data at least as new as that response saw, from any replica. Without it a `GET` reads from any replica (possibly a little behind) and a write starts on the primary. A malformed bookmark, or one D1 refuses, answers 400 `invalid_bookmark`. */
+                "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -9733,6 +10655,8 @@ export interface operations {
             /** @description Not paginated; `[]` when nothing matches */
             200: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9742,6 +10666,8 @@ export interface operations {
             /** @description Not authenticated: no credentials, or a JWT that is malformed, expired or not ours. */
             401: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9756,6 +10682,8 @@ export interface operations {
             /** @description A restricted application */
             403: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9770,6 +10698,8 @@ export interface operations {
             /** @description `bad_configuration` (names the variable) or `internal_error` (with the request id). */
             500: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9795,7 +10725,10 @@ export interface operations {
                 /** @description Program type, compared lower-cased; default `masters`. */
                 type?: string;
             };
-            header?: never;
+            header?: {
+                /** @description Read-your-writes with D1 read replication: send back the `x-d1-bookmark` of an earlier response and every D1 query of this request reads data at least as new as that response saw, from any replica. Without it a `GET` reads from any replica (possibly a little behind) and a write starts on the primary. A malformed bookmark, or one D1 refuses, answers 400 `invalid_bookmark`. */
+                "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -9804,6 +10737,8 @@ export interface operations {
             /** @description Not paginated; `[]` when nothing matches */
             200: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9813,6 +10748,8 @@ export interface operations {
             /** @description Not authenticated: no credentials, or a JWT that is malformed, expired or not ours. */
             401: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9827,6 +10764,8 @@ export interface operations {
             /** @description A restricted application */
             403: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9841,6 +10780,8 @@ export interface operations {
             /** @description `bad_configuration` (names the variable) or `internal_error` (with the request id). */
             500: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9863,7 +10804,10 @@ export interface operations {
     getProgramEnrollmentsV1ProgramsByProgramUuidOverview: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Read-your-writes with D1 read replication: send back the `x-d1-bookmark` of an earlier response and every D1 query of this request reads data at least as new as that response saw, from any replica. Without it a `GET` reads from any replica (possibly a little behind) and a write starts on the primary. A malformed bookmark, or one D1 refuses, answers 400 `invalid_bookmark`. */
+                "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path: {
                 program_uuid: string;
             };
@@ -9874,6 +10818,8 @@ export interface operations {
             /** @description The course runs */
             200: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9883,6 +10829,8 @@ export interface operations {
             /** @description Not authenticated: no credentials, or a JWT that is malformed, expired or not ours. */
             401: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9897,6 +10845,8 @@ export interface operations {
             /** @description Not `enrolled` in the program, or a restricted application */
             403: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9911,6 +10861,8 @@ export interface operations {
             /** @description `program_does_not_exist` */
             404: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9920,6 +10872,8 @@ export interface operations {
             /** @description `bad_configuration` (names the variable) or `internal_error` (with the request id). */
             500: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9946,7 +10900,10 @@ export interface operations {
                 /** @description Default 10, at most 25; anything invalid → 10. */
                 page_size?: number;
             };
-            header?: never;
+            header?: {
+                /** @description Read-your-writes with D1 read replication: send back the `x-d1-bookmark` of an earlier response and every D1 query of this request reads data at least as new as that response saw, from any replica. Without it a `GET` reads from any replica (possibly a little behind) and a write starts on the primary. A malformed bookmark, or one D1 refuses, answers 400 `invalid_bookmark`. */
+                "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path: {
                 program_uuid: string;
                 username: string;
@@ -9958,6 +10915,8 @@ export interface operations {
             /** @description One page */
             200: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9967,6 +10926,8 @@ export interface operations {
             /** @description Not authenticated: no credentials, or a JWT that is malformed, expired or not ours. */
             401: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9981,6 +10942,8 @@ export interface operations {
             /** @description Another user, not `enrolled` in the program, or a restricted application */
             403: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9995,6 +10958,8 @@ export interface operations {
             /** @description `program_does_not_exist`, or an invalid cursor */
             404: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -10004,6 +10969,8 @@ export interface operations {
             /** @description `bad_configuration` (names the variable) or `internal_error` (with the request id). */
             500: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -10031,7 +10998,10 @@ export interface operations {
                 /** @description Rows per page: default 100; values below 1 count as 1, above 1000 as 1000; non-integers → 100. */
                 page_size?: number;
             };
-            header?: never;
+            header?: {
+                /** @description Read-your-writes with D1 read replication: send back the `x-d1-bookmark` of an earlier response and every D1 query of this request reads data at least as new as that response saw, from any replica. Without it a `GET` reads from any replica (possibly a little behind) and a write starts on the primary. A malformed bookmark, or one D1 refuses, answers 400 `invalid_bookmark`. */
+                "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path: {
                 program_uuid: string;
             };
@@ -10042,6 +11012,8 @@ export interface operations {
             /** @description One page */
             200: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -10051,6 +11023,8 @@ export interface operations {
             /** @description Not authenticated: no credentials, or a JWT that is malformed, expired or not ours. */
             401: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -10065,6 +11039,8 @@ export interface operations {
             /** @description Not global staff (restricted applications included). */
             403: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -10079,6 +11055,8 @@ export interface operations {
             /** @description `program_does_not_exist`, or an invalid cursor */
             404: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -10088,6 +11066,8 @@ export interface operations {
             /** @description `bad_configuration` (names the variable) or `internal_error` (with the request id). */
             500: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -10111,6 +11091,8 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @description Read-your-writes with D1 read replication: send back the `x-d1-bookmark` of an earlier response and every D1 query of this request reads data at least as new as that response saw, from any replica. Without it a `GET` reads from any replica (possibly a little behind) and a write starts on the primary. A malformed bookmark, or one D1 refuses, answers 400 `invalid_bookmark`. */
+                "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
                 /** @description Required when the call is authenticated with the JWT cookies: the token from `GET /csrf/api/v1/token`, equal to the CSRF cookie. */
                 "X-CSRFToken"?: string;
                 /** @description Makes the write safe to retry: 1–255 visible ASCII characters, bare (`k1`) or as a Structured-Field string (`"k1"`). The first answer is kept for `IDEMPOTENCY_TTL_SECONDS` (default one day) per caller, method and path; a retry with the same key and request gets it again with `Idempotent-Replayed: true`, and nothing is applied twice. 401, 403, 429 and 5xx answers are not kept. */
@@ -10132,6 +11114,8 @@ export interface operations {
             /** @description Every record succeeded */
             200: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     /** @description `true` when this is the kept answer of an earlier request with the same `Idempotency-Key`. */
                     "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
@@ -10143,6 +11127,8 @@ export interface operations {
             /** @description Some records succeeded */
             207: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     /** @description `true` when this is the kept answer of an earlier request with the same `Idempotency-Key`. */
                     "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
@@ -10154,6 +11140,8 @@ export interface operations {
             /** @description Body is not JSON (`JSON parse error - …`) Or `invalid_idempotency_key`: a malformed `Idempotency-Key`. */
             400: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -10163,6 +11151,8 @@ export interface operations {
             /** @description Not authenticated: no credentials, or a JWT that is malformed, expired or not ours. */
             401: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -10177,6 +11167,8 @@ export interface operations {
             /** @description Not global staff (restricted applications included). For a call authenticated with the JWT cookies, a failed CSRF check answers `{"detail": "CSRF Failed: <reason>"}`: `Origin checking failed - <origin> does not match any trusted origins.`, `CSRF cookie not set.`, `CSRF token missing.` or `CSRF token incorrect.` */
             403: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -10191,6 +11183,8 @@ export interface operations {
             /** @description `program_does_not_exist` (whatever the body) */
             404: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -10202,6 +11196,8 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait: `1`. */
                     "Retry-After"?: number;
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -10217,6 +11213,8 @@ export interface operations {
             /** @description `"enrollment limit 25"`, or a body over 1 MiB */
             413: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -10226,6 +11224,8 @@ export interface operations {
             /** @description No record succeeded (result map), or a malformed body/record (`"invalid enrollment record"`) Or `idempotency_key_reused`: the `Idempotency-Key` was used for another request. */
             422: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -10235,6 +11235,8 @@ export interface operations {
             /** @description `bad_configuration` (names the variable) or `internal_error` (with the request id). */
             500: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -10258,6 +11260,8 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @description Read-your-writes with D1 read replication: send back the `x-d1-bookmark` of an earlier response and every D1 query of this request reads data at least as new as that response saw, from any replica. Without it a `GET` reads from any replica (possibly a little behind) and a write starts on the primary. A malformed bookmark, or one D1 refuses, answers 400 `invalid_bookmark`. */
+                "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
                 /** @description Required when the call is authenticated with the JWT cookies: the token from `GET /csrf/api/v1/token`, equal to the CSRF cookie. */
                 "X-CSRFToken"?: string;
                 /** @description Makes the write safe to retry: 1–255 visible ASCII characters, bare (`k1`) or as a Structured-Field string (`"k1"`). The first answer is kept for `IDEMPOTENCY_TTL_SECONDS` (default one day) per caller, method and path; a retry with the same key and request gets it again with `Idempotent-Replayed: true`, and nothing is applied twice. 401, 403, 429 and 5xx answers are not kept. */
@@ -10279,6 +11283,8 @@ export interface operations {
             /** @description Every record succeeded */
             201: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     /** @description `true` when this is the kept answer of an earlier request with the same `Idempotency-Key`. */
                     "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
@@ -10290,6 +11296,8 @@ export interface operations {
             /** @description Some records succeeded */
             207: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     /** @description `true` when this is the kept answer of an earlier request with the same `Idempotency-Key`. */
                     "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
@@ -10301,6 +11309,8 @@ export interface operations {
             /** @description Body is not JSON (`JSON parse error - …`) Or `invalid_idempotency_key`: a malformed `Idempotency-Key`. */
             400: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -10310,6 +11320,8 @@ export interface operations {
             /** @description Not authenticated: no credentials, or a JWT that is malformed, expired or not ours. */
             401: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -10324,6 +11336,8 @@ export interface operations {
             /** @description Not global staff (restricted applications included). For a call authenticated with the JWT cookies, a failed CSRF check answers `{"detail": "CSRF Failed: <reason>"}`: `Origin checking failed - <origin> does not match any trusted origins.`, `CSRF cookie not set.`, `CSRF token missing.` or `CSRF token incorrect.` */
             403: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -10338,6 +11352,8 @@ export interface operations {
             /** @description `program_does_not_exist` (whatever the body) */
             404: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -10349,6 +11365,8 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait: `1`. */
                     "Retry-After"?: number;
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -10364,6 +11382,8 @@ export interface operations {
             /** @description `"enrollment limit 25"`, or a body over 1 MiB */
             413: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -10373,6 +11393,8 @@ export interface operations {
             /** @description No record succeeded (result map), or a malformed body/record (`"invalid enrollment record"`) Or `idempotency_key_reused`: the `Idempotency-Key` was used for another request. */
             422: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -10382,6 +11404,8 @@ export interface operations {
             /** @description `bad_configuration` (names the variable) or `internal_error` (with the request id). */
             500: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -10405,6 +11429,8 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @description Read-your-writes with D1 read replication: send back the `x-d1-bookmark` of an earlier response and every D1 query of this request reads data at least as new as that response saw, from any replica. Without it a `GET` reads from any replica (possibly a little behind) and a write starts on the primary. A malformed bookmark, or one D1 refuses, answers 400 `invalid_bookmark`. */
+                "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
                 /** @description Required when the call is authenticated with the JWT cookies: the token from `GET /csrf/api/v1/token`, equal to the CSRF cookie. */
                 "X-CSRFToken"?: string;
                 /** @description Makes the write safe to retry: 1–255 visible ASCII characters, bare (`k1`) or as a Structured-Field string (`"k1"`). The first answer is kept for `IDEMPOTENCY_TTL_SECONDS` (default one day) per caller, method and path; a retry with the same key and request gets it again with `Idempotent-Replayed: true`, and nothing is applied twice. 401, 403, 429 and 5xx answers are not kept. */
@@ -10426,6 +11452,8 @@ export interface operations {
             /** @description Every record succeeded */
             200: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     /** @description `true` when this is the kept answer of an earlier request with the same `Idempotency-Key`. */
                     "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
@@ -10437,6 +11465,8 @@ export interface operations {
             /** @description Some records succeeded */
             207: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     /** @description `true` when this is the kept answer of an earlier request with the same `Idempotency-Key`. */
                     "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
@@ -10448,6 +11478,8 @@ export interface operations {
             /** @description Body is not JSON (`JSON parse error - …`) Or `invalid_idempotency_key`: a malformed `Idempotency-Key`. */
             400: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -10457,6 +11489,8 @@ export interface operations {
             /** @description Not authenticated: no credentials, or a JWT that is malformed, expired or not ours. */
             401: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -10471,6 +11505,8 @@ export interface operations {
             /** @description Not global staff (restricted applications included). For a call authenticated with the JWT cookies, a failed CSRF check answers `{"detail": "CSRF Failed: <reason>"}`: `Origin checking failed - <origin> does not match any trusted origins.`, `CSRF cookie not set.`, `CSRF token missing.` or `CSRF token incorrect.` */
             403: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -10485,6 +11521,8 @@ export interface operations {
             /** @description `program_does_not_exist` (whatever the body) */
             404: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -10496,6 +11534,8 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait: `1`. */
                     "Retry-After"?: number;
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -10511,6 +11551,8 @@ export interface operations {
             /** @description `"enrollment limit 25"`, or a body over 1 MiB */
             413: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -10520,6 +11562,8 @@ export interface operations {
             /** @description No record succeeded (result map), or a malformed body/record (`"invalid enrollment record"`) Or `idempotency_key_reused`: the `Idempotency-Key` was used for another request. */
             422: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -10529,6 +11573,8 @@ export interface operations {
             /** @description `bad_configuration` (names the variable) or `internal_error` (with the request id). */
             500: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -10556,7 +11602,10 @@ export interface operations {
                 /** @description Rows per page: default 100; values below 1 count as 1, above 1000 as 1000; non-integers → 100. */
                 page_size?: number;
             };
-            header?: never;
+            header?: {
+                /** @description Read-your-writes with D1 read replication: send back the `x-d1-bookmark` of an earlier response and every D1 query of this request reads data at least as new as that response saw, from any replica. Without it a `GET` reads from any replica (possibly a little behind) and a write starts on the primary. A malformed bookmark, or one D1 refuses, answers 400 `invalid_bookmark`. */
+                "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path: {
                 program_uuid: string;
                 course_id: string;
@@ -10568,6 +11617,8 @@ export interface operations {
             /** @description One page */
             200: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -10577,6 +11628,8 @@ export interface operations {
             /** @description Not authenticated: no credentials, or a JWT that is malformed, expired or not ours. */
             401: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -10591,6 +11644,8 @@ export interface operations {
             /** @description Not global staff (restricted applications included). */
             403: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -10605,6 +11660,8 @@ export interface operations {
             /** @description `invalid_course_key`, `course_does_not_exist`, `program_does_not_exist` */
             404: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -10614,6 +11671,8 @@ export interface operations {
             /** @description `bad_configuration` (names the variable) or `internal_error` (with the request id). */
             500: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -10637,6 +11696,8 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @description Read-your-writes with D1 read replication: send back the `x-d1-bookmark` of an earlier response and every D1 query of this request reads data at least as new as that response saw, from any replica. Without it a `GET` reads from any replica (possibly a little behind) and a write starts on the primary. A malformed bookmark, or one D1 refuses, answers 400 `invalid_bookmark`. */
+                "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
                 /** @description Required when the call is authenticated with the JWT cookies: the token from `GET /csrf/api/v1/token`, equal to the CSRF cookie. */
                 "X-CSRFToken"?: string;
                 /** @description Makes the write safe to retry: 1–255 visible ASCII characters, bare (`k1`) or as a Structured-Field string (`"k1"`). The first answer is kept for `IDEMPOTENCY_TTL_SECONDS` (default one day) per caller, method and path; a retry with the same key and request gets it again with `Idempotent-Replayed: true`, and nothing is applied twice. 401, 403, 429 and 5xx answers are not kept. */
@@ -10659,6 +11720,8 @@ export interface operations {
             /** @description Every record succeeded (also for POST) */
             200: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     /** @description `true` when this is the kept answer of an earlier request with the same `Idempotency-Key`. */
                     "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
@@ -10670,6 +11733,8 @@ export interface operations {
             /** @description Some records succeeded */
             207: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     /** @description `true` when this is the kept answer of an earlier request with the same `Idempotency-Key`. */
                     "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
@@ -10681,6 +11746,8 @@ export interface operations {
             /** @description Malformed body or record (`"invalid enrollment record"`) Or `invalid_idempotency_key`: a malformed `Idempotency-Key`. */
             400: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -10690,6 +11757,8 @@ export interface operations {
             /** @description Not authenticated: no credentials, or a JWT that is malformed, expired or not ours. */
             401: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -10704,6 +11773,8 @@ export interface operations {
             /** @description Not global staff (restricted applications included). For a call authenticated with the JWT cookies, a failed CSRF check answers `{"detail": "CSRF Failed: <reason>"}`: `Origin checking failed - <origin> does not match any trusted origins.`, `CSRF cookie not set.`, `CSRF token missing.` or `CSRF token incorrect.` */
             403: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -10718,6 +11789,8 @@ export interface operations {
             /** @description `program_does_not_exist`, `invalid_course_key`, `course_does_not_exist`, `no_active_curriculum`, `course_not_in_program` */
             404: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -10729,6 +11802,8 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait: `1`. */
                     "Retry-After"?: number;
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -10744,6 +11819,8 @@ export interface operations {
             /** @description `"enrollment limit 25"`, or a body over 1 MiB */
             413: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -10753,6 +11830,8 @@ export interface operations {
             /** @description No record succeeded Or `idempotency_key_reused`: the `Idempotency-Key` was used for another request. */
             422: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -10762,6 +11841,8 @@ export interface operations {
             /** @description `bad_configuration` (names the variable) or `internal_error` (with the request id). */
             500: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -10785,6 +11866,8 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @description Read-your-writes with D1 read replication: send back the `x-d1-bookmark` of an earlier response and every D1 query of this request reads data at least as new as that response saw, from any replica. Without it a `GET` reads from any replica (possibly a little behind) and a write starts on the primary. A malformed bookmark, or one D1 refuses, answers 400 `invalid_bookmark`. */
+                "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
                 /** @description Required when the call is authenticated with the JWT cookies: the token from `GET /csrf/api/v1/token`, equal to the CSRF cookie. */
                 "X-CSRFToken"?: string;
                 /** @description Makes the write safe to retry: 1–255 visible ASCII characters, bare (`k1`) or as a Structured-Field string (`"k1"`). The first answer is kept for `IDEMPOTENCY_TTL_SECONDS` (default one day) per caller, method and path; a retry with the same key and request gets it again with `Idempotent-Replayed: true`, and nothing is applied twice. 401, 403, 429 and 5xx answers are not kept. */
@@ -10807,6 +11890,8 @@ export interface operations {
             /** @description Every record succeeded (also for POST) */
             200: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     /** @description `true` when this is the kept answer of an earlier request with the same `Idempotency-Key`. */
                     "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
@@ -10818,6 +11903,8 @@ export interface operations {
             /** @description Some records succeeded */
             207: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     /** @description `true` when this is the kept answer of an earlier request with the same `Idempotency-Key`. */
                     "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
@@ -10829,6 +11916,8 @@ export interface operations {
             /** @description Malformed body or record (`"invalid enrollment record"`) Or `invalid_idempotency_key`: a malformed `Idempotency-Key`. */
             400: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -10838,6 +11927,8 @@ export interface operations {
             /** @description Not authenticated: no credentials, or a JWT that is malformed, expired or not ours. */
             401: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -10852,6 +11943,8 @@ export interface operations {
             /** @description Not global staff (restricted applications included). For a call authenticated with the JWT cookies, a failed CSRF check answers `{"detail": "CSRF Failed: <reason>"}`: `Origin checking failed - <origin> does not match any trusted origins.`, `CSRF cookie not set.`, `CSRF token missing.` or `CSRF token incorrect.` */
             403: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -10866,6 +11959,8 @@ export interface operations {
             /** @description `program_does_not_exist`, `invalid_course_key`, `course_does_not_exist`, `no_active_curriculum`, `course_not_in_program` */
             404: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -10877,6 +11972,8 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait: `1`. */
                     "Retry-After"?: number;
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -10892,6 +11989,8 @@ export interface operations {
             /** @description `"enrollment limit 25"`, or a body over 1 MiB */
             413: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -10901,6 +12000,8 @@ export interface operations {
             /** @description No record succeeded Or `idempotency_key_reused`: the `Idempotency-Key` was used for another request. */
             422: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -10910,6 +12011,8 @@ export interface operations {
             /** @description `bad_configuration` (names the variable) or `internal_error` (with the request id). */
             500: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -10933,6 +12036,8 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @description Read-your-writes with D1 read replication: send back the `x-d1-bookmark` of an earlier response and every D1 query of this request reads data at least as new as that response saw, from any replica. Without it a `GET` reads from any replica (possibly a little behind) and a write starts on the primary. A malformed bookmark, or one D1 refuses, answers 400 `invalid_bookmark`. */
+                "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
                 /** @description Required when the call is authenticated with the JWT cookies: the token from `GET /csrf/api/v1/token`, equal to the CSRF cookie. */
                 "X-CSRFToken"?: string;
                 /** @description Makes the write safe to retry: 1–255 visible ASCII characters, bare (`k1`) or as a Structured-Field string (`"k1"`). The first answer is kept for `IDEMPOTENCY_TTL_SECONDS` (default one day) per caller, method and path; a retry with the same key and request gets it again with `Idempotent-Replayed: true`, and nothing is applied twice. 401, 403, 429 and 5xx answers are not kept. */
@@ -10955,6 +12060,8 @@ export interface operations {
             /** @description Every record succeeded (also for POST) */
             200: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     /** @description `true` when this is the kept answer of an earlier request with the same `Idempotency-Key`. */
                     "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
@@ -10966,6 +12073,8 @@ export interface operations {
             /** @description Some records succeeded */
             207: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     /** @description `true` when this is the kept answer of an earlier request with the same `Idempotency-Key`. */
                     "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
@@ -10977,6 +12086,8 @@ export interface operations {
             /** @description Malformed body or record (`"invalid enrollment record"`) Or `invalid_idempotency_key`: a malformed `Idempotency-Key`. */
             400: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -10986,6 +12097,8 @@ export interface operations {
             /** @description Not authenticated: no credentials, or a JWT that is malformed, expired or not ours. */
             401: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -11000,6 +12113,8 @@ export interface operations {
             /** @description Not global staff (restricted applications included). For a call authenticated with the JWT cookies, a failed CSRF check answers `{"detail": "CSRF Failed: <reason>"}`: `Origin checking failed - <origin> does not match any trusted origins.`, `CSRF cookie not set.`, `CSRF token missing.` or `CSRF token incorrect.` */
             403: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -11014,6 +12129,8 @@ export interface operations {
             /** @description `program_does_not_exist`, `invalid_course_key`, `course_does_not_exist`, `no_active_curriculum`, `course_not_in_program` */
             404: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -11025,6 +12142,8 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait: `1`. */
                     "Retry-After"?: number;
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -11040,6 +12159,8 @@ export interface operations {
             /** @description `"enrollment limit 25"`, or a body over 1 MiB */
             413: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -11049,6 +12170,8 @@ export interface operations {
             /** @description No record succeeded Or `idempotency_key_reused`: the `Idempotency-Key` was used for another request. */
             422: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -11058,6 +12181,8 @@ export interface operations {
             /** @description `bad_configuration` (names the variable) or `internal_error` (with the request id). */
             500: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -11085,7 +12210,10 @@ export interface operations {
                 /** @description Rows per page: default 100; values below 1 count as 1, above 1000 as 1000; non-integers → 100. */
                 page_size?: number;
             };
-            header?: never;
+            header?: {
+                /** @description Read-your-writes with D1 read replication: send back the `x-d1-bookmark` of an earlier response and every D1 query of this request reads data at least as new as that response saw, from any replica. Without it a `GET` reads from any replica (possibly a little behind) and a write starts on the primary. A malformed bookmark, or one D1 refuses, answers 400 `invalid_bookmark`. */
+                "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path: {
                 program_uuid: string;
                 course_id: string;
@@ -11097,6 +12225,8 @@ export interface operations {
             /** @description No grade errors on the page (or an empty page) */
             200: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -11106,6 +12236,8 @@ export interface operations {
             /** @description Some grades could not be computed */
             207: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -11115,6 +12247,8 @@ export interface operations {
             /** @description Not authenticated: no credentials, or a JWT that is malformed, expired or not ours. */
             401: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -11129,6 +12263,8 @@ export interface operations {
             /** @description Not global staff (restricted applications included). */
             403: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -11143,6 +12279,8 @@ export interface operations {
             /** @description `program_does_not_exist`, `invalid_course_key`, `course_does_not_exist`, `no_active_curriculum`, `course_not_in_program` */
             404: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -11152,6 +12290,8 @@ export interface operations {
             /** @description No grade on the page could be computed */
             422: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -11161,6 +12301,8 @@ export interface operations {
             /** @description `bad_configuration` (names the variable) or `internal_error` (with the request id). */
             500: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -11184,6 +12326,8 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @description Read-your-writes with D1 read replication: send back the `x-d1-bookmark` of an earlier response and every D1 query of this request reads data at least as new as that response saw, from any replica. Without it a `GET` reads from any replica (possibly a little behind) and a write starts on the primary. A malformed bookmark, or one D1 refuses, answers 400 `invalid_bookmark`. */
+                "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
                 /** @description Required when the call is authenticated with the JWT cookies: the token from `GET /csrf/api/v1/token`, equal to the CSRF cookie. */
                 "X-CSRFToken"?: string;
                 /** @description Makes the write safe to retry: 1–255 visible ASCII characters, bare (`k1`) or as a Structured-Field string (`"k1"`). The first answer is kept for `IDEMPOTENCY_TTL_SECONDS` (default one day) per caller, method and path; a retry with the same key and request gets it again with `Idempotent-Replayed: true`, and nothing is applied twice. 401, 403, 429 and 5xx answers are not kept. */
@@ -11203,6 +12347,8 @@ export interface operations {
             /** @description `"success"` */
             200: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     /** @description `true` when this is the kept answer of an earlier request with the same `Idempotency-Key`. */
                     "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
@@ -11214,6 +12360,8 @@ export interface operations {
             /** @description `"missing required body content 'organization'"`, or a body that is not a JSON object (`{"detail"}`) Or `invalid_idempotency_key`: a malformed `Idempotency-Key`. */
             400: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -11223,6 +12371,8 @@ export interface operations {
             /** @description Not authenticated: no credentials, or a JWT that is malformed, expired or not ours. */
             401: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -11237,6 +12387,8 @@ export interface operations {
             /** @description Authenticated but not allowed (restricted applications included). For a call authenticated with the JWT cookies, a failed CSRF check answers `{"detail": "CSRF Failed: <reason>"}`: `Origin checking failed - <origin> does not match any trusted origins.`, `CSRF cookie not set.`, `CSRF token missing.` or `CSRF token incorrect.` */
             403: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -11251,6 +12403,8 @@ export interface operations {
             /** @description `"organization <key> not found"` */
             404: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -11262,6 +12416,8 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait: `1`. */
                     "Retry-After"?: number;
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -11277,6 +12433,8 @@ export interface operations {
             /** @description Body over 1 MiB (`payload_too_large`). */
             413: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -11292,6 +12450,8 @@ export interface operations {
             /** @description The `Idempotency-Key` was used for another request (`idempotency_key_reused`). */
             422: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -11307,6 +12467,8 @@ export interface operations {
             /** @description `bad_configuration` (names the variable) or `internal_error` (with the request id). */
             500: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -11327,6 +12489,8 @@ export interface operations {
             /** @description `"reset not enabled on this environment"` */
             501: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -11338,7 +12502,10 @@ export interface operations {
     getHealthReady: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Read-your-writes with D1 read replication: send back the `x-d1-bookmark` of an earlier response and every D1 query of this request reads data at least as new as that response saw, from any replica. Without it a `GET` reads from any replica (possibly a little behind) and a write starts on the primary. A malformed bookmark, or one D1 refuses, answers 400 `invalid_bookmark`. */
+                "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -11347,6 +12514,8 @@ export interface operations {
             /** @description Every check passed. */
             200: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -11356,6 +12525,8 @@ export interface operations {
             /** @description `bad_configuration` (names the variable) or `internal_error` (with the request id). */
             500: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -11376,6 +12547,8 @@ export interface operations {
             /** @description A check failed; each failing check names why. */
             503: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -11398,7 +12571,10 @@ export interface operations {
     getCsrfApiV1Token: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Read-your-writes with D1 read replication: send back the `x-d1-bookmark` of an earlier response and every D1 query of this request reads data at least as new as that response saw, from any replica. Without it a `GET` reads from any replica (possibly a little behind) and a write starts on the primary. A malformed bookmark, or one D1 refuses, answers 400 `invalid_bookmark`. */
+                "x-d1-bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -11409,6 +12585,8 @@ export interface operations {
                 headers: {
                     /** @description csrftoken=<token>; Path=/; SameSite=Lax */
                     "Set-Cookie"?: string;
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -11418,6 +12596,8 @@ export interface operations {
             /** @description Not authenticated: no credentials, or a JWT that is malformed, expired or not ours. */
             401: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -11432,6 +12612,8 @@ export interface operations {
             /** @description `bad_configuration` (names the variable) or `internal_error` (with the request id). */
             500: {
                 headers: {
+                    /** @description The D1 session’s latest bookmark, when the request queried D1 (errors included). Send it back as `x-d1-bookmark` to read your own writes. */
+                    "x-d1-bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {

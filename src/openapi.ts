@@ -2,6 +2,7 @@ import { swaggerUI } from '@hono/swagger-ui';
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { version } from '../package.json';
 import type { AppEnv } from './context';
+import { BOOKMARK_PARAMETER, documentsBookmark, withBookmarkHeader } from './lib/d1-bookmark';
 import { errorResponse } from './lib/error-responses';
 import { documentIdempotency } from './lib/idempotency-doc';
 import { SECURITY } from './lib/route';
@@ -100,6 +101,10 @@ throttling), \`{"message"}\` (enrollment), DRF field maps, \`{"developer_message
 413 (body over 1 MiB) or 500 (a misconfigured variable, named; or an unexpected error with its request id).
 Throttled calls get 429 with \`Retry-After\` and \`RateLimit-*\` headers.
 
+**Read-your-writes.** An answer of a request that queried D1 carries \`x-d1-bookmark\`; send it back as
+\`x-d1-bookmark\` on the next request to read at least what that request wrote, from any read replica. A
+malformed bookmark, or one D1 refuses, answers 400 \`{"error_code": "invalid_bookmark", …}\`.
+
 **Demo data** (\`npm start\` seeds it): course runs \`course-v1:edX+DemoX+Demo_Course\` (audit + verified),
 \`course-v1:edX+UpgradeX+2024\`, \`course-v1:edX+InviteX+2025\`, \`course-v1:edX+EmbargoX+2025\`,
 \`course-v1:OpenX+SelfPaced+2025\`; users \`alice\`, \`bob\` (enrolled in the demo course), \`carol\` (its
@@ -136,10 +141,22 @@ function completeRoutes(app: OpenAPIHono<AppEnv>): void {
     route.operationId ??= operationIdFor(route.method, route.path);
     route.security ??= SECURITY.anonymous;
     const responses = { ...route.responses };
-    if (route.request?.body) responses[413] ??= errorResponse('service', 413);
-    responses[500] ??= errorResponse('service', 500);
+    // Both may come after D1 queries (a streamed body overflows when the handler reads it).
+    const shared = (status: 413 | 500) =>
+      documentsBookmark(route)
+        ? withBookmarkHeader(errorResponse('service', status), String(status))
+        : errorResponse('service', status);
+    if (route.request?.body) responses[413] ??= shared(413);
+    responses[500] ??= shared(500);
     route.responses = responses;
     documentIdempotency(route);
+    // The key's 400/409/422 (added just above) can follow D1 queries too.
+    if (documentsBookmark(route)) {
+      for (const status of ['400', '409', '422']) {
+        const answer = route.responses[status];
+        if (answer && !('$ref' in answer)) route.responses[status] = withBookmarkHeader(answer, status);
+      }
+    }
   }
 }
 
@@ -241,6 +258,8 @@ export function registerOpenApiDocument(app: OpenAPIHono<AppEnv>): void {
       'The server-to-server key (`EDX_API_KEY`) of trusted services such as e-commerce and the LMS. Compared in constant time; an unset key turns API-key access off. Operations that list only `JwtAuth` ignore it.',
   });
   registerJwtCookieSchemes(app);
+  // Referenced by every operation route() declares as querying D1 (lib/route.ts).
+  app.openAPIRegistry.registerComponent('parameters', 'D1Bookmark', BOOKMARK_PARAMETER);
   let cached: string | undefined;
   app.get('/openapi.json', () => {
     cached ??= JSON.stringify(openApiDocument(app));

@@ -99,11 +99,14 @@ export type Db = ReturnType<typeof newDb>;
 const requestOf = new WeakMap<Db, { d1: D1Database; metrics: DbMetrics; claim?: FirstWriteClaim }>();
 
 /**
- * The request's Drizzle instance, counting into `metrics`. No relational `schema`: the service uses
- * the query builder only, and building the relational config per request would cost more than most
- * handlers.
+ * The request's Drizzle instance over a D1 session (or the plain binding), counting into
+ * `metrics`. No relational `schema`: the service uses the query builder only, and building the
+ * relational config per request would cost more than most handlers.
  */
-export function createDb(d1: D1Database, metrics: DbMetrics): Db {
+export function createDb(binding: D1Database | D1DatabaseSession, metrics: DbMetrics): Db {
+  // A session has the binding's prepare and batch (no exec, which nothing here uses); Drizzle's
+  // types only know the binding.
+  const d1 = binding as D1Database;
   const request: { d1: D1Database; metrics: DbMetrics; claim?: FirstWriteClaim } = { d1, metrics };
   const db = newDb(
     d1,
@@ -127,53 +130,62 @@ export function claimBeforeFirstWrite(db: Db, claim: FirstWriteClaim): void {
 }
 
 /**
- * Statements prepared once per isolate run on a Drizzle instance of their own, shared by all
- * requests; a round trip is charged to `chargedTo`, set only while a request synchronously starts
- * its statement (Drizzle sends it before its first `await`). Had Drizzle ever awaited first, the
- * round trip would go uncounted — never to another request — and the Server-Timing tests say so.
- * (An AsyncLocalStorage does the same without that assumption, but costs ~10% of a D1 request in
- * workerd: every await of the request then carries the context.)
+ * Statements built once per isolate run on a Drizzle instance of their own, shared by all requests
+ * (and all bindings). Its D1 only routes: a statement is prepared on the D1 of the request running
+ * it (the request's session, docs/api/read-your-writes.md) when Drizzle binds its values, and its
+ * round trip charged to that request. `running` is set only while a request synchronously starts
+ * its statement (Drizzle binds before its first `await`); had Drizzle ever awaited first, the
+ * statement would throw rather than run elsewhere, and the Server-Timing tests say so. Preparing on
+ * the session costs a small object; building the SQL is what is saved. (An AsyncLocalStorage does
+ * the same without the assumption, but costs ~10% of a D1 request in workerd: every await of the
+ * request then carries the context.)
  */
-let chargedTo: DbMetrics | undefined;
-const isolateDbs = new WeakMap<D1Database, Db>();
+let running: { d1: D1Database; metrics: DbMetrics } | undefined;
 
-function isolateDb(d1: D1Database): Db {
-  let db = isolateDbs.get(d1);
-  if (!db) {
-    db = newDb(d1, () => chargedTo);
-    isolateDbs.set(d1, db);
-  }
-  return db;
+function onRunningRequest(query: string): D1PreparedStatement {
+  if (!running) throw new Error('preparedOn: a shared statement ran outside its request');
+  const { d1, metrics } = running;
+  return countingStatement(d1.prepare(query), () => metrics, query, noClaim, d1);
 }
+
+const routingD1 = {
+  prepare: (query: string) =>
+    ({
+      bind: (...values: unknown[]) => onRunningRequest(query).bind(...values),
+      all: () => onRunningRequest(query).all(),
+      raw: () => onRunningRequest(query).raw(),
+      first: () => onRunningRequest(query).first(),
+      run: () => onRunningRequest(query).run(),
+    }) as unknown as D1PreparedStatement,
+} as unknown as D1Database;
+
+let isolateDb: Db | undefined;
 
 interface PreparedGet<V, R> {
   get(values: V): Promise<R>;
 }
 
 /**
- * A select built into SQL once per isolate (the runtime hands every request of an isolate the same
- * `env`): Drizzle spends ~0.1 ms turning a three-table select into SQL (measured), more than the
- * rest of a cached request. `build` uses `sql.placeholder` for the values and ends in `.prepare()`.
+ * A select built into SQL once per isolate: Drizzle spends ~0.1 ms turning a three-table select
+ * into SQL (measured), more than the rest of a cached request. `build` uses `sql.placeholder` for
+ * the values and ends in `.prepare()`.
  */
 export function preparedOn<V, R>(build: (db: Db) => PreparedGet<V, R>): (db: Db) => PreparedGet<V, R> {
-  const built = new WeakMap<D1Database, PreparedGet<V, R>>();
+  let built: PreparedGet<V, R> | undefined;
   return (db) => {
     const request = requestOf.get(db);
     if (!request) throw new Error('preparedOn: not a request database (createDb)');
-    let statement = built.get(request.d1);
-    if (!statement) {
-      statement = build(isolateDb(request.d1));
-      built.set(request.d1, statement);
-    }
-    const prepared = statement;
+    isolateDb ??= drizzle(routingD1);
+    built ??= build(isolateDb);
+    const prepared = built;
     return {
       get(values) {
-        const previous = chargedTo;
-        chargedTo = request.metrics;
+        const previous = running;
+        running = request;
         try {
           return prepared.get(values);
         } finally {
-          chargedTo = previous;
+          running = previous;
         }
       },
     };

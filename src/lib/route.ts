@@ -1,6 +1,7 @@
 import { type OpenAPIHono, type RouteConfig, z } from '@hono/zod-openapi';
 import type { Context, Env, MiddlewareHandler } from 'hono';
 import { type FORM_TYPES, isFormType, mediaType, readBody, UnreadableBody } from './body';
+import { BOOKMARK_PARAMETER_REF, withBookmarkHeader } from './d1-bookmark';
 import { type SharedResponse, withCsrfFailure } from './error-responses';
 import type { InputIssue, InputSource, InputStyle } from './input-styles';
 
@@ -86,6 +87,8 @@ export interface RouteSpec<E extends Env, P extends ParamSchema | undefined, Q e
   middleware?: readonly MiddlewareHandler<E>[];
   request?: { params?: P; query?: Q; body?: B extends Schema ? BodySpec<B> : never };
   responses: RouteConfig['responses'];
+  /** `false` for an operation that never queries D1: no `x-d1-bookmark` documented on it. */
+  usesD1?: false;
   /** How input is refused: the endpoint's own 400 shape. */
   input: InputStyle;
   handler: (c: Context<E>, input: RouteInput<P, Q, B>) => Response | Promise<Response>;
@@ -164,8 +167,17 @@ function operation(spec: AnySpec, method: Method): RouteConfig {
     tags: spec.tags,
     security: spec.security,
     request,
-    responses,
+    ...(spec.usesD1 === false ? { responses } : withBookmark(responses)),
   };
+}
+
+/** The `x-d1-bookmark` request and response headers of an operation that queries D1. */
+function withBookmark(responses: RouteConfig['responses']) {
+  const documented: RouteConfig['responses'] = {};
+  for (const [status, response] of Object.entries(responses)) {
+    documented[status] = '$ref' in response ? response : withBookmarkHeader(response, status);
+  }
+  return { parameters: [BOOKMARK_PARAMETER_REF], responses: documented };
 }
 
 function bodyContent(body: BodySpec<Schema>) {

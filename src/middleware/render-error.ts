@@ -2,6 +2,7 @@ import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { ConfigError } from '../config';
 import { isClaimTaken } from '../db/write-claim';
+import { BOOKMARK_HEADER, invalidBookmark, isBookmarkRefusal } from '../lib/d1-bookmark';
 import { ApiError, IDEMPOTENCY_KEY_IN_USE, PAYLOAD_TOO_LARGE } from '../lib/errors';
 
 /** JSON with exactly `Content-Type: application/json` (some edX clients compare it literally). */
@@ -40,6 +41,11 @@ export function renderError(c: Context, error: unknown): Response {
   }
   // The idempotency guard replaces this with the key's precise answer (docs/api/idempotency.md#claim).
   if (isClaimTaken(error)) return jsonResponse(IDEMPOTENCY_KEY_IN_USE, 409, { 'Retry-After': '1' });
+  const bookmark = c.req.header(BOOKMARK_HEADER);
+  if (bookmark && isBookmarkRefusal(error)) {
+    const refused = invalidBookmark(bookmark, 'was refused by D1');
+    return jsonResponse(refused.body, refused.status);
+  }
   const requestId = c.get('requestId') as string | undefined;
   console.error(JSON.stringify({ requestId, error: String(error), stack: (error as Error)?.stack }));
   return jsonResponse(

@@ -3,6 +3,7 @@ import { type Config, loadConfig } from '../config';
 import type { AppEnv, Deps } from '../context';
 import type { TokenIdentity, UserAccount } from '../context/principal';
 import { createDb, type Db, type DbMetrics, newDbMetrics } from '../db/client';
+import { BOOKMARK_HEADER, sessionStart } from '../lib/d1-bookmark';
 import { renderError } from './render-error';
 
 const VALID_REQUEST_ID = /^[A-Za-z0-9._:@-]{1,200}$/;
@@ -18,6 +19,7 @@ export interface RequestContextOptions {
 class RequestDeps implements Deps {
   readonly metrics: DbMetrics = newDbMetrics();
   #db: Db | undefined;
+  #session: D1DatabaseSession | undefined;
 
   constructor(
     readonly config: Config,
@@ -25,12 +27,25 @@ class RequestDeps implements Deps {
     private readonly ctx: { waitUntil(work: Promise<unknown>): void },
     private readonly requestId: string,
     private readonly sync: SyncUser,
+    /** The bookmark sent, or the constraint the request's D1 session starts with. */
+    private readonly sessionStart: string,
   ) {}
 
-  /** Built on first use: paths that never reach D1 (cache hits, health) skip it entirely. */
+  /**
+   * Built on first use, in the request's D1 session (docs/api/read-your-writes.md): paths that
+   * never reach D1 (cache hits, health) open no session at all.
+   */
   get db(): Db {
-    this.#db ??= createDb(this.env.DB, this.metrics);
+    if (!this.#db) {
+      this.#session = this.env.DB.withSession(this.sessionStart);
+      this.#db = createDb(this.#session, this.metrics);
+    }
     return this.#db;
+  }
+
+  /** The session's latest bookmark, once a query ran in it. */
+  bookmark(): string | null {
+    return this.metrics.queries > 0 ? (this.#session?.getBookmark() ?? null) : null;
   }
 
   get kv(): KVNamespace {
@@ -63,17 +78,18 @@ export const requestContext = ({ syncUser }: RequestContextOptions): MiddlewareH
     const timings: string[] = [];
     c.set('requestId', requestId);
     c.set('serverTiming', timings);
-    let metrics: DbMetrics | undefined;
+    let deps: RequestDeps | undefined;
     try {
-      // loadConfig fails fast, and by name, on a bad configuration.
-      const deps = new RequestDeps(loadConfig(c.env), c.env, c.executionCtx, requestId, syncUser);
-      metrics = deps.metrics;
+      // loadConfig fails fast, and by name, on a bad configuration; a malformed bookmark is refused.
+      const start = sessionStart(c.req.method, c.req.header(BOOKMARK_HEADER));
+      deps = new RequestDeps(loadConfig(c.env), c.env, c.executionCtx, requestId, syncUser, start);
       c.set('deps', deps);
       await next();
     } catch (error) {
       c.res = renderError(c, error);
     }
 
+    const metrics = deps?.metrics;
     const queries = metrics?.queries ?? 0;
     let timing = `db;desc="${queries} queries";dur=${(metrics?.durationMs ?? 0).toFixed(1)}, db-statements;desc="${metrics?.statements ?? 0} statements"`;
     for (const entry of timings) timing += `, ${entry}`;
@@ -81,6 +97,8 @@ export const requestContext = ({ syncUser }: RequestContextOptions): MiddlewareH
     const headers = c.res.headers;
     headers.set('Server-Timing', `${timing}, total;dur=${durationMs.toFixed(1)}`);
     headers.set('X-Request-Id', requestId);
+    const bookmark = deps?.bookmark();
+    if (bookmark) headers.set(BOOKMARK_HEADER, bookmark);
     const principal = c.get('principal');
     const failure = c.get('authFailure');
     console.log(
