@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // `npm run import -- --kind users|enrollments <file>`: streams an export (CSV or NDJSON) into
 // /api/admin/v1/import/{users,enrollments} in batches, with a progress bar (docs/api/import.md).
-import { createReadStream, writeFileSync } from 'node:fs';
+import { createReadStream, existsSync, writeFileSync } from 'node:fs';
+import { basename, dirname } from 'node:path';
 import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
 import { readDevVars } from './dev-env.mjs';
@@ -175,5 +176,12 @@ if (opts['make-sample']) {
 } else {
   if (!['users', 'enrollments'].includes(opts.kind)) fail('--kind users|enrollments is required');
   if (positionals.length !== 1) fail('one file to import, e.g. npm run import -- --kind users sample-users.csv');
-  await run(positionals[0]);
+  const [file] = positionals;
+  // The sample a newcomer is told to import is generated on first use (--make-sample makes it explicitly).
+  if (!existsSync(file) && /^sample-(users|enrollments)\.csv$/.test(basename(file))) {
+    const made = await makeSample({ dir: dirname(file) });
+    console.log(`Generated the sample export: ${made.usersFile}, ${made.enrollmentsFile}.`);
+  }
+  if (!existsSync(file)) fail(`no such file: ${file}`);
+  await run(file);
 }
