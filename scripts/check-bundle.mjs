@@ -2,7 +2,7 @@
 // the Worker its own way and ignores wrangler.toml's [alias], so the tests never run the bundle that
 // ships. This builds it (`wrangler deploy --dry-run --outdir`), checks that every [alias] key is
 // imported from zod only and that the bundle stays within the gzip budget, serves the built file on
-// a direct Miniflare instance (scratch D1 with every migration, KV, the events queue), and sends
+// a direct Miniflare instance (scratch D1 with every migration, KV, wrangler.toml's queues), and sends
 // the happy path of every operation /openapi.json documents: an operation with no entry in HAPPY
 // below fails the check, and so does a status other than the expected one. About 15 s.
 import { execFileSync } from 'node:child_process';
@@ -65,12 +65,13 @@ function checkAliases(meta) {
   check('no zod locale but English in the bundle', locales.length === 0, locales.slice(0, 5).join(', '));
 }
 
-/** One call to the served bundle; the parsed body (or text) with status and headers. */
-async function call(origin, { method, path, json, headers = {} }) {
+/** One call to the served bundle (`json`, or a raw `body` with its own content-type header); the
+ * parsed body (or text) with status and headers. */
+async function call(origin, { method, path, json, body: raw, headers = {} }) {
   const res = await fetch(origin + path, {
     method,
     headers: json === undefined ? headers : { ...headers, 'content-type': 'application/json' },
-    body: json === undefined ? undefined : JSON.stringify(json),
+    body: json === undefined ? raw : JSON.stringify(json),
     signal: AbortSignal.timeout(30_000),
   });
   const text = await res.text();
@@ -226,8 +227,8 @@ async function main() {
     );
     for (const [operation, happy] of Object.entries(HAPPY)) {
       if (!documented.includes(operation)) continue;
-      const { as = 'staff', expect, ...request } = await happy(w);
-      const res = await call(worker.origin, { ...request, headers: w.principals[as] });
+      const { as = 'staff', expect, headers, ...request } = await happy(w);
+      const res = await call(worker.origin, { ...request, headers: { ...headers, ...w.principals[as] } });
       const json = !res.text || res.headers.get('content-type') === 'application/json';
       check(`${operation} → ${expect}`, res.status === expect && json, `${res.status} ${res.text.slice(0, 300)}`);
     }

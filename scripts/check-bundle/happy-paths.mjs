@@ -1,6 +1,7 @@
 // One happy-path request per documented operation, for scripts/check-bundle.mjs: `(w) => request`
 // where `w` is its world (courseId, learner enrolled in it, programUuid, principals, setup()). `as`:
 // who sends it (default global staff: staff | key | learner | retirement); `expect`: the status.
+// The body is `json`, or a raw `body` with its content-type in `headers` (sent with the principal's).
 // A new operation needs an entry here: the check fails on any operation /openapi.json lists without one.
 export const ADMIN = '/api/admin/v1';
 export const PROGRAMS = '/api/program_enrollments/v1';
@@ -59,6 +60,46 @@ const programEnrollment = async (w) => {
   );
   return key;
 };
+const COHORTS = (w) => `/api/cohorts/v1/courses/${w.courseId}/cohorts`;
+const cohort = async (w) => {
+  const res = await w.setup({
+    method: 'POST',
+    path: `${COHORTS(w)}/`,
+    json: { name: unique('Cohort '), assignment_type: 'manual' },
+  });
+  return `${COHORTS(w)}/${res.body.id}`;
+};
+const member = async (w, path) => {
+  const username = await user(w);
+  await w.setup({ method: 'POST', path: `${path}/users/${username}` });
+  return username;
+};
+const JOBS = '/api/bulk_enroll/v1/jobs';
+const jobBody = (w) => ({
+  identifiers: `${unique('ckj')}@example.com, ${unique('ckj')}@example.com`,
+  courses: w.courseId,
+  action: 'enroll',
+  dry_run: true,
+});
+/** A dry-run job of two pairs; with `done`, once the JOBS queue's consumer finished it (≤ 15 s). */
+const job = async (w, done = false) => {
+  const res = await w.setup({ method: 'POST', path: `${JOBS}/`, json: jobBody(w) }, w.principals.staff);
+  const path = `${JOBS}/${res.body.job_id}`;
+  for (let tries = 0; done; tries += 1) {
+    const { body } = await w.setup({ method: 'GET', path }, w.principals.staff);
+    if (body.status === 'succeeded' && body.processed === 2) break;
+    if (tries >= 60 || body.status === 'failed' || body.status === 'canceled') {
+      throw new Error(`job ${body.job_id} did not complete: ${JSON.stringify(body)}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  return path;
+};
+const ndjson = (lines) => ({
+  body: lines.map((line) => JSON.stringify(line)).join('\n'),
+  headers: { 'content-type': 'application/x-ndjson' },
+});
+
 const courseEnrollments = (w) => `${PROGRAMS}/programs/${w.programUuid}/courses/${w.courseId}/enrollments/`;
 
 export const HAPPY = {
@@ -135,6 +176,48 @@ export const HAPPY = {
     json: { name: unique('Cohort '), assignment_type: 'manual' },
     expect: 200,
   }),
+  'POST /api/bulk_enroll/v1/jobs': (w) => ({ method: 'POST', path: `${JOBS}/`, json: jobBody(w), expect: 202 }),
+  // Polls the job until the JOBS consumer ran it: the queue binding and consumer are wired up.
+  'GET /api/bulk_enroll/v1/jobs/{job_id}': async (w) => ({ method: 'GET', path: await job(w, true), expect: 200 }),
+  'DELETE /api/bulk_enroll/v1/jobs/{job_id}': async (w) => ({ method: 'DELETE', path: await job(w), expect: 200 }),
+  'GET /api/bulk_enroll/v1/jobs/{job_id}/results': async (w) => ({
+    method: 'GET',
+    path: `${await job(w, true)}/results`,
+    headers: { accept: 'application/json' },
+    expect: 200,
+  }),
+  'GET /api/cohorts/v1/courses/{course_id}/cohorts/{cohort_id}': async (w) => ({
+    method: 'GET',
+    path: await cohort(w),
+    expect: 200,
+  }),
+  'PATCH /api/cohorts/v1/courses/{course_id}/cohorts/{cohort_id}': async (w) => ({
+    method: 'PATCH',
+    path: await cohort(w),
+    json: { name: unique('Renamed ') },
+    expect: 204,
+  }),
+  'GET /api/cohorts/v1/courses/{course_id}/cohorts/{cohort_id}/users': async (w) => {
+    const path = await cohort(w);
+    await member(w, path);
+    return { method: 'GET', path: `${path}/users`, expect: 200 };
+  },
+  'POST /api/cohorts/v1/courses/{course_id}/cohorts/{cohort_id}/users': async (w) => ({
+    method: 'POST',
+    path: `${await cohort(w)}/users`,
+    json: { users: [await user(w), `${unique('ckq')}@example.com`] },
+    expect: 200,
+  }),
+  'POST /api/cohorts/v1/courses/{course_id}/cohorts/{cohort_id}/users/{username}': async (w) => ({
+    method: 'POST',
+    path: `${await cohort(w)}/users/${await user(w)}`,
+    expect: 200,
+  }),
+  'DELETE /api/cohorts/v1/courses/{course_id}/cohorts/{cohort_id}/users/{username}': async (w) => {
+    const path = await cohort(w);
+    return { method: 'DELETE', path: `${path}/users/${await member(w, path)}`, expect: 204 };
+  },
+  'GET /csrf/api/v1/token': () => ({ method: 'GET', path: '/csrf/api/v1/token', as: 'learner', expect: 200 }),
   'PUT /api/admin/v1/users/{username}': () => ({
     method: 'PUT',
     path: `${ADMIN}/users/${unique('cku')}`,
@@ -254,6 +337,31 @@ export const HAPPY = {
   'GET /api/admin/v1/audit/manual-enrollments': (w) => ({
     method: 'GET',
     path: `${ADMIN}/audit/manual-enrollments?course_id=${encodeURIComponent(w.courseId)}`,
+    as: 'key',
+    expect: 200,
+  }),
+  'POST /api/admin/v1/import/users': () => {
+    const username = unique('cki');
+    return {
+      method: 'POST',
+      path: `${ADMIN}/import/users`,
+      ...ndjson([{ username, email: `${username}@example.com` }]),
+      as: 'key',
+      expect: 200,
+    };
+  },
+  'POST /api/admin/v1/import/enrollments': async (w) => ({
+    method: 'POST',
+    path: `${ADMIN}/import/enrollments`,
+    ...ndjson([
+      {
+        username: await user(w),
+        course_id: w.courseId,
+        mode: 'honor',
+        is_active: true,
+        created: '2019-09-01T10:00:00Z',
+      },
+    ]),
     as: 'key',
     expect: 200,
   }),
