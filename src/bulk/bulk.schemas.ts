@@ -112,7 +112,8 @@ export const BulkEnrollRequestSchema = z
 
 export type BulkEnrollFields = z.output<typeof BulkEnrollRequestSchema>;
 
-const State = z.object({
+/** A learner's state before or after a bulk change (also the jobs' per-pair results). */
+export const BulkState = z.object({
   user: z.boolean(),
   enrollment: z.boolean(),
   allowed: z.boolean(),
@@ -121,7 +122,7 @@ const State = z.object({
 });
 
 const Result = z.union([
-  z.object({ identifier: z.string(), before: State, after: State }),
+  z.object({ identifier: z.string(), before: BulkState, after: BulkState }),
   z.object({ identifier: z.string(), invalidIdentifier: z.literal(true) }),
   z.object({ identifier: z.string(), error: z.literal(true) }),
 ]);

@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import { BulkEnrollRequestSchema } from '../bulk/bulk.schemas';
+import { BulkEnrollRequestSchema, BulkState } from '../bulk/bulk.schemas';
 import { BUCKETS } from './jobs.plan';
 
 // The bulk job wire shapes (docs/api/bulk-jobs.md). The request is the sync endpoint's, validated
@@ -113,16 +113,8 @@ export const ResultsQuery = z.object({
     .openapi({ type: 'integer', minimum: 1, maximum: MAX_PAGE_SIZE, default: DEFAULT_PAGE_SIZE }),
 });
 
-const State = z.object({
-  user: z.boolean(),
-  enrollment: z.boolean(),
-  allowed: z.boolean(),
-  auto_enroll: z.boolean(),
-  cohort: z.string().nullable().optional(),
-});
-
 const PairResult = z.union([
-  z.object({ course_id: z.string(), identifier: z.string(), before: State, after: State }),
+  z.object({ course_id: z.string(), identifier: z.string(), before: BulkState, after: BulkState }),
   z.object({ course_id: z.string(), identifier: z.string(), invalidIdentifier: z.literal(true) }),
   z.object({ course_id: z.string(), identifier: z.string(), error: z.literal(true) }),
 ]);

@@ -6,8 +6,8 @@
 // test-results/browser.json. Exit status 1 when a check fails.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { chromium } from 'playwright-core';
+import { createChecks, freePort, OFFLINE_ENV } from './support.mjs';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const COURSE_ID = 'course-v1:edX+DemoX+Demo_Course';
@@ -16,22 +16,8 @@ const OUT = 'test-results';
 const START_TIMEOUT_MS = 90_000;
 const WATCHDOG_MS = 240_000;
 
-const env = { ...process.env, WRANGLER_SEND_METRICS: 'false', CLOUDFLARE_CF_FETCH_ENABLED: 'false' };
-const checks = [];
-const check = (name, ok, detail = '') => {
-  checks.push({ name, ok: Boolean(ok), detail });
-  console.log(`${ok ? '✓' : '✗'} ${name}${detail ? ` (${detail})` : ''}`);
-};
-
-const freePort = () =>
-  new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
+const env = OFFLINE_ENV;
+const { checks, check } = createChecks();
 
 let wrangler;
 /** Stops wrangler dev and everything it started (workerd, esbuild) by signalling its process group. */
