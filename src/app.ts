@@ -23,7 +23,12 @@ import { accountFromClaims } from './users/users.service';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
-export function createApp() {
+export interface AppOptions {
+  /** The clock behind `Deps.now`; tests move the throttle's window with it instead of waiting. */
+  now?: () => number;
+}
+
+export function createApp({ now = Date.now }: AppOptions = {}) {
   // strict: false — every path also matches with a trailing slash, as upstream's URL patterns do.
   // The program API's `/programs/enrollments` beside `/programs/{program_uuid}/…` needs the trie
   // router; everything else keeps the one-regex matcher (lib/split-router.ts).
@@ -33,7 +38,7 @@ export function createApp() {
   });
 
   // Just-in-time user sync is the users domain's, handed in here so auth/ imports no domain.
-  app.use('*', requestContext({ syncUser: accountFromClaims }));
+  app.use('*', requestContext({ syncUser: accountFromClaims, now }));
   app.use(
     '*',
     bodyLimit({

@@ -12,6 +12,8 @@ export type SyncUser = (deps: Deps, claims: TokenIdentity) => Promise<UserAccoun
 
 export interface RequestContextOptions {
   syncUser: SyncUser;
+  /** `Date.now` in production. */
+  now: () => number;
 }
 
 /** Per-request dependencies; methods on the prototype, so a request allocates one small object. */
@@ -25,6 +27,7 @@ class RequestDeps implements Deps {
     private readonly ctx: { waitUntil(work: Promise<unknown>): void },
     private readonly requestId: string,
     private readonly sync: SyncUser,
+    private readonly clock: () => number,
   ) {}
 
   /** Built on first use: paths that never reach D1 (cache hits, health) skip it entirely. */
@@ -42,7 +45,7 @@ class RequestDeps implements Deps {
   }
 
   now(): number {
-    return Date.now();
+    return this.clock();
   }
 
   background(work: Promise<unknown>): void {
@@ -55,7 +58,7 @@ class RequestDeps implements Deps {
  * First middleware of every request: request id, per-request dependencies (config parsed and
  * checked, D1 wrapped to count round trips), then `Server-Timing` and one JSON log line.
  */
-export const requestContext = ({ syncUser }: RequestContextOptions): MiddlewareHandler<AppEnv> =>
+export const requestContext = ({ syncUser, now }: RequestContextOptions): MiddlewareHandler<AppEnv> =>
   async function requestContext(c, next) {
     const started = performance.now();
     const incoming = c.req.header('X-Request-Id');
@@ -66,7 +69,7 @@ export const requestContext = ({ syncUser }: RequestContextOptions): MiddlewareH
     let metrics: DbMetrics | undefined;
     try {
       // loadConfig fails fast, and by name, on a bad configuration.
-      const deps = new RequestDeps(loadConfig(c.env), c.env, c.executionCtx, requestId, syncUser);
+      const deps = new RequestDeps(loadConfig(c.env), c.env, c.executionCtx, requestId, syncUser, now);
       metrics = deps.metrics;
       c.set('deps', deps);
       await next();
