@@ -32,7 +32,12 @@ export const MAX_BODY_BYTES = 1024 * 1024;
 const isJobCreation = (method: string, path: string) =>
   method === 'POST' && /^\/api\/bulk_enroll\/v1\/jobs\/?$/.test(path);
 
-export function createApp() {
+export interface AppOptions {
+  /** The clock behind `Deps.now`; tests move the throttle's window with it instead of waiting. */
+  now?: () => number;
+}
+
+export function createApp({ now = Date.now }: AppOptions = {}) {
   // strict: false — every path also matches with a trailing slash, as upstream's URL patterns do.
   // The program API's `/programs/enrollments` beside `/programs/{program_uuid}/…` needs the trie
   // router; everything else keeps the one-regex matcher (lib/split-router.ts).
@@ -42,7 +47,7 @@ export function createApp() {
   });
 
   // Just-in-time user sync is the users domain's, handed in here so auth/ imports no domain.
-  app.use('*', requestContext({ syncUser: accountFromClaims }));
+  app.use('*', requestContext({ syncUser: accountFromClaims, now }));
   // Preflights are answered here, before routing, the body limit, authentication and throttling.
   app.use('*', cors());
   const bodyLimits = {

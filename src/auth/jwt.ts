@@ -1,6 +1,7 @@
 import { createLocalJWKSet, decodeProtectedHeader, errors, type JWTPayload, jwtVerify } from 'jose';
 import type { Config } from '../config';
 import type { AuthFailure } from '../context';
+import { isolateState } from '../lib/isolate-state';
 
 export interface JwtClaims {
   username: string;
@@ -94,7 +95,7 @@ function stringList(value: unknown): string[] {
  */
 const VERIFIED_TTL_MS = 60_000;
 const MAX_VERIFIED = 10_000;
-const verified = new Map<string, { claims: JwtClaims; until: number }>();
+const verified = isolateState(new Map<string, { claims: JwtClaims; until: number }>());
 let verifiedWith: Config['JWT_SECRET_KEY'] | Config['JWT_PUBLIC_SIGNING_JWK_SET'] | undefined;
 let verifiedFor = '';
 

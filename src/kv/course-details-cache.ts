@@ -1,4 +1,5 @@
 import type { Deps } from '../context';
+import { isolateState } from '../lib/isolate-state';
 
 /**
  * Course enrollment details in KV (docs/api/enrollments.md#course-details-cache): key
@@ -20,7 +21,7 @@ const KV_MIN_TTL_SECONDS = 60;
  */
 const ISOLATE_TTL_MS = 5_000;
 const MAX_ISOLATE_ENTRIES = 1_000;
-const isolateCopies = new Map<string, { json: string; expiresAt: number }>();
+const isolateCopies = isolateState(new Map<string, { json: string; expiresAt: number }>());
 
 function remember(key: string, json: string, now: number): void {
   if (isolateCopies.size >= MAX_ISOLATE_ENTRIES) isolateCopies.clear();

@@ -13,6 +13,8 @@ export type SyncUser = (deps: Deps, claims: TokenIdentity) => Promise<UserAccoun
 
 export interface RequestContextOptions {
   syncUser: SyncUser;
+  /** `Date.now` in production. */
+  now: () => number;
 }
 
 /** Per-request dependencies; methods on the prototype, so a request allocates one small object. */
@@ -29,6 +31,7 @@ class RequestDeps implements Deps {
     private readonly sync: SyncUser,
     /** The bookmark sent, or the constraint the request's D1 session starts with. */
     private readonly sessionStart: string,
+    private readonly clock: () => number,
   ) {}
 
   /**
@@ -57,7 +60,7 @@ class RequestDeps implements Deps {
   }
 
   now(): number {
-    return Date.now();
+    return this.clock();
   }
 
   background(work: Promise<unknown>): void {
@@ -70,7 +73,7 @@ class RequestDeps implements Deps {
  * First middleware of every request: request id, per-request dependencies (config parsed and
  * checked, D1 wrapped to count round trips), then `Server-Timing` and one JSON log line.
  */
-export const requestContext = ({ syncUser }: RequestContextOptions): MiddlewareHandler<AppEnv> =>
+export const requestContext = ({ syncUser, now }: RequestContextOptions): MiddlewareHandler<AppEnv> =>
   async function requestContext(c, next) {
     const started = performance.now();
     const incoming = c.req.header('X-Request-Id');
@@ -82,7 +85,7 @@ export const requestContext = ({ syncUser }: RequestContextOptions): MiddlewareH
     try {
       // loadConfig fails fast, and by name, on a bad configuration; a malformed bookmark is refused.
       const start = sessionStart(c.req.method, c.req.header(BOOKMARK_HEADER));
-      deps = new RequestDeps(loadConfig(c.env), c.env, c.executionCtx, requestId, syncUser, start);
+      deps = new RequestDeps(loadConfig(c.env), c.env, c.executionCtx, requestId, syncUser, start, now);
       c.set('deps', deps);
       await next();
     } catch (error) {

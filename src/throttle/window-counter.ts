@@ -1,3 +1,5 @@
+import { isolateState } from '../lib/isolate-state';
+
 /**
  * Fixed-window request counters shared through KV, counted per isolate first.
  *
@@ -22,7 +24,7 @@ export interface WindowState {
 }
 
 const SYNC_INTERVAL_MS = 1000;
-const states = new Map<string, WindowState>();
+const states = isolateState(new Map<string, WindowState>());
 const MAX_TRACKED_KEYS = 10_000;
 
 export interface CounterDeps {

@@ -4,6 +4,7 @@ import { realiseAllowanceStatements } from '../enrollments/allowance-realisation
 import { formatDateTime } from '../lib/datetime';
 import { echo } from '../lib/echo';
 import { developerError } from '../lib/errors';
+import { isolateState } from '../lib/isolate-state';
 import {
   findUserByUsername,
   findUserWithPreferences,
@@ -35,7 +36,7 @@ export const toAccount = (row: UserRow): UserAccount => ({
  */
 const ACCOUNT_TTL_MS = 30_000;
 const MAX_CACHED_ACCOUNTS = 10_000;
-const recentAccounts = new Map<string, { account: UserAccount; expiresAt: number }>();
+const recentAccounts = isolateState(new Map<string, { account: UserAccount; expiresAt: number }>());
 
 export const forgetAccount = (username: string) => recentAccounts.delete(username);
 

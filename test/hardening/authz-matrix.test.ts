@@ -18,7 +18,8 @@ import { loadOperations, type Operation } from './support/openapi';
  * The authorization matrix: ONE table, authz-matrix.json, of every operation in /openapi.json ×
  * principal with the status the service documents (docs/api/*.md, each endpoint's "who may call").
  * Each cell builds its request afresh (new ids where a call creates something), so cells do not
- * depend on each other. The same JSON is rendered into docs/authorization.md (`npm run docs:matrix`).
+ * depend on each other and run a few at a time (`it.concurrent`, vitest's maxConcurrency: while one
+ * waits on D1 another runs). The same JSON is rendered into docs/authorization.md (`npm run docs:matrix`).
  */
 type PrincipalKey = (typeof table.principals)[number]['key'];
 const PRINCIPALS = table.principals.map((p) => p.key as PrincipalKey);
@@ -440,7 +441,7 @@ describe('authorization matrix', { timeout: 30_000 }, () => {
     PRINCIPALS.map((principal, i) => [row.label, principal, row.expected[i] as number, row.operation] as const),
   );
 
-  it.each(cells)('%s as %s → %i', async (_label, principal, expected, operation) => {
+  it.concurrent.for(cells)('%s as %s → %i', async ([, principal, expected, operation], { expect }) => {
     const builder = BUILDERS[operation];
     if (!builder) throw new Error(`no request builder for ${operation}`);
     const { method, path, json, raw, extra } = await builder();

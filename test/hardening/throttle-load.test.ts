@@ -1,6 +1,6 @@
 import { createExecutionContext, env, waitOnExecutionContext } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
-import worker from '../../src/index';
+import { createApp } from '../../src/app';
 import { resetLocalCounters } from '../../src/throttle/window-counter';
 import { createUser } from '../helpers/fixtures';
 import { BASE } from '../helpers/request';
@@ -25,9 +25,21 @@ const throttled: Env = {
   THROTTLE_STAFF_RATE: `${STAFF_LIMIT}/minute`,
 };
 
+/**
+ * The app with a clock the tests drive (`Deps.now`; production's is `Date.now`): each scenario
+ * starts it 1 s into a minute window (`startWindow`), so no burst straddles a window edge, and
+ * "a second later" moves it on instead of sleeping.
+ */
+const clock = { now: 0 };
+const app = createApp({ now: () => clock.now });
+const MINUTE = 60_000;
+function startWindow() {
+  clock.now = Math.floor(Date.now() / MINUTE) * MINUTE + 1000;
+}
+
 async function send(path: string, headers: Record<string, string>) {
   const ctx = createExecutionContext();
-  const res = await worker.fetch(new Request(`${BASE}${path}`, { headers }), throttled, ctx);
+  const res = await app.fetch(new Request(`${BASE}${path}`, { headers }), throttled, ctx);
   await waitOnExecutionContext(ctx); // the counters' KV sync runs after the response
   await res.text();
   return res.status;
@@ -45,12 +57,6 @@ async function burst(n: number, paths: string[], headers: Record<string, string>
   };
 }
 
-/** Windows are aligned to the minute: start with at least 10 s left in this one. */
-async function awayFromWindowEdge() {
-  const left = 60_000 - (Date.now() % 60_000);
-  if (left < 10_000) await new Promise((resolve) => setTimeout(resolve, left + 100));
-}
-
 async function userHeaders(isStaff = false) {
   const user = await createUser({ isStaff });
   const headers = await jwtHeader(user.username, { administrator: isStaff });
@@ -65,7 +71,7 @@ describe('throttle under load: one isolate', { timeout: 60_000 }, () => {
     `%i parallel requests by one user against ${USER_LIMIT}/minute → exactly ${USER_LIMIT} pass`,
     async (n) => {
       const headers = await userHeaders();
-      await awayFromWindowEdge();
+      startWindow();
       const result = await burst(n, [ROLES, ENROLLMENTS], headers);
       console.warn(`throttle: ${n} parallel, limit ${USER_LIMIT}: ${result.passed} passed, ${result.throttled} × 429`);
       expect(result.other).toEqual([]);
@@ -78,7 +84,7 @@ describe('throttle under load: one isolate', { timeout: 60_000 }, () => {
     timeout: 60_000,
   }, async () => {
     const headers = await userHeaders(true);
-    await awayFromWindowEdge();
+    startWindow();
     const result = await burst(300, [ROLES, ENROLLMENTS], headers);
     expect(result.other).toEqual([]);
     expect(result.passed).toBe(STAFF_LIMIT);
@@ -86,7 +92,7 @@ describe('throttle under load: one isolate', { timeout: 60_000 }, () => {
 
   it('the API key in the same burst is never counted nor refused', async () => {
     const headers = await userHeaders();
-    await awayFromWindowEdge();
+    startWindow();
     const [withKey, alone] = await Promise.all([
       burst(100, [ROLES], { ...headers, ...apiKeyHeader }),
       burst(100, [ROLES], headers),
@@ -100,10 +106,10 @@ describe('throttle under load: two isolates (simulated)', { timeout: 60_000 }, (
   /** A burst in this isolate, a pause past the 1 s sync interval, then a burst in a "new" isolate. */
   async function twoIsolates() {
     const headers = await userHeaders();
-    await awayFromWindowEdge();
+    startWindow();
     const first = await burst(100, [ROLES], headers);
     // Past the 1 s sync interval: whatever this isolate folds into KV has been folded.
-    await new Promise((resolve) => setTimeout(resolve, 1100));
+    clock.now += 1100;
     const stillRefused = (await burst(5, [ROLES], headers)).passed === 0;
     resetLocalCounters(); // a fresh isolate: it knows only what KV holds
     const second = await burst(100, [ROLES], headers);

@@ -71,7 +71,7 @@ describe('5xx after a write frees the key (test app)', () => {
   // A write route of its own, mounted like the real ones, whose handler writes and then fails.
   function app(fail: { now: boolean }) {
     const a = new OpenAPIHono<AppEnv>();
-    a.use('*', requestContext({ syncUser: accountFromClaims }));
+    a.use('*', requestContext({ syncUser: accountFromClaims, now: Date.now }));
     a.use('*', idempotencyKeys);
     route(a, {
       method: 'post',

@@ -23,7 +23,7 @@ type Write = (db: Db, prefix: string) => Promise<unknown>;
 
 function appWith(write: Write) {
   const a = new OpenAPIHono<AppEnv>();
-  a.use('*', requestContext({ syncUser: accountFromClaims }));
+  a.use('*', requestContext({ syncUser: accountFromClaims, now: Date.now }));
   a.use('*', idempotencyKeys);
   route(a, {
     method: 'post',

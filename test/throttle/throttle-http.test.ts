@@ -1,11 +1,11 @@
 import { createExecutionContext, env, waitOnExecutionContext } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
-import worker from '../../src/index';
+import { createApp } from '../../src/app';
 import { BASE, call, unique } from '../helpers/request';
 import { apiKeyHeader, tokenFor } from '../helpers/tokens';
 
 // The throttle end to end (docs/api/enrollments.md#throttling). The test worker runs with RATE_LIMIT_ENABLED=false,
-// so these requests go to the worker module directly with an env that turns it on. loadConfig caches
+// so these requests go to the Worker's app directly with an env that turns it on. loadConfig caches
 // per env object: one object per scenario.
 const USER_LIMIT = 3;
 const STAFF_LIMIT = 5;
@@ -25,25 +25,29 @@ const BULK = '/api/bulk_enroll/v1/bulk_enroll/';
 const COURSE = '/api/enrollment/v1/course/course-v1:ThrottleX+T1+2030';
 const THROTTLED = /^Request was throttled\. Expected available in (\d+) seconds?\.$/;
 
+/**
+ * The app with a clock these tests drive (`Deps.now`; production's is `Date.now`). Windows are
+ * aligned to the minute: each scenario starts its clock 1 s into one (`startWindow`), and every
+ * request moves it on by the counter's 1 s sync interval, so each count is folded into KV at once
+ * instead of after a real one-second wait, and no scenario runs into the next window (the longest
+ * sends 20 requests). Real waits for a window edge made this file take ~30 s.
+ */
+const clock = { now: 0 };
+const app = createApp({ now: () => clock.now });
+const MINUTE = 60_000;
+const SYNC_INTERVAL_MS = 1000;
+function startWindow() {
+  clock.now = Math.floor(Date.now() / MINUTE) * MINUTE + 1000;
+}
+
 async function send(scenario: Env, path: string, headers: Record<string, string> = {}, body?: string) {
+  clock.now += SYNC_INTERVAL_MS;
   const ctx = createExecutionContext();
   const init = body === undefined ? { headers } : { method: 'POST', headers, body };
-  const res = await worker.fetch(new Request(`${BASE}${path}`, init), scenario, ctx);
+  const res = await app.fetch(new Request(`${BASE}${path}`, init), scenario, ctx);
   await waitOnExecutionContext(ctx); // background KV sync of the counters
   const text = await res.text();
   return { status: res.status, headers: res.headers, body: text ? JSON.parse(text) : null };
-}
-
-/**
- * Windows are aligned to the minute: start a counting run with at least 12 s left in this one. A
- * `send` waits for the request's background work, which includes a deferred KV fold (up to 1 s), so
- * a run of a few requests can take several seconds; with only 3 s left, the window sometimes rolled
- * over mid-run and a request that had to be refused started a fresh window (a flake seen ~1 in 12
- * runs of "superusers get THROTTLE_STAFF_RATE too").
- */
-async function awayFromWindowEdge() {
-  const left = 60_000 - (Date.now() % 60_000);
-  if (left < 12_000) await new Promise((resolve) => setTimeout(resolve, left + 50));
 }
 
 let ipCounter = Math.floor(Math.random() * 1000);
@@ -74,12 +78,10 @@ function expectThrottled(res: Awaited<ReturnType<typeof send>>, limit: number) {
   expect(res.headers.get('RateLimit-Reset')).toBe(String(retryAfter));
 }
 
-// Each request waits for its execution context, which now includes the throttle's deferred KV fold
-// (up to 1 s after a burst): a time budget, not an assertion.
-describe('throttle over HTTP', { timeout: 30_000 }, () => {
+describe('throttle over HTTP', () => {
   it(`E6 roles: a user gets ${USER_LIMIT} requests a minute, then 429 with Retry-After and RateLimit-*`, async () => {
     const scenario = throttledEnv();
-    await awayFromWindowEdge();
+    startWindow();
     const headers = await jwt(unique('thr'));
     for (let i = 1; i <= USER_LIMIT; i++) {
       const res = await send(scenario, ROLES, headers);
@@ -95,7 +97,7 @@ describe('throttle over HTTP', { timeout: 30_000 }, () => {
 
   it('users are counted separately', async () => {
     const scenario = throttledEnv();
-    await awayFromWindowEdge();
+    startWindow();
     const first = await jwt(unique('thr'));
     for (let i = 0; i < USER_LIMIT; i++) await send(scenario, ROLES, first);
     expect((await send(scenario, ROLES, first)).status).toBe(429);
@@ -104,7 +106,7 @@ describe('throttle over HTTP', { timeout: 30_000 }, () => {
 
   it('one bucket per user across the enrollment endpoints (E4 and E6)', async () => {
     const scenario = throttledEnv();
-    await awayFromWindowEdge();
+    startWindow();
     const headers = await jwt(unique('thr'));
     expect((await send(scenario, ROLES, headers)).status).toBe(200);
     expect((await send(scenario, ENROLLMENTS, headers)).status).toBe(200);
@@ -114,7 +116,7 @@ describe('throttle over HTTP', { timeout: 30_000 }, () => {
 
   it(`global staff get THROTTLE_STAFF_RATE (${STAFF_LIMIT})`, async () => {
     const scenario = throttledEnv();
-    await awayFromWindowEdge();
+    startWindow();
     const headers = await jwt(unique('thrstaff'), { administrator: true });
     for (let i = 1; i <= STAFF_LIMIT; i++) {
       const res = await send(scenario, ROLES, headers);
@@ -126,7 +128,7 @@ describe('throttle over HTTP', { timeout: 30_000 }, () => {
 
   it('superusers get THROTTLE_STAFF_RATE too', async () => {
     const scenario = throttledEnv();
-    await awayFromWindowEdge();
+    startWindow();
     const username = unique('thrsuper');
     const headers = await jwt(username);
     expect((await send(scenario, ROLES, headers)).status).toBe(200); // creates the user
@@ -148,7 +150,7 @@ describe('throttle over HTTP', { timeout: 30_000 }, () => {
 
   it('a valid API key bypasses the throttle: never refused, never counted', async () => {
     const scenario = throttledEnv();
-    await awayFromWindowEdge();
+    startWindow();
     const username = unique('thrkey');
     const withKey = { ...(await jwt(username)), ...apiKeyHeader };
     for (let i = 0; i < USER_LIMIT * 3; i++) {
@@ -163,7 +165,7 @@ describe('throttle over HTTP', { timeout: 30_000 }, () => {
 
   it('a valid API key exempts global staff on JWT-only endpoints too: bulk enroll and E8', async () => {
     const scenario = throttledEnv();
-    await awayFromWindowEdge();
+    startWindow();
     const withKey = { ...(await jwt(unique('thrbulk'), { administrator: true })), ...apiKeyHeader };
     for (let i = 0; i < STAFF_LIMIT * 2; i++) {
       // An empty body is refused (400) after the throttle, so each request would count.
@@ -176,6 +178,7 @@ describe('throttle over HTTP', { timeout: 30_000 }, () => {
 
   it('RATE_LIMIT_ENABLED=false turns the throttle off', async () => {
     const scenario = throttledEnv({ RATE_LIMIT_ENABLED: 'false' });
+    startWindow();
     const headers = await jwt(unique('throff'));
     for (let i = 0; i < USER_LIMIT * 3; i++) {
       const res = await send(scenario, ROLES, headers);
@@ -188,7 +191,7 @@ describe('throttle over HTTP', { timeout: 30_000 }, () => {
 
   it('requests refused by authentication or permission do not count', async () => {
     const scenario = throttledEnv();
-    await awayFromWindowEdge();
+    startWindow();
     const username = unique('thrref');
     // A restricted application acting for the user: 403 on E6 (permission), before the throttle.
     const restricted = await jwt(username, { isRestricted: true });
@@ -204,7 +207,7 @@ describe('throttle over HTTP', { timeout: 30_000 }, () => {
 
   it('E1 course details: counted per client IP at the user rate, even for staff', async () => {
     const scenario = throttledEnv();
-    await awayFromWindowEdge();
+    startWindow();
     const ip = uniqueIp();
     const staff = await jwt(unique('thre1'), { administrator: true });
     for (let i = 1; i <= USER_LIMIT; i++) {
