@@ -41,6 +41,16 @@ const Flag = z
   )
   .transform((value) => (value === undefined ? false : (parseDrfBoolean(value) as boolean)));
 
+/** The seeded demo course; a dry run, so trying it changes nothing (the jobs' example too). */
+export const BULK_REQUEST_EXAMPLE = {
+  identifiers: 'alice, new.learner@example.com',
+  courses: 'course-v1:edX+DemoX+Demo_Course',
+  action: 'enroll',
+  auto_enroll: true,
+  email_students: false,
+  dry_run: true,
+};
+
 export const BulkEnrollRequestSchema = z
   .object({
     identifiers: z
@@ -98,17 +108,7 @@ export const BulkEnrollRequestSchema = z
       }),
     dry_run: Flag.openapi({ description: 'Compute every result without changing anything or queuing e-mail.' }),
   })
-  .openapi('BulkEnrollRequest', {
-    // The seeded demo course; a dry run, so trying it changes nothing.
-    example: {
-      identifiers: 'alice, new.learner@example.com',
-      courses: 'course-v1:edX+DemoX+Demo_Course',
-      action: 'enroll',
-      auto_enroll: true,
-      email_students: false,
-      dry_run: true,
-    },
-  });
+  .openapi('BulkEnrollRequest', { example: BULK_REQUEST_EXAMPLE });
 
 export type BulkEnrollFields = z.output<typeof BulkEnrollRequestSchema>;
 

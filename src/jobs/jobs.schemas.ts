@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import { BulkEnrollRequestSchema, BulkState } from '../bulk/bulk.schemas';
+import { BULK_REQUEST_EXAMPLE, BulkEnrollRequestSchema, BulkState } from '../bulk/bulk.schemas';
 import { BUCKETS } from './jobs.plan';
 
 // The bulk job wire shapes (docs/api/bulk-jobs.md). The request is the sync endpoint's, validated
@@ -31,16 +31,7 @@ export const BulkJobRequestSchema = z
         example: 'audit',
       }),
   })
-  .openapi('BulkJobRequest', {
-    example: {
-      identifiers: 'alice, new.learner@example.com',
-      courses: 'course-v1:edX+DemoX+Demo_Course',
-      action: 'enroll',
-      auto_enroll: true,
-      email_students: false,
-      dry_run: true,
-    },
-  });
+  .openapi('BulkJobRequest', { example: BULK_REQUEST_EXAMPLE });
 
 export type BulkJobFields = z.output<typeof BulkJobRequestSchema>;
 

@@ -11,7 +11,7 @@ import { existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'no
 import { createServer as createHttpServer } from 'node:http';
 import { SignJWT } from 'jose';
 import { chromium } from 'playwright-core';
-import { createChecks, freePort, OFFLINE_ENV } from './support.mjs';
+import { createChecks, freePort, OFFLINE_ENV, waitForServer } from './support.mjs';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const COURSE_ID = 'course-v1:edX+DemoX+Demo_Course';
@@ -55,21 +55,6 @@ const watchdog = setTimeout(async () => {
   await stopAll();
   process.exit(1);
 }, WATCHDOG_MS);
-
-async function waitForServer(base) {
-  const deadline = Date.now() + START_TIMEOUT_MS;
-  while (Date.now() < deadline) {
-    if (wrangler.exitCode !== null) throw new Error(`wrangler dev exited with ${wrangler.exitCode}`);
-    try {
-      const res = await fetch(`${base}/health`, { signal: AbortSignal.timeout(2_000) });
-      if (res.ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`wrangler dev not ready after ${START_TIMEOUT_MS / 1000} s`);
-}
 
 /** The learner page, on 127.0.0.1:<port>. */
 const servePage = (port) =>
@@ -139,7 +124,7 @@ async function run() {
   const allowed = await servePage(allowedPort);
   const other = await servePage(otherPort);
   startWrangler(port, inspectorPort, allowed);
-  await waitForServer(base);
+  await waitForServer(base, wrangler, START_TIMEOUT_MS);
   console.log(`wrangler dev ready on ${base}; pages on ${allowed} (whitelisted) and ${other}`);
 
   const browser = await chromium.launch({

@@ -7,7 +7,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, writeFileSync } from 'node:fs';
 import { chromium } from 'playwright-core';
-import { createChecks, freePort, OFFLINE_ENV } from './support.mjs';
+import { createChecks, freePort, OFFLINE_ENV, waitForServer } from './support.mjs';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const COURSE_ID = 'course-v1:edX+DemoX+Demo_Course';
@@ -49,21 +49,6 @@ const watchdog = setTimeout(async () => {
   process.exit(1);
 }, WATCHDOG_MS);
 
-async function waitForServer(base) {
-  const deadline = Date.now() + START_TIMEOUT_MS;
-  while (Date.now() < deadline) {
-    if (wrangler.exitCode !== null) throw new Error(`wrangler dev exited with ${wrangler.exitCode}`);
-    try {
-      const res = await fetch(`${base}/health`, { signal: AbortSignal.timeout(2_000) });
-      if (res.ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`wrangler dev not ready after ${START_TIMEOUT_MS / 1000} s`);
-}
-
 async function run() {
   mkdirSync(OUT, { recursive: true });
   if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} not found (apt-get install -y chromium)`);
@@ -80,7 +65,7 @@ async function run() {
     ['dev', '--ip', '127.0.0.1', '--port', String(port), '--inspector-port', String(inspectorPort)],
     { env, detached: true, stdio: ['ignore', log, log] },
   );
-  await waitForServer(base);
+  await waitForServer(base, wrangler, START_TIMEOUT_MS);
   console.log(`wrangler dev ready on ${base}`);
 
   // Static assets are matched before the Worker: the files are served, the API still reaches Hono.

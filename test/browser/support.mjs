@@ -24,3 +24,19 @@ export const freePort = () =>
       server.close(() => resolve(port));
     });
   });
+
+/** Resolves once `base`/health answers 200; throws when `child` (wrangler dev) exits or time runs out. */
+export async function waitForServer(base, child, timeoutMs) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`wrangler dev exited with ${child.exitCode}`);
+    try {
+      const res = await fetch(`${base}/health`, { signal: AbortSignal.timeout(2_000) });
+      if (res.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`wrangler dev not ready after ${timeoutMs / 1000} s`);
+}
