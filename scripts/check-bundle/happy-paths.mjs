@@ -23,7 +23,8 @@ export function programBody(runs, slug) {
   };
 }
 
-const courseBody = {
+/** The check's course run, as the catalog provisioning API takes it. */
+export const courseBody = {
   course_name: 'Check course',
   course_start: '2030-01-01T00:00:00Z',
   course_end: null,

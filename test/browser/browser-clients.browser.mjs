@@ -7,11 +7,11 @@
 // answers, which this script reads from the DOM. From the other origin the browser refuses every
 // call. Results: test-results/browser-clients.json. Exit status 1 when a check fails.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import { createServer as createHttpServer } from 'node:http';
 import { SignJWT } from 'jose';
 import { chromium } from 'playwright-core';
-import { createChecks, freePort, OFFLINE_ENV, waitForServer } from './support.mjs';
+import { createChecks, freePort, OFFLINE_ENV, runAndReport, waitForServer } from './support.mjs';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const COURSE_ID = 'course-v1:edX+DemoX+Demo_Course';
@@ -172,20 +172,13 @@ async function run() {
   }
 }
 
-let crashed;
-try {
-  await run();
-} catch (error) {
-  crashed = error;
-  check('browser-clients test ran to the end', false, String(error?.message ?? error));
-} finally {
-  await stopAll();
-  clearTimeout(watchdog);
-}
-const passed = checks.filter((c) => c.ok).length;
-const failedCount = checks.length - passed;
-writeFileSync(`${OUT}/browser-clients.json`, `${JSON.stringify({ passed, failed: failedCount, checks }, null, 2)}\n`);
-console.log(
-  `browser-clients: ${passed} passed, ${failedCount} failed${crashed ? ' (see test-results/browser-clients-wrangler.log)' : ''}`,
-);
-process.exit(failedCount === 0 ? 0 : 1);
+await runAndReport({
+  name: 'browser-clients',
+  run,
+  stop: stopAll,
+  watchdog,
+  checks,
+  check,
+  out: OUT,
+  wranglerLog: 'test-results/browser-clients-wrangler.log',
+});

@@ -5,9 +5,9 @@
 // machine, and that static assets do not shadow the API. Screenshot: test-results/docs.png; results:
 // test-results/browser.json. Exit status 1 when a check fails.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, openSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, openSync } from 'node:fs';
 import { chromium } from 'playwright-core';
-import { createChecks, freePort, OFFLINE_ENV, waitForServer } from './support.mjs';
+import { createChecks, freePort, OFFLINE_ENV, runAndReport, waitForServer } from './support.mjs';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const COURSE_ID = 'course-v1:edX+DemoX+Demo_Course';
@@ -157,20 +157,13 @@ async function run() {
   }
 }
 
-let crashed;
-try {
-  await run();
-} catch (error) {
-  crashed = error;
-  check('browser test ran to the end', false, String(error?.message ?? error));
-} finally {
-  await stopWrangler();
-  clearTimeout(watchdog);
-}
-const passed = checks.filter((c) => c.ok).length;
-const failedCount = checks.length - passed;
-writeFileSync(`${OUT}/browser.json`, `${JSON.stringify({ passed, failed: failedCount, checks }, null, 2)}\n`);
-console.log(
-  `browser: ${passed} passed, ${failedCount} failed${crashed ? ' (see test-results/browser-wrangler.log)' : ''}`,
-);
-process.exit(failedCount === 0 ? 0 : 1);
+await runAndReport({
+  name: 'browser',
+  run,
+  stop: stopWrangler,
+  watchdog,
+  checks,
+  check,
+  out: OUT,
+  wranglerLog: 'test-results/browser-wrangler.log',
+});

@@ -1,4 +1,5 @@
 // What the two Chromium scripts (docs.browser.mjs, browser-clients.browser.mjs) share.
+import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 
 /** wrangler without metrics and without the `request.cf` fetch: the tests run offline. */
@@ -39,4 +40,26 @@ export async function waitForServer(base, child, timeoutMs) {
     await new Promise((r) => setTimeout(r, 250));
   }
   throw new Error(`wrangler dev not ready after ${timeoutMs / 1000} s`);
+}
+
+/**
+ * Runs the script's checks, stops what it started whatever happens, writes `<out>/<name>.json` and
+ * the summary line, and exits 0 only when every check passed.
+ */
+export async function runAndReport({ name, run, stop, watchdog, checks, check, out, wranglerLog }) {
+  let crashed;
+  try {
+    await run();
+  } catch (error) {
+    crashed = error;
+    check(`${name} test ran to the end`, false, String(error?.message ?? error));
+  } finally {
+    await stop();
+    clearTimeout(watchdog);
+  }
+  const passed = checks.filter((c) => c.ok).length;
+  const failedCount = checks.length - passed;
+  writeFileSync(`${out}/${name}.json`, `${JSON.stringify({ passed, failed: failedCount, checks }, null, 2)}\n`);
+  console.log(`${name}: ${passed} passed, ${failedCount} failed${crashed ? ` (see ${wranglerLog})` : ''}`);
+  process.exit(failedCount === 0 ? 0 : 1);
 }

@@ -1,20 +1,12 @@
 import { createExecutionContext, env, waitOnExecutionContext } from 'cloudflare:test';
-import { OpenAPIHono, z } from '@hono/zod-openapi';
 import { describe, expect, it } from 'vitest';
-import { authenticate } from '../../src/auth/auth.middleware';
-import type { AppEnv } from '../../src/context';
 import { organizations } from '../../src/db/schema';
-import { idempotencyKeys } from '../../src/idempotency/idempotency.middleware';
 import worker from '../../src/index';
-import { serviceStyle } from '../../src/lib/input-styles';
-import { route, SECURITY } from '../../src/lib/route';
-import { renderError } from '../../src/middleware/render-error';
-import { requestContext } from '../../src/middleware/request-context';
-import { accountFromClaims } from '../../src/users/users.service';
 import { body } from '../enrollments/support';
 import { BASE, unique } from '../helpers/request';
 import { jwtHeader } from '../helpers/tokens';
 import { effects, enrollCall, keyed, keyRows, learnerAndCourse, newKey } from './support';
+import { keyedWriteApp } from './test-app';
 
 // docs/api/idempotency.md#not-stored: 401, 403, 429 and 5xx leave the key free for a retry.
 
@@ -70,29 +62,13 @@ describe('answers that are not kept', () => {
 describe('5xx after a write frees the key (test app)', () => {
   // A write route of its own, mounted like the real ones, whose handler writes and then fails.
   function app(fail: { now: boolean }) {
-    const a = new OpenAPIHono<AppEnv>();
-    a.use('*', requestContext({ syncUser: accountFromClaims, now: Date.now }));
-    a.use('*', idempotencyKeys);
-    route(a, {
-      method: 'post',
-      path: '/boom',
-      summary: 'test',
-      tags: ['test'],
-      security: SECURITY.jwt,
-      middleware: [authenticate()],
-      request: { body: { schema: z.object({ prefix: z.string() }) } },
-      responses: {},
-      input: serviceStyle,
-      handler: async (c, { body: input }) => {
-        const now = Date.now();
-        const org = { shortName: `${input.prefix}-${crypto.randomUUID()}`, name: 'x', createdAt: now, updatedAt: now };
-        await c.get('deps').db.batch([c.get('deps').db.insert(organizations).values(org)]);
-        if (fail.now) throw new Error('boom after the write');
-        return c.json({ ok: true });
-      },
+    return keyedWriteApp('/boom', async (c, prefix) => {
+      const now = Date.now();
+      const org = { shortName: `${prefix}-${crypto.randomUUID()}`, name: 'x', createdAt: now, updatedAt: now };
+      await c.get('deps').db.batch([c.get('deps').db.insert(organizations).values(org)]);
+      if (fail.now) throw new Error('boom after the write');
+      return c.json({ ok: true });
     });
-    a.onError((error, c) => renderError(c, error));
-    return a;
   }
   const orgs = async (prefix: string) =>
     (

@@ -1,20 +1,12 @@
 import { createExecutionContext, env, waitOnExecutionContext } from 'cloudflare:test';
-import { OpenAPIHono, z } from '@hono/zod-openapi';
 import { eq, like } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { authenticate } from '../../src/auth/auth.middleware';
-import type { AppEnv } from '../../src/context';
 import type { Db } from '../../src/db/client';
 import { organizations } from '../../src/db/schema';
-import { idempotencyKeys } from '../../src/idempotency/idempotency.middleware';
-import { serviceStyle } from '../../src/lib/input-styles';
-import { route, SECURITY } from '../../src/lib/route';
-import { renderError } from '../../src/middleware/render-error';
-import { requestContext } from '../../src/middleware/request-context';
-import { accountFromClaims } from '../../src/users/users.service';
 import { dbQueries, unique } from '../helpers/request';
 import { jwtHeader } from '../helpers/tokens';
 import { keyed, keyRows, newKey } from './support';
+import { keyedWriteApp } from './test-app';
 
 // docs/api/idempotency.md#claim: the claim rides on the first write whatever its form — a batch, or a
 // single statement's run/get/all — and never on a read.
@@ -22,32 +14,16 @@ import { keyed, keyRows, newKey } from './support';
 type Write = (db: Db, prefix: string) => Promise<unknown>;
 
 function appWith(write: Write) {
-  const a = new OpenAPIHono<AppEnv>();
-  a.use('*', requestContext({ syncUser: accountFromClaims, now: Date.now }));
-  a.use('*', idempotencyKeys);
-  route(a, {
-    method: 'post',
-    path: '/w',
-    summary: 'test',
-    tags: ['test'],
-    security: SECURITY.jwt,
-    middleware: [authenticate()],
-    request: { body: { schema: z.object({ prefix: z.string() }) } },
-    responses: {},
-    input: serviceStyle,
-    handler: async (c, { body }) => {
-      const db = c.get('deps').db;
-      const before = await db
-        .select()
-        .from(organizations)
-        .where(like(organizations.shortName, `${body.prefix}-%`))
-        .all();
-      const result = await write(db, body.prefix);
-      return c.json({ before: before.length, result: result === undefined ? null : typeof result });
-    },
+  return keyedWriteApp('/w', async (c, prefix) => {
+    const db = c.get('deps').db;
+    const before = await db
+      .select()
+      .from(organizations)
+      .where(like(organizations.shortName, `${prefix}-%`))
+      .all();
+    const result = await write(db, prefix);
+    return c.json({ before: before.length, result: result === undefined ? null : typeof result });
   });
-  a.onError((error, c) => renderError(c, error));
-  return a;
 }
 
 const org = (prefix: string) => {
