@@ -1,5 +1,13 @@
+import type { SQLWrapper } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/d1';
-import { asExecutor, type ClaimOf, type FirstWriteClaim, pendingClaim, withClaim } from './write-claim';
+import {
+  asExecutor,
+  type ClaimOf,
+  type FirstWriteClaim,
+  type OfferedAnswer,
+  pendingClaim,
+  withClaim,
+} from './write-claim';
 
 /** What one request spent on D1: round trips (a `batch` is one) and statements sent. */
 export interface DbMetrics {
@@ -127,6 +135,16 @@ export function claimBeforeFirstWrite(db: Db, claim: FirstWriteClaim): void {
   const request = requestOf.get(db);
   if (!request) throw new Error('claimBeforeFirstWrite: not a request database (createDb)');
   request.claim = claim;
+}
+
+/**
+ * Offers the answer this request expects to give, for its idempotency key (if it sent one) to keep
+ * in the same batch as its first write, when `onlyIf` holds after that write: the key then costs no
+ * round trip of its own (docs/api/idempotency.md#cost). Call it just before the first write.
+ */
+export function offerAnswer(db: Db, answer: OfferedAnswer, onlyIf: SQLWrapper): void {
+  const claim = requestOf.get(db)?.claim;
+  if (claim?.state === 'armed') claim.offer?.(answer, onlyIf);
 }
 
 /**

@@ -1,12 +1,31 @@
+import type { SQLWrapper } from 'drizzle-orm';
+
 // The idempotency claim's ride on a request's first write (docs/api/idempotency.md#claim). The
 // counting D1 wrapper (client.ts) calls these; the idempotency domain builds the statements.
 
+type SqlStatement = { sql: string; params: readonly unknown[] };
+
+/** An answer as a request expects to give it: status, JSON body (the text `c.json` would send). */
+export interface OfferedAnswer {
+  status: number;
+  json: unknown;
+}
+
 /** Statements sent once in front of a request's first write, and what became of them. */
 export interface FirstWriteClaim {
-  readonly statements: readonly { sql: string; params: readonly unknown[] }[];
+  readonly statements: readonly SqlStatement[];
   /** Whether a failed batch failed on the claim itself (its key is taken). */
   readonly isConflict: (error: unknown) => boolean;
   state: 'armed' | 'claimed' | 'conflicted' | 'disarmed';
+  /**
+   * Takes the answer the handler expects to give, kept in the same batch when `onlyIf` (SQL over
+   * the batch's own writes) holds there (docs/api/idempotency.md#cost).
+   */
+  readonly offer?: (answer: OfferedAnswer, onlyIf: SQLWrapper) => void;
+  /** Statements sent after the write's own, in its batch: the offered answer kept. */
+  tail?: readonly SqlStatement[];
+  /** What `tail` did, once the batch ran. */
+  tailResults?: readonly D1Result[];
 }
 
 export type ClaimOf = () => FirstWriteClaim | undefined;
@@ -36,13 +55,17 @@ export function pendingClaim(claimOf: ClaimOf, queries: readonly string[]): Firs
   return claim?.state === 'armed' && queries.some(isWrite) ? claim : undefined;
 }
 
-/** ONE atomic batch: the claim's statements, then `statements`; answers the latter's results. */
+/** ONE atomic batch: the claim's statements, `statements`, the claim's tail; answers `statements`' results. */
 export async function withClaim(d1: D1Database, claim: FirstWriteClaim, statements: D1PreparedStatement[]) {
-  const head = claim.statements.map(({ sql, params }) => d1.prepare(sql).bind(...params));
+  const prepare = ({ sql, params }: SqlStatement) => d1.prepare(sql).bind(...params);
+  const head = claim.statements.map(prepare);
+  const tail = (claim.tail ?? []).map(prepare);
   try {
-    const results = await d1.batch([...head, ...statements]);
+    const results = await d1.batch([...head, ...statements, ...tail]);
     claim.state = 'claimed';
-    return results.slice(head.length);
+    const end = head.length + statements.length;
+    claim.tailResults = results.slice(end) as D1Result[];
+    return results.slice(head.length, end);
   } catch (error) {
     if (!claim.isConflict(error)) throw error;
     claim.state = 'conflicted';

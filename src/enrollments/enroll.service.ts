@@ -2,7 +2,7 @@ import { placeInCohort, placeInCohortIfNone } from '../cohorts/memberships.repo'
 import type { Deps } from '../context';
 import { callerUsername, isGlobalStaff, isPrivileged, type Principal } from '../context/principal';
 import { runBatch, type Statement } from '../db/batch';
-import type { Db } from '../db/client';
+import { type Db, offerAnswer } from '../db/client';
 import { ApiError } from '../lib/errors';
 import { consumeAllowance } from './allowances.repo';
 import {
@@ -18,6 +18,7 @@ import {
 import { type AuditOrigin, writeEnrollmentStates } from './enrollment-writes.repo';
 import {
   type EnrollmentRow,
+  enrollmentIs,
   loadEnrollContext,
   readEnrollment,
   setOrgEmailOptIn,
@@ -126,6 +127,14 @@ async function enrollSteps(
     return enrollmentView(decision.current, user.username, decision.course, ctx.modes, now);
   }
   const statements = decisionStatements(db, request, user, decision, origin, caller.apiKey);
+  // The enrollment as the batch will leave it, unless a concurrent write got in between the reads
+  // and the batch: then the key's answer is kept after, at the cost of a round trip.
+  const expected = { createdAt: ctx.current?.createdAt ?? now, ...decision.next };
+  offerAnswer(
+    db,
+    { status: 200, json: enrollmentView(expected, user.username, decision.course, ctx.modes, now) },
+    enrollmentIs(db, user.id, request.courseId, expected),
+  );
   const results = await db.batch([
     ...(statements as [Statement, ...Statement[]]),
     readEnrollment(db, user.id, request.courseId),

@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, type SQL, sql } from 'drizzle-orm';
+import { and, asc, eq, exists, inArray, type SQL, sql } from 'drizzle-orm';
 import { type Db, preparedOn } from '../db/client';
 import { jsonField, jsonPieces, jsonRows } from '../db/json-rows';
 import {
@@ -213,6 +213,28 @@ export const readEnrollment = (db: Db, userId: number, courseId: string) =>
     .select()
     .from(enrollments)
     .where(and(eq(enrollments.userId, userId), eq(enrollments.courseId, courseId)));
+
+/** Whether (user, course)'s enrollment is exactly `state` (SQL for a condition). */
+export const enrollmentIs = (
+  db: Db,
+  userId: number,
+  courseId: string,
+  state: Pick<EnrollmentRow, 'createdAt' | 'mode' | 'isActive'>,
+) =>
+  exists(
+    db
+      .select({ one: sql`1` })
+      .from(enrollments)
+      .where(
+        and(
+          eq(enrollments.userId, userId),
+          eq(enrollments.courseId, courseId),
+          eq(enrollments.createdAt, state.createdAt),
+          eq(enrollments.mode, state.mode),
+          eq(enrollments.isActive, state.isActive),
+        ),
+      ),
+  );
 
 export const upsertEnrollmentAttribute = (
   db: Db,

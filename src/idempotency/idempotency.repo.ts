@@ -1,4 +1,4 @@
-import { and, eq, lte } from 'drizzle-orm';
+import { and, eq, lte, type SQLWrapper } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { idempotencyKeys } from '../db/schema';
 import type { StoredKey } from './key';
@@ -69,6 +69,13 @@ export const isClaimConflict = (error: unknown): boolean =>
 /** The finished answer on the row this request claimed. */
 export const storeAnswer = (db: Db, c: KeyClaim, answer: StoredAnswer) =>
   db.update(idempotencyKeys).set(answer).where(mine(c));
+
+/** The answer offered before the write, kept in its batch only when `onlyIf` holds after it. */
+export const storeAnswerIf = (db: Db, c: KeyClaim, answer: StoredAnswer, onlyIf: SQLWrapper) =>
+  db
+    .update(idempotencyKeys)
+    .set(answer)
+    .where(and(mine(c), onlyIf));
 
 /** A claim given up (the answer is one the client may retry): the key is free again. */
 export const releaseClaim = (db: Db, c: KeyClaim) => db.delete(idempotencyKeys).where(mine(c));

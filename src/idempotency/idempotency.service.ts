@@ -14,6 +14,7 @@ import {
   releaseClaim,
   type StoredAnswer,
   storeAnswer,
+  storeAnswerIf,
 } from './idempotency.repo';
 import { fingerprintHead, isStored, type KeyOutcome, MAX_STORED_BODY_BYTES, outcomeOf } from './key';
 
@@ -56,12 +57,35 @@ export const newClaim = (deps: Deps, scope: Omit<KeyClaim, 'token' | 'now' | 'ex
   return { ...scope, token: crypto.randomUUID(), now, expiresAt: now + deps.config.IDEMPOTENCY_TTL_SECONDS * 1000 };
 };
 
-/** Arms the claim: the request's first write carries it. */
-export function holdKey(deps: Deps, claim: KeyClaim): FirstWriteClaim {
-  const statements = claimQueries(deps.db, claim).map(({ sql, params }) => ({ sql, params }));
-  const hold: FirstWriteClaim = { statements, isConflict: isClaimConflict, state: 'armed' };
-  claimBeforeFirstWrite(deps.db, hold);
+/** A claim armed on the request's first write, with the answer its handler offered (if any). */
+export interface KeyHold extends FirstWriteClaim {
+  offered?: StoredAnswer;
+}
+
+/** Arms the claim: the request's first write carries it, and the answer its handler offers. */
+export function holdKey(deps: Deps, claim: KeyClaim): KeyHold {
+  const db = deps.db;
+  const statements = claimQueries(db, claim).map(({ sql, params }) => ({ sql, params }));
+  const hold: KeyHold = {
+    statements,
+    isConflict: isClaimConflict,
+    state: 'armed',
+    offer({ status, json }, onlyIf) {
+      const answer = { status, contentType: 'application/json', body: JSON.stringify(json) };
+      if (!isStored(status) || answer.body.length > MAX_STORED_BODY_BYTES / 3) return;
+      hold.offered = answer;
+      hold.tail = [storeAnswerIf(db, claim, answer, onlyIf).toSQL()];
+    },
+  };
+  claimBeforeFirstWrite(db, hold);
   return hold;
+}
+
+/** Did the write's batch keep the offered answer, and is it the one the handler gave? */
+function keptInBatch(hold: KeyHold, given: StoredAnswer): boolean {
+  const offered = hold.offered;
+  if (!offered || hold.tailResults?.[0]?.meta.changes !== 1) return false;
+  return offered.status === given.status && offered.contentType === given.contentType && offered.body === given.body;
 }
 
 /** The answer as kept: over the size bound, its status and type only. */
@@ -79,7 +103,7 @@ export async function answerToKeep(status: number, contentType: string | null, r
 export async function settleKey(
   deps: Deps,
   claim: KeyClaim,
-  hold: FirstWriteClaim,
+  hold: KeyHold,
   status: number,
   answer: () => Promise<StoredAnswer>,
 ): Promise<KeyOutcome | null> {
@@ -88,7 +112,10 @@ export async function settleKey(
   const keep = isStored(status);
   if (hold.state === 'claimed') {
     const db = deps.db;
-    await runBatch(db, [keep ? storeAnswer(db, claim, await answer()) : releaseClaim(db, claim)]);
+    const given = keep ? await answer() : null;
+    // The offered answer, kept with the write, stands when it is the one given: no round trip.
+    if (given && keptInBatch(hold, given)) return null;
+    await runBatch(db, [given ? storeAnswer(db, claim, given) : releaseClaim(db, claim)]);
     return null;
   }
   if (!keep) return null;
