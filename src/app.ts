@@ -55,10 +55,14 @@ export function createApp({ now = Date.now }: AppOptions = {}) {
     // Only creating a bulk job takes a large body (docs/api/bulk-jobs.md#limits).
     jobs: bodyLimit({ maxSize: JOB_BODY_BYTES, onError: () => jsonResponse(jobBodyTooLarge(), 413) }),
   };
-  app.use('*', (c, next) => (isJobCreation(c.req.method, c.req.path) ? bodyLimits.jobs : bodyLimits.standard)(c, next));
-
-  app.use('*', dispatchAfterWrites);
-  app.use('*', idempotencyKeys);
+  // Only methods that carry a body and may write: a read never enters these three (each layer is
+  // CPU on the hot, cached paths; docs/benchmarks.md#cpu).
+  const writes = ['POST', 'PUT', 'PATCH', 'DELETE'];
+  app.on(writes, '*', (c, next) =>
+    (isJobCreation(c.req.method, c.req.path) ? bodyLimits.jobs : bodyLimits.standard)(c, next),
+  );
+  app.on(writes, '*', dispatchAfterWrites);
+  app.on(writes, '*', idempotencyKeys);
 
   app.get('/health', (c) => c.json({ status: 'ok' }));
   app.route('/api/enrollment/v1', enrollmentRoutes);
