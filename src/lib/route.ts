@@ -127,10 +127,12 @@ export function route<
   const pattern = spec.pattern ?? spec.path.replaceAll(/\{([^}]+)\}/g, ':$1');
   const body = any.request?.body;
   // Without a body nothing is awaited before the handler (the cached course details answer so).
+  // Not isolate state to reset between test files: it only remembers what validation answers anyway.
+  const memo = spec.pathParams ? null : new Map<string, unknown>();
   const handler = body
     ? async (c: Context<E>) =>
         spec.handler(c, validate(c, any, await requestBody(c as never, body, spec.input)) as never)
-    : (c: Context<E>) => spec.handler(c, validate(c, any, undefined) as never);
+    : (c: Context<E>) => spec.handler(c, (memo ? validateByUrl(c, any, memo) : validate(c, any, undefined)) as never);
   const guard = methods.some((m) => WRITES.has(m)) ? [writeGuard] : [];
   const handlers = [...(spec.middleware ?? []), ...guard, handler] as MiddlewareHandler<E>[];
   (router.on as (methods: string[], path: string, ...handlers: MiddlewareHandler<E>[]) => unknown)(
@@ -205,6 +207,24 @@ function validate(c: Context, spec: AnySpec, rawBody: unknown) {
     body: body ? parse('body', body.schema, rawBody) : undefined,
   };
   if (issues.length > 0) throw style.invalid(issues);
+  return input;
+}
+
+/** How many URLs a body-less route keeps the validated input of (then it starts over). */
+const VALIDATED_URLS = 256;
+
+/**
+ * A body-less request's input depends on its URL only (its path parameters and query; a route with
+ * `pathParams` may read more, and is not memoised): the hot reads — the public course details above
+ * all — validate a URL once per isolate. Only accepted input is kept; handlers never change it.
+ */
+function validateByUrl(c: Context, spec: AnySpec, memo: Map<string, unknown>) {
+  const url = c.req.url;
+  const known = memo.get(url);
+  if (known !== undefined) return known;
+  const input = validate(c, spec, undefined);
+  if (memo.size >= VALIDATED_URLS) memo.clear();
+  memo.set(url, input);
   return input;
 }
 
