@@ -5,6 +5,7 @@ import type { AppEnv } from './context';
 import { BOOKMARK_PARAMETER, documentsBookmark, withBookmarkHeader } from './lib/d1-bookmark';
 import { errorResponse } from './lib/error-responses';
 import { documentIdempotency } from './lib/idempotency-doc';
+import { INFO_DOC, TAGS } from './lib/openapi-info';
 import { SECURITY } from './lib/route';
 
 /**
@@ -14,101 +15,6 @@ import { SECURITY } from './lib/route';
 export const createRouter = () => new OpenAPIHono<AppEnv>();
 
 export type Router = ReturnType<typeof createRouter>;
-
-const TAGS = [
-  { name: 'Enrollment API', description: 'Open edX Enrollment API v1 (`/api/enrollment/v1`), as the LMS serves it.' },
-  {
-    name: 'Bulk enrollment',
-    description: 'Instructor-dashboard style enroll/unenroll of many learners in several course runs (global staff).',
-  },
-  {
-    name: 'Bulk enrollment jobs',
-    description:
-      'The bulk enrollment request for up to a million pairs, applied in the background: progress, results, cancel.',
-  },
-  {
-    name: 'Program enrollments',
-    description:
-      'Open edX program enrollments API v1 (`/api/program_enrollments/v1`): program and program-course enrollments, grades, overviews.',
-  },
-  { name: 'Cohorts', description: 'A course run’s cohorts (course staff, global staff or the API key).' },
-  {
-    name: 'Provisioning: users',
-    description: 'The LMS pushes users here (API key or global staff); JWTs also create users just in time.',
-  },
-  {
-    name: 'Provisioning: courses',
-    description: 'Studio and course discovery push course runs, modes, embargoes and course roles here.',
-  },
-  {
-    name: 'Provisioning: programs',
-    description:
-      'Organizations, SSO external ids, catalog programs, and the grades, certificates, progress and due dates the LMS reports.',
-  },
-  { name: 'Provisioning: audit', description: 'Read-only records for support and operations.' },
-  {
-    name: 'Provisioning: import',
-    description:
-      'Onboarding an existing Open edX installation: users and enrollments as NDJSON, 5,000 lines per call, original dates kept.',
-  },
-  {
-    name: 'Events',
-    description:
-      'The change feed and webhook subscriptions (API key or global staff): every enrollment, cohort and program change, and every queued e-mail, in one ordered log.',
-  },
-  {
-    name: 'Webhooks',
-    description:
-      'Webhook subscriptions under `/api/admin/v1/webhooks`: create, replace, list, delete, their deliveries, replay.',
-  },
-  {
-    name: 'Event payloads',
-    description:
-      'What a webhook subscription receives: a CloudEvents envelope per event type, signed with the Standard Webhooks headers.',
-  },
-  {
-    name: 'Browser clients',
-    description:
-      "Micro-frontends call the API from the learner's browser with the JWT cookie pair (`USE-JWT-COOKIE: true`) and a CSRF token on writes.",
-  },
-  {
-    name: 'Operations',
-    description:
-      'Readiness for load balancers and deploys; `GET /health` (liveness, no storage) is not documented here.',
-  },
-];
-
-const AUTH_DOC = `**Authentication.** Each operation lists what it accepts:
-
-- \`JwtAuth\`: an edX JWT in the \`Authorization\` header. edX services send \`Authorization: JWT <token>\`;
-  \`Authorization: Bearer <token>\` is accepted the same way (this page's *Authorize* button sends \`Bearer\`).
-  Locally, \`npm run token -- alice\` (learner) or \`npm run token -- staff --staff\` (global staff) prints one.
-- \`JwtCookie\` + \`JwtCookieSignature\` + \`UseJwtCookie\`: the same JWT from a learner's browser, split over the
-  cookies \`edx-jwt-cookie-header-payload\` (header.payload) and \`edx-jwt-cookie-signature\`, read when the request
-  sends \`USE-JWT-COOKIE\` and no \`Authorization\`. Writes made this way also need \`X-CSRFToken\` (from
-  \`GET /csrf/api/v1/token\`).
-- \`ApiKey\`: the shared server-to-server key in \`X-Edx-Api-Key\` (\`EDX_API_KEY\`; \`dev-only-api-key\` in \`.dev.vars\`).`;
-
-const INFO_DOC = `The Open edX Enrollment API v1, bulk enrollment, program enrollments, cohorts and the provisioning
-API, served by a Cloudflare Worker (D1 + KV). This document is generated from the zod schemas that validate each
-request.
-
-${AUTH_DOC}
-
-**Errors.** Bodies keep each endpoint's upstream shape: \`{"detail"}\` (authentication, permission,
-throttling), \`{"message"}\` (enrollment), DRF field maps, \`{"developer_message"}\` (admin list, cohorts) or
-\`{"error_code", "developer_message"}\` (provisioning and the service itself). Any operation may also answer
-413 (body over 1 MiB) or 500 (a misconfigured variable, named; or an unexpected error with its request id).
-Throttled calls get 429 with \`Retry-After\` and \`RateLimit-*\` headers.
-
-**Read-your-writes.** An answer of a request that queried D1 carries \`x-d1-bookmark\`; send it back as
-\`x-d1-bookmark\` on the next request to read at least what that request wrote, from any read replica. A
-malformed bookmark, or one D1 refuses, answers 400 \`{"error_code": "invalid_bookmark", …}\`.
-
-**Demo data** (\`npm start\` seeds it): course runs \`course-v1:edX+DemoX+Demo_Course\` (audit + verified),
-\`course-v1:edX+UpgradeX+2024\`, \`course-v1:edX+InviteX+2025\`, \`course-v1:edX+EmbargoX+2025\`,
-\`course-v1:OpenX+SelfPaced+2025\`; users \`alice\`, \`bob\` (enrolled in the demo course), \`carol\` (its
-course staff) and \`staff\` (global staff).`;
 
 /** `get /api/enrollment/v1/enrollment/{username},{course_id}` → `getEnrollmentV1EnrollmentByUsernameCourseId`. */
 export function operationIdFor(method: string, path: string): string {
@@ -241,28 +147,44 @@ function registerJwtCookieSchemes(app: OpenAPIHono<AppEnv>): void {
   });
 }
 
-/** `GET /openapi.json`, built on first use (all domains are mounted by then) and kept for the isolate. */
-export function registerOpenApiDocument(app: OpenAPIHono<AppEnv>): void {
-  app.openAPIRegistry.registerComponent('securitySchemes', 'JwtAuth', {
+/** The security schemes and the bookmark parameter every operation refers to. */
+function registerSharedComponents(doc: OpenAPIHono<AppEnv>): void {
+  doc.openAPIRegistry.registerComponent('securitySchemes', 'JwtAuth', {
     type: 'http',
     scheme: 'bearer',
     bearerFormat: 'JWT',
     description:
       'An edX JWT in `Authorization`, with either prefix: `JWT <token>` (what edX services send) or `Bearer <token>` (what this page sends). HS256 with the shared secret (`JWT_SECRET_KEY`) or RS256/RS512/ES256 by `kid` (`JWT_PUBLIC_SIGNING_JWK_SET`); `iss`, `aud`, `exp` and `nbf` are checked. The first valid token for a username creates the user.',
   });
-  app.openAPIRegistry.registerComponent('securitySchemes', 'ApiKey', {
+  doc.openAPIRegistry.registerComponent('securitySchemes', 'ApiKey', {
     type: 'apiKey',
     in: 'header',
     name: 'X-Edx-Api-Key',
     description:
       'The server-to-server key (`EDX_API_KEY`) of trusted services such as e-commerce and the LMS. Compared in constant time; an unset key turns API-key access off. Operations that list only `JwtAuth` ignore it.',
   });
-  registerJwtCookieSchemes(app);
+  registerJwtCookieSchemes(doc);
   // Referenced by every operation route() declares as querying D1 (lib/route.ts).
-  app.openAPIRegistry.registerComponent('parameters', 'D1Bookmark', BOOKMARK_PARAMETER);
+  doc.openAPIRegistry.registerComponent('parameters', 'D1Bookmark', BOOKMARK_PARAMETER);
+}
+
+/** Puts every domain's routers (and the webhooks) on the document's app, in their mount order. */
+export type DocumentSources = () => Promise<(doc: OpenAPIHono<AppEnv>) => void>;
+
+/**
+ * `GET /openapi.json`, built on its first request and kept for the isolate: `sources` loads every
+ * domain (app.ts mounts them on demand), whose routers are then documented on an app of their own.
+ */
+export function registerOpenApiDocument(app: OpenAPIHono<AppEnv>, sources: DocumentSources): void {
   let cached: string | undefined;
-  app.get('/openapi.json', () => {
-    cached ??= JSON.stringify(openApiDocument(app));
+  app.get('/openapi.json', async () => {
+    if (cached === undefined) {
+      const documentAll = await sources();
+      const doc = new OpenAPIHono<AppEnv>();
+      documentAll(doc);
+      registerSharedComponents(doc);
+      cached ??= JSON.stringify(openApiDocument(doc));
+    }
     return new Response(cached, { headers: { 'Content-Type': 'application/json' } });
   });
 }
