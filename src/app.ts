@@ -10,9 +10,8 @@ import { PAYLOAD_TOO_LARGE } from './lib/errors';
 import { SplitRouter } from './lib/split-router';
 import { answerMethodNotAllowed } from './middleware/method-not-allowed';
 import { jsonResponse, renderError } from './middleware/render-error';
-import { requestContext } from './middleware/request-context';
+import { requestContext, type SyncUser } from './middleware/request-context';
 import { docsPage, type Router, registerOpenApiDocument } from './openapi';
-import { accountFromClaims } from './users/users.service';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -115,6 +114,13 @@ const DOMAINS: readonly Domain[] = [
   },
 ];
 
+/** The users domain's just-in-time account sync, imported on the first request with a token. */
+let accountFromClaims: SyncUser | undefined;
+const syncUser: SyncUser = async (deps, claims) => {
+  accountFromClaims ??= (await import('./users/users.service')).accountFromClaims;
+  return accountFromClaims(deps, claims);
+};
+
 /** Mounts a domain's routers, then the 405 catch-alls of the paths they added (after them, as for all routes). */
 function mount(app: App, mounts: Mounts): void {
   const before = app.routes.length;
@@ -186,7 +192,7 @@ export function createApp({ now = Date.now }: AppOptions = {}) {
   });
 
   // Just-in-time user sync is the users domain's, handed in here so auth/ imports no domain.
-  app.use('*', requestContext({ syncUser: accountFromClaims, now }));
+  app.use('*', requestContext({ syncUser, now }));
   // Preflights are answered here, before routing, the body limit, authentication and throttling.
   app.use('*', cors());
   const bodyLimits = {
