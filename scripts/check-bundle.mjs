@@ -1,7 +1,7 @@
 // CI check of the Worker as it is deployed (.ci/run step `bundle`, issue 15). Vitest's pool builds
 // the Worker its own way and ignores wrangler.toml's [alias], so the tests never run the bundle that
 // ships. This builds it (`wrangler deploy --dry-run --outdir`), checks that every [alias] key is
-// imported from zod only and that the bundle stays within the gzip budget, serves the built file on
+// imported only by the package it stands in for (zod, drizzle-orm) and that the bundle stays within the gzip budget, serves the built file on
 // a direct Miniflare instance (scratch D1 with every migration, KV, wrangler.toml's queues), and sends
 // the happy path of every operation /openapi.json documents: an operation with no entry in HAPPY
 // below fails the check, and so does a status other than the expected one. About 15 s.
@@ -16,8 +16,13 @@ import { applyMigrations } from './bench/seed.mjs';
 import { queueOptions, readWranglerToml, runtimeOutput, signToken, startWorker } from './bench/servers.mjs';
 import { ADMIN, CURRICULUM, courseBody, HAPPY, ORG, PROGRAMS, programBody, SLUG } from './check-bundle/happy-paths.mjs';
 
-/** The most the bundle may weigh (gzip): today's size with a little room; lowered as the size drops. */
-const GZIP_CEILING_BYTES = 172 * 1024;
+/**
+ * The most the bundle may weigh (gzip): today's size with a little room; lowered as the size drops.
+ * Raised from 172 to 178 KiB when the domains became mounted on demand (docs/operations.md#start-up):
+ * esbuild's lazily initialised modules cost ~9 KiB gzip, the price of evaluating about half as much
+ * at each isolate start.
+ */
+const GZIP_CEILING_BYTES = 178 * 1024;
 
 const require = createRequire(import.meta.url);
 const WRANGLER = join(dirname(require.resolve('wrangler/package.json')), 'bin', 'wrangler.js');
@@ -49,18 +54,22 @@ function build() {
   return { script: join(outdir, modules[0]), meta: JSON.parse(readFileSync(metafile, 'utf8')) };
 }
 
-/** Every import of an [alias] key comes from zod; no zod locale but English is bundled. */
+/** The package each [alias] stand-in replaces modules of: zod's, but for the drizzle-orm one. */
+const aliasOwner = (target) => (target.includes('drizzle') ? 'drizzle-orm' : 'zod');
+
+/** Every import of an [alias] key comes from the package it stands in for; no zod locale but English is bundled. */
 function checkAliases(meta) {
   const keys = aliases();
   check(`wrangler.toml [alias] lists ${keys.length} specifiers`, keys.length > 0);
   for (const { key, target } of keys) {
+    const owner = aliasOwner(target);
     const importers = Object.entries(meta.inputs)
       .filter(([, input]) => input.imports.some((i) => i.original === key))
       .map(([file]) => file);
-    const foreign = importers.filter((file) => !file.includes('node_modules/zod/'));
+    const foreign = importers.filter((file) => !file.includes(`node_modules/${owner}/`));
     check(
-      `"${key}" → ${target}: imported by zod only (${importers.length} importers)`,
-      foreign.length === 0,
+      `"${key}" → ${target}: imported by ${owner} only (${importers.length} importers)`,
+      importers.length > 0 && foreign.length === 0,
       foreign.join(', '),
     );
   }

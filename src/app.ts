@@ -1,31 +1,17 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
 import { cors } from './browser/cors';
-import { csrfTokenRoutes } from './browser/csrf-token.routes';
-import { bulkRoutes } from './bulk/bulk.routes';
-import { cohortRoutes } from './cohorts/cohorts.routes';
-import { memberRoutes } from './cohorts/members.routes';
 import type { AppEnv } from './context';
-import { enrollmentAdminRoutes } from './enrollments/admin.routes';
-import { enrollmentRoutes } from './enrollments/enrollments.routes';
 import { dispatchAfterWrites } from './events/dispatch.middleware';
-import { feedRoutes } from './events/feed.routes';
-import { registerEventWebhooks } from './events/payload.schemas';
-import { webhookRoutes } from './events/webhooks.routes';
-import { healthRoutes } from './health/health.routes';
 import { idempotencyKeys } from './idempotency/idempotency.middleware';
 import { JOB_BODY_BYTES, jobBodyTooLarge } from './jobs/jobs.limits';
-import { jobRoutes } from './jobs/jobs.routes';
 import { echo } from './lib/echo';
 import { PAYLOAD_TOO_LARGE } from './lib/errors';
 import { SplitRouter } from './lib/split-router';
 import { answerMethodNotAllowed } from './middleware/method-not-allowed';
 import { jsonResponse, renderError } from './middleware/render-error';
-import { requestContext } from './middleware/request-context';
-import { docsPage, registerOpenApiDocument } from './openapi';
-import { programRoutes } from './programs';
-import { provisioningRoutes } from './provisioning';
-import { accountFromClaims } from './users/users.service';
+import { requestContext, type SyncUser } from './middleware/request-context';
+import { docsPage, type Router, registerOpenApiDocument } from './openapi';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -35,6 +21,165 @@ const isJobCreation = (method: string, path: string) =>
 export interface AppOptions {
   /** The clock behind `Deps.now`; tests move the throttle's window with it instead of waiting. */
   now?: () => number;
+}
+
+type App = OpenAPIHono<AppEnv>;
+/** A domain's routers, each with the prefix it is mounted under, in mount order. */
+type Mounts = readonly (readonly [prefix: string, router: Router])[];
+
+interface Domain {
+  /** Request path prefixes its routes serve: the first request under one of them mounts the domain. */
+  serves: readonly string[];
+  load: () => Promise<Mounts>;
+}
+
+const both = <A, B>(a: Promise<A>, b: Promise<B>) => Promise.all([a, b]);
+
+/**
+ * Every domain's routes, each imported and mounted on the first request under one of its paths
+ * (docs/operations.md#start-up): a new isolate builds only the schemas and routes its requests
+ * need. The bundler turns each `import()` into a module initialised on first use, inside the one
+ * bundle. This order is the mount order of the OpenAPI document.
+ */
+const DOMAINS: readonly Domain[] = [
+  {
+    serves: ['/api/enrollment/v1/'],
+    load: async () => {
+      const [{ enrollmentRoutes }, { enrollmentAdminRoutes }] = await both(
+        import('./enrollments/enrollments.routes'),
+        import('./enrollments/admin.routes'),
+      );
+      return [
+        ['/api/enrollment/v1', enrollmentRoutes],
+        ['/api/enrollment/v1', enrollmentAdminRoutes],
+      ];
+    },
+  },
+  {
+    serves: ['/api/bulk_enroll/v1/'],
+    load: async () => {
+      const [{ bulkRoutes }, { jobRoutes }] = await both(import('./bulk/bulk.routes'), import('./jobs/jobs.routes'));
+      return [
+        ['/api/bulk_enroll/v1', bulkRoutes],
+        ['/api/bulk_enroll/v1', jobRoutes],
+      ];
+    },
+  },
+  {
+    serves: ['/api/admin/v1/'],
+    load: async () => {
+      const [{ provisioningRoutes }, { webhookRoutes }] = await both(
+        import('./provisioning'),
+        import('./events/webhooks.routes'),
+      );
+      return [
+        ['/api/admin/v1', provisioningRoutes],
+        ['/api/admin/v1', webhookRoutes],
+      ];
+    },
+  },
+  {
+    serves: ['/api/events/v1/'],
+    load: async () => [['/api/events/v1', (await import('./events/feed.routes')).feedRoutes]],
+  },
+  {
+    serves: ['/api/cohorts/v1/'],
+    load: async () => {
+      const [{ cohortRoutes }, { memberRoutes }] = await both(
+        import('./cohorts/cohorts.routes'),
+        import('./cohorts/members.routes'),
+      );
+      return [
+        ['/api/cohorts/v1', cohortRoutes],
+        ['/api/cohorts/v1', memberRoutes],
+      ];
+    },
+  },
+  {
+    serves: ['/api/program_enrollments/v1/'],
+    load: async () => [['/api/program_enrollments/v1', (await import('./programs')).programRoutes]],
+  },
+  {
+    serves: ['/health/', '/csrf/'],
+    load: async () => {
+      const [{ healthRoutes }, { csrfTokenRoutes }] = await both(
+        import('./health/health.routes'),
+        import('./browser/csrf-token.routes'),
+      );
+      return [
+        ['/', healthRoutes],
+        ['/', csrfTokenRoutes],
+      ];
+    },
+  },
+];
+
+/** The users domain's just-in-time account sync, imported on the first request with a token. */
+let accountFromClaims: SyncUser | undefined;
+const syncUser: SyncUser = async (deps, claims) => {
+  accountFromClaims ??= (await import('./users/users.service')).accountFromClaims;
+  return accountFromClaims(deps, claims);
+};
+
+/** Mounts a domain's routers, then the 405 catch-alls of the paths they added (after them, as for all routes). */
+function mount(app: App, mounts: Mounts): void {
+  const before = app.routes.length;
+  for (const [prefix, router] of mounts) app.route(prefix, router);
+  answerMethodNotAllowed(app, app.routes.slice(before));
+}
+
+/** The path of a request URL as Hono routes it, or null when percent-escapes would need decoding first. */
+function pathOf(url: string): string | null {
+  const start = url.indexOf('/', url.indexOf(':') + 3);
+  const query = url.indexOf('?', start);
+  const path = query === -1 ? url.slice(start) : url.slice(start, query);
+  return path.includes('%') ? null : path;
+}
+
+/** Each app's "mount every domain", which resolves to every domain's mounts in DOMAINS' order. */
+const mountAll = new WeakMap<App, () => Promise<Mounts[]>>();
+
+/**
+ * Makes `app.fetch` mount the domains a request's path needs before dispatching it (an escaped path
+ * mounts them all); each domain once, shared by concurrent requests. Once every domain is mounted,
+ * requests go straight to Hono's dispatch.
+ */
+function mountOnDemand(app: App): () => Promise<Mounts[]> {
+  const dispatch = app.fetch;
+  const loads = new Map<Domain, Promise<Mounts>>();
+  const mounted = new Set<Domain>();
+  const load = (domain: Domain) => {
+    let loading = loads.get(domain);
+    if (!loading) {
+      loading = domain.load().then((mounts) => {
+        mount(app, mounts);
+        mounted.add(domain);
+        return mounts;
+      });
+      // A failed import is retried by the next request that needs the domain.
+      loading.catch(() => loads.delete(domain));
+      loads.set(domain, loading);
+    }
+    return loading;
+  };
+  app.fetch = (request, env, executionCtx) => {
+    if (mounted.size === DOMAINS.length) return dispatch(request, env, executionCtx);
+    const path = pathOf(request.url);
+    const needed = DOMAINS.filter(
+      (d) => !mounted.has(d) && (path === null || d.serves.some((prefix) => path.startsWith(prefix))),
+    );
+    if (needed.length === 0) return dispatch(request, env, executionCtx);
+    return Promise.all(needed.map(load)).then(() => dispatch(request, env, executionCtx));
+  };
+  const all = () => Promise.all(DOMAINS.map(load));
+  mountAll.set(app, all);
+  return all;
+}
+
+/** Mounts every domain on an app of createApp(), as `/openapi.json` does first: for tests that read its routes. */
+export async function mountAllDomains(app: App): Promise<App> {
+  await mountAll.get(app)?.();
+  return app;
 }
 
 export function createApp({ now = Date.now }: AppOptions = {}) {
@@ -47,7 +192,7 @@ export function createApp({ now = Date.now }: AppOptions = {}) {
   });
 
   // Just-in-time user sync is the users domain's, handed in here so auth/ imports no domain.
-  app.use('*', requestContext({ syncUser: accountFromClaims, now }));
+  app.use('*', requestContext({ syncUser, now }));
   // Preflights are answered here, before routing, the body limit, authentication and throttling.
   app.use('*', cors());
   const bodyLimits = {
@@ -65,20 +210,15 @@ export function createApp({ now = Date.now }: AppOptions = {}) {
   app.on(writes, '*', idempotencyKeys);
 
   app.get('/health', (c) => c.json({ status: 'ok' }));
-  app.route('/api/enrollment/v1', enrollmentRoutes);
-  app.route('/api/enrollment/v1', enrollmentAdminRoutes);
-  app.route('/api/bulk_enroll/v1', bulkRoutes);
-  app.route('/api/bulk_enroll/v1', jobRoutes);
-  app.route('/api/admin/v1', provisioningRoutes);
-  app.route('/api/admin/v1', webhookRoutes);
-  app.route('/api/events/v1', feedRoutes);
-  app.route('/api/cohorts/v1', cohortRoutes);
-  app.route('/api/cohorts/v1', memberRoutes);
-  app.route('/api/program_enrollments/v1', programRoutes);
-  app.route('/', healthRoutes);
-  app.route('/', csrfTokenRoutes);
-  registerEventWebhooks(app);
-  registerOpenApiDocument(app);
+  const all = mountOnDemand(app);
+  // The document needs every domain: it mounts them all, then documents them in DOMAINS' order.
+  registerOpenApiDocument(app, async () => {
+    const [domains, { registerEventWebhooks }] = await both(all(), import('./events/payload.schemas'));
+    return (doc) => {
+      for (const mounts of domains) for (const [prefix, router] of mounts) doc.route(prefix, router);
+      registerEventWebhooks(doc);
+    };
+  });
   app.get('/docs', docsPage());
   answerMethodNotAllowed(app);
 

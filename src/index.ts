@@ -1,21 +1,29 @@
 import { createApp } from './app';
-import { consumeEvents } from './events/consumer';
-import { runScheduled } from './events/scheduled';
 import type { EventsMessage } from './events/types';
-import { purgeExpiredKeys } from './idempotency/idempotency.service';
-import { consumeJobs, JOBS_QUEUE, jobContext, sweepJobs } from './jobs/jobs.consumer';
+import { JOBS_QUEUE } from './jobs/jobs.limits';
 import type { JobsMessage } from './jobs/jobs.service';
 
 const app = createApp();
 
+// The queue consumers and the cron's chores are imported on their first invocation, like the
+// domains' routes (docs/operations.md#start-up): an isolate that only answers requests never builds them.
 export default {
   fetch: app.fetch,
-  queue: (batch, env) =>
-    batch.queue === JOBS_QUEUE
-      ? consumeJobs(batch as MessageBatch<JobsMessage>, env)
-      : consumeEvents(batch as MessageBatch<EventsMessage>, env),
+  queue: async (batch, env) => {
+    if (batch.queue === JOBS_QUEUE) {
+      const { consumeJobs } = await import('./jobs/jobs.consumer');
+      return consumeJobs(batch as MessageBatch<JobsMessage>, env);
+    }
+    const { consumeEvents } = await import('./events/consumer');
+    return consumeEvents(batch as MessageBatch<EventsMessage>, env);
+  },
   // One cron, three chores: the events sweep, the jobs sweep and the idempotency keys' purge; none stops the others.
   scheduled: async (controller, env) => {
+    const [{ runScheduled }, { jobContext, sweepJobs }, { purgeExpiredKeys }] = await Promise.all([
+      import('./events/scheduled'),
+      import('./jobs/jobs.consumer'),
+      import('./idempotency/idempotency.service'),
+    ]);
     const results = await Promise.allSettled([
       runScheduled(controller, env),
       sweepJobs(jobContext(env)),

@@ -1,6 +1,6 @@
 import { and, eq, lte, type SQLWrapper } from 'drizzle-orm';
 import type { Db } from '../db/client';
-import { idempotencyKeys } from '../db/schema';
+import { idempotencyKeys } from '../db/schema/idempotency';
 import type { StoredKey } from './key';
 
 // The idempotency domain owns `idempotency_keys` (docs/architecture.md#one-owner-per-table).

@@ -10,7 +10,7 @@ import type { JobsMessage } from './jobs.service';
 // job is marked failed. A job that stopped advancing (a message lost, an isolate gone between a
 // chunk's commit and the next send) is picked up by the sweep.
 
-export const JOBS_QUEUE = 'enrollment-jobs';
+export { JOBS_QUEUE } from './jobs.limits';
 
 /** Attempts of one message before its job is marked failed (the queue's max_retries is above it). */
 export const JOB_MAX_ATTEMPTS = 5;

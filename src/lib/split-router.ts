@@ -1,4 +1,4 @@
-import type { Result, Router } from 'hono/router';
+import { MESSAGE_MATCHER_IS_ALREADY_BUILT, type Result, type Router } from 'hono/router';
 import { RegExpRouter } from 'hono/router/reg-exp-router';
 import { TrieRouter } from 'hono/router/trie-router';
 
@@ -13,10 +13,15 @@ import { TrieRouter } from 'hono/router/trie-router';
  * which go to a TrieRouter. A route whose pattern could match inside such a subtree (middleware on
  * `*`, a wildcard above it) is added to both, in registration order, so each half returns exactly
  * what a single router would for the paths it serves.
+ *
+ * Routes may be added after requests were matched (app.ts mounts each domain on its first request):
+ * the RegExpRouter, which compiles its matcher once, is then rebuilt from every route it holds, and
+ * compiles again on the next match. The TrieRouter takes routes at any time.
  */
 export class SplitRouter<T> implements Router<T> {
   name = 'SplitRouter';
-  readonly #regexp = new RegExpRouter<T>();
+  #regexp = new RegExpRouter<T>();
+  readonly #regexpRoutes: [string, string, T][] = [];
   readonly #trie = new TrieRouter<T>();
 
   constructor(private readonly trieFor: readonly string[]) {}
@@ -25,7 +30,7 @@ export class SplitRouter<T> implements Router<T> {
     const inTrie = this.trieFor.some((prefix) => path.startsWith(prefix));
     const staticPart = path.split(/[:*{]/, 1)[0] ?? '';
     const reachesTrie = inTrie || this.trieFor.some((prefix) => prefix.startsWith(staticPart));
-    if (!inTrie) this.#regexp.add(method, path, handler);
+    if (!inTrie) this.#addToRegExp(method, path, handler);
     if (reachesTrie) this.#trie.add(method, path, handler);
   }
 
@@ -33,5 +38,19 @@ export class SplitRouter<T> implements Router<T> {
     return this.trieFor.some((prefix) => path.startsWith(prefix))
       ? this.#trie.match(method, path)
       : this.#regexp.match(method, path);
+  }
+
+  #addToRegExp(method: string, path: string, handler: T): void {
+    try {
+      this.#regexp.add(method, path, handler);
+      this.#regexpRoutes.push([method, path, handler]);
+    } catch (error) {
+      // Only "matcher already built" is expected here; anything else is rethrown.
+      if (!(error instanceof Error && error.message === MESSAGE_MATCHER_IS_ALREADY_BUILT)) throw error;
+      this.#regexpRoutes.push([method, path, handler]);
+      const fresh = new RegExpRouter<T>();
+      for (const [m, p, h] of this.#regexpRoutes) fresh.add(m, p, h);
+      this.#regexp = fresh;
+    }
   }
 }

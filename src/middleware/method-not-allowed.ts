@@ -1,4 +1,5 @@
 import type { Hono } from 'hono';
+import type { RouterRoute } from 'hono/types';
 import type { AppEnv } from '../context';
 import { echo } from '../lib/echo';
 import { jsonResponse } from './render-error';
@@ -6,10 +7,11 @@ import { jsonResponse } from './render-error';
 /**
  * Adds, after all routes, a catch-all per path answering 405 JSON with `Allow`. It is reached only
  * when no handler of the request's method matched, and before any authentication (docs/api/conventions.md#errors).
+ * `routes`: the routes whose paths get one (default: all of the app's; app.ts passes a domain's when it mounts it).
  */
-export function answerMethodNotAllowed(app: Hono<AppEnv>): void {
+export function answerMethodNotAllowed(app: Hono<AppEnv>, routes: readonly RouterRoute[] = app.routes): void {
   const methodsByPath = new Map<string, Set<string>>();
-  for (const { path, method } of app.routes) {
+  for (const { path, method } of routes) {
     if (method === 'ALL' || path === '/*') continue;
     const methods = methodsByPath.get(path) ?? new Set<string>();
     methods.add(method);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createApp } from '../../src/app';
+import { createApp, mountAllDomains } from '../../src/app';
 import { call } from '../helpers/request';
 
 // What integrators rely on in /openapi.json and /docs. The Redocly lint of the same document runs in
@@ -83,8 +83,8 @@ describe('OpenAPI document', () => {
 
   it('documents every API route the app serves, and nothing it does not', async () => {
     const { paths } = await fetchDocument();
-    const served = createApp()
-      .routes.filter((r) => r.method !== 'ALL' && !UNDOCUMENTED.has(r.path))
+    const served = (await mountAllDomains(createApp())).routes
+      .filter((r) => r.method !== 'ALL' && !UNDOCUMENTED.has(r.path))
       .map((r) => ({ method: r.method.toLowerCase(), path: r.path, regex: honoPathRegex(r.path) }));
     const documented = Object.entries(paths).flatMap(([path, item]) =>
       Object.entries(item).map(([method, op]) => ({ method, path, concrete: concretePath(path, op) })),

@@ -2,7 +2,7 @@ import { SELF } from 'cloudflare:test';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { z } from 'zod';
-import { createApp } from '../../src/app';
+import { createApp, mountAllDomains } from '../../src/app';
 import { createCourse, createUser } from '../helpers/fixtures';
 import { BASE } from '../helpers/request';
 import { jwtHeader } from '../helpers/tokens';
@@ -37,9 +37,10 @@ const ANSWERS_501 = 'POST /api/program_enrollments/v1/integration-reset';
 type Validators = Map<string, Record<string, z.ZodType | undefined>>;
 
 /** The zod schema behind each documented operation's media type (the registry keeps the objects). */
-function validators(): Validators {
+async function validators(): Promise<Validators> {
   const map: Validators = new Map();
-  for (const definition of createApp().openAPIRegistry.definitions) {
+  const app = await mountAllDomains(createApp());
+  for (const definition of app.openAPIRegistry.definitions) {
     if (definition.type !== 'route') continue;
     const content = definition.route.request?.body?.content ?? {};
     const schemas = Object.entries(content).map(([type, media]) => [type, (media as { schema?: z.ZodType }).schema]);
@@ -95,7 +96,7 @@ let pathValues: Record<string, string>;
 beforeAll(async () => {
   const loaded = await loadOperations();
   document = loaded.document;
-  list = targets(document, loaded.operations, validators());
+  list = targets(document, loaded.operations, await validators());
   const course = await createCourse({ id: 'course-v1:DocX+Bodies+2030' });
   const learner = await createUser({ username: 'doc_bodies_learner' });
   // Global staff, and the configured retirement worker too, so E7 reaches its validation as well.

@@ -2,11 +2,12 @@ import fc from 'fast-check';
 import { RegExpRouter } from 'hono/router/reg-exp-router';
 import { TrieRouter } from 'hono/router/trie-router';
 import { describe, expect, it } from 'vitest';
-import { createApp } from '../../src/app';
+import { createApp, mountAllDomains } from '../../src/app';
 import { SplitRouter } from '../../src/lib/split-router';
 
 const PROGRAMS = '/api/program_enrollments/v1/programs';
-const routes = createApp().routes.map((r, i) => ({ method: r.method, path: r.path, id: i }));
+// Every domain mounted, as after a request to each (app.ts mounts them on demand).
+const routes = (await mountAllDomains(createApp())).routes.map((r, i) => ({ method: r.method, path: r.path, id: i }));
 
 /** What a router answers, in one shape for both of Hono's result formats. */
 function answer(router: { match: (m: string, p: string) => unknown }, method: string, path: string) {
@@ -101,5 +102,20 @@ describe('SplitRouter (lib/split-router.ts)', () => {
     const matched = new Set(handlers.map(([[, path]]) => path));
     expect([...matched].some((p) => p.endsWith('/certificates/:username'))).toBe(true);
     expect([...matched].some((p) => /courses\/:course_id\{[^}]*\}$/.test(p))).toBe(false);
+  });
+
+  it('routes added after a match are matched too, in registration order (domains mounted on demand)', () => {
+    const half = Math.floor(routes.length / 2);
+    const early = new SplitRouter<[number, string]>([PROGRAMS]);
+    for (const r of routes.slice(0, half)) early.add(r.method, r.path, [r.id, r.path]);
+    early.match('GET', '/health');
+    for (const r of routes.slice(half)) early.add(r.method, r.path, [r.id, r.path]);
+    const whole = build(new SplitRouter<[number, string]>([PROGRAMS]));
+    for (const r of routes) {
+      const path = concrete(r.path, ['course-v1:edX+DemoX+Demo_Course', 'bench_u0']);
+      for (const method of ['GET', 'POST', 'DELETE']) {
+        expect(answer(early, method, path)).toEqual(answer(whole, method, path));
+      }
+    }
   });
 });
