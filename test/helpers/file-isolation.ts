@@ -49,19 +49,25 @@ function unwrapModuleFetches() {
 }
 
 /**
- * The pool's entrypoint behind `SELF` wraps its class's prototype in one more Proxy every time it
- * is constructed, i.e. for every request: the n-th request of a runtime looks its handler up
- * through n proxies, so requests got slower the more a runtime had served (a 100-request test:
- * 7 ms per request at first, 70 ms after 500). Putting the unwrapped prototype back before each
- * test keeps the chain as short as the test's own requests.
+ * The prototype of the pool's entrypoint class (the Worker's default export as the runtime sees
+ * it: `SELF`, queue deliveries), as it was before any event wrapped it (see below).
  */
-/** Returns the reset, for a `beforeEach`. */
-export async function boundSelfProxyChain() {
+export async function poolEntrypoint() {
   const runner = await globals.__vitest_mocker__.moduleRunner.evaluator.runExternalModule('/index.mjs');
   if (typeof runner.default !== 'function') throw new Error('file-isolation: no SELF entrypoint class in /index.mjs');
   const entrypoint = runner.default as { prototype: object };
   globals.__edgePlainPrototype ??= entrypoint.prototype;
-  const plain = globals.__edgePlainPrototype;
+  return { entrypoint, plain: globals.__edgePlainPrototype as Record<string, unknown> };
+}
+
+/**
+ * The pool's entrypoint behind `SELF` wraps its class's prototype in one more Proxy every time it
+ * is constructed, i.e. for every request: the n-th request of a runtime looks its handler up
+ * through n proxies, so requests got slower the more a runtime had served (a 100-request test:
+ * 7 ms per request at first, 70 ms after 500). Putting the unwrapped prototype back before each
+ * test keeps the chain as short as the test's own requests. Returns the reset, for a `beforeEach`.
+ */
+export function boundSelfProxyChain({ entrypoint, plain }: Awaited<ReturnType<typeof poolEntrypoint>>) {
   return () => {
     entrypoint.prototype = plain;
   };
