@@ -2,7 +2,7 @@ import { SELF } from 'cloudflare:test';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { z } from 'zod';
-import { createApp, mountAllDomains } from '../../src/app';
+import { createApp, documentAllDomains } from '../../src/app';
 import { createCourse, createUser } from '../helpers/fixtures';
 import { BASE } from '../helpers/request';
 import { jwtHeader } from '../helpers/tokens';
@@ -39,8 +39,8 @@ type Validators = Map<string, Record<string, z.ZodType | undefined>>;
 /** The zod schema behind each documented operation's media type (the registry keeps the objects). */
 async function validators(): Promise<Validators> {
   const map: Validators = new Map();
-  const app = await mountAllDomains(createApp());
-  for (const definition of app.openAPIRegistry.definitions) {
+  const doc = await documentAllDomains(createApp());
+  for (const definition of doc.openAPIRegistry.definitions) {
     if (definition.type !== 'route') continue;
     const content = definition.route.request?.body?.content ?? {};
     const schemas = Object.entries(content).map(([type, media]) => [type, (media as { schema?: z.ZodType }).schema]);
