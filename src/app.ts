@@ -183,6 +183,11 @@ export async function mountAllDomains(app: App): Promise<App> {
   return app;
 }
 
+/** Puts every domain's routers on the document's app, in DOMAINS' order. */
+const documentOn = (doc: { route(prefix: string, router: Router): unknown }, domains: readonly Mounts[]) => {
+  for (const mounts of domains) for (const [prefix, router] of mounts) doc.route(prefix, router);
+};
+
 /** Every domain's routers on an OpenAPI app of their own, as `/openapi.json` documents them: for tests that read its registry. */
 export async function documentAllDomains(app: App) {
   const [domains, { OpenAPIHono }] = await both(
@@ -190,7 +195,7 @@ export async function documentAllDomains(app: App) {
     import('@hono/zod-openapi'),
   );
   const doc = new OpenAPIHono<AppEnv>();
-  for (const mounts of domains) for (const [prefix, router] of mounts) doc.route(prefix, router);
+  documentOn(doc, domains);
   return doc;
 }
 
@@ -227,7 +232,7 @@ export function createApp({ now = Date.now }: AppOptions = {}) {
   registerOpenApiDocument(app, async () => {
     const [domains, { registerEventWebhooks }] = await both(all(), import('./events/payload.schemas'));
     return (doc) => {
-      for (const mounts of domains) for (const [prefix, router] of mounts) doc.route(prefix, router);
+      documentOn(doc, domains);
       registerEventWebhooks(doc);
     };
   });

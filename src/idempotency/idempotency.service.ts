@@ -72,7 +72,7 @@ export function holdKey(deps: Deps, claim: KeyClaim): KeyHold {
     state: 'armed',
     offer({ status, json }, onlyIf) {
       const answer = { status, contentType: 'application/json', body: JSON.stringify(json) };
-      if (!isStored(status) || answer.body.length > MAX_STORED_BODY_BYTES / 3) return;
+      if (!isStored(status) || !fitsStored(answer.body)) return;
       hold.offered = answer;
       hold.tail = [storeAnswerIf(db, claim, answer, onlyIf).toSQL()];
     },
@@ -88,12 +88,14 @@ function keptInBatch(hold: KeyHold, given: StoredAnswer): boolean {
   return offered.status === given.status && offered.contentType === given.contentType && offered.body === given.body;
 }
 
+/** Whether a body is within the stored size bound (UTF-8 bytes; short strings need no encoding). */
+const fitsStored = (body: string) =>
+  body.length <= MAX_STORED_BODY_BYTES / 3 || new TextEncoder().encode(body).length <= MAX_STORED_BODY_BYTES;
+
 /** The answer as kept: over the size bound, its status and type only. */
 export async function answerToKeep(status: number, contentType: string | null, read: () => Promise<string>) {
   const body = await read();
-  const fits =
-    body.length <= MAX_STORED_BODY_BYTES / 3 || new TextEncoder().encode(body).length <= MAX_STORED_BODY_BYTES;
-  return { status, contentType, body: fits ? body : null } satisfies StoredAnswer;
+  return { status, contentType, body: fitsStored(body) ? body : null } satisfies StoredAnswer;
 }
 
 /**
