@@ -52,7 +52,7 @@ const eventCount = intEnv('BENCH_EVENTS', 100_000, 2000);
 const warmup = intEnv('BENCH_WARMUP', Math.min(2, seconds), 0);
 const out = process.env.BENCH_OUT || 'bench/results.json';
 const coldRuns = intEnv('BENCH_COLD_RUNS', 7, 1);
-const coldStarts = intEnv('BENCH_COLD_STARTS', 5, 1);
+const coldStarts = intEnv('BENCH_COLD_STARTS', 9, 1);
 // Debugging aid: run only these scenarios (comma-separated names); the others are reported as skipped.
 const only = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(',').map((s) => s.trim())) : null;
 

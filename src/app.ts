@@ -250,5 +250,9 @@ export function createApp({ now = Date.now }: AppOptions = {}) {
     ),
   );
   app.onError((error, c) => renderError(c, error));
+  // The router compiles its matcher on the first match: done here, at start-up, so the isolate's
+  // first request does not (a new isolate starts while the TLS handshake runs, its first request
+  // waits for all it does; docs/operations.md#start-up). Mounting a domain rebuilds it on its next match.
+  app.router.match('GET', '/');
   return app;
 }

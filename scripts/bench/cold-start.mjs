@@ -133,6 +133,8 @@ export async function measureColdStart({ serviceScript, bareScript, settings, bi
   const sizes = bundleSizes(serviceScript);
   const evaluation = moduleEvaluation(serviceScript, bareScript, runs);
   const first = await firstRequest({ scriptPath: serviceScript, settings, bindings, starts });
+  // The same measure of the bare Worker: what the runtime and Hono alone cost a new isolate's first request.
+  const bareFirst = await firstRequest({ scriptPath: bareScript, settings, bindings: {}, path: '/bare', starts });
   return {
     cold_start: {
       ...sizes,
@@ -141,12 +143,15 @@ export async function measureColdStart({ serviceScript, bareScript, settings, bi
       bare_module_eval_ms: round2(evaluation.bare_module_eval_ms),
       first_request_ms: round2(first.first_request_ms),
       warm_request_ms: round2(first.warm_request_ms),
+      bare_first_request_ms: round2(bareFirst.first_request_ms),
+      bare_warm_request_ms: round2(bareFirst.warm_request_ms),
     },
     runs: {
       module_eval_ms: evaluation.service_runs.map(round2),
       bare_module_eval_ms: evaluation.bare_runs.map(round2),
       first_request_ms: first.first_runs.map(round2),
       warm_request_ms: first.warm_runs.map(round2),
+      bare_first_request_ms: bareFirst.first_runs.map(round2),
     },
   };
 }

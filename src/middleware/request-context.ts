@@ -1,9 +1,10 @@
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import { type Config, loadConfig } from '../config';
 import type { AppEnv, Deps } from '../context';
 import type { TokenIdentity, UserAccount } from '../context/principal';
 import { createDb, type Db, type DbMetrics, newDbMetrics } from '../db/client';
 import { BOOKMARK_HEADER, sessionStart } from '../lib/d1-bookmark';
+import { writeLogLine } from './log-line';
 import { renderError } from './render-error';
 
 const VALID_REQUEST_ID = /^[A-Za-z0-9._:@-]{1,200}$/;
@@ -69,6 +70,15 @@ class RequestDeps implements Deps {
   }
 }
 
+/** `waitUntil`, when the request has an execution context (`app.request()` in a unit test has none). */
+function afterResponse(c: Context, work: Promise<unknown>): void {
+  try {
+    c.executionCtx.waitUntil(work);
+  } catch {
+    // No execution context: the work still runs, nothing waits for it.
+  }
+}
+
 /**
  * First middleware of every request: request id, per-request dependencies (config parsed and
  * checked, D1 wrapped to count round trips), then `Server-Timing` and one JSON log line.
@@ -104,7 +114,7 @@ export const requestContext = ({ syncUser, now }: RequestContextOptions): Middle
     if (bookmark) headers.set(BOOKMARK_HEADER, bookmark);
     const principal = c.get('principal');
     const failure = c.get('authFailure');
-    console.log(
+    writeLogLine(
       JSON.stringify({
         requestId,
         method: c.req.method,
@@ -119,5 +129,6 @@ export const requestContext = ({ syncUser, now }: RequestContextOptions): Middle
         auth_received: failure?.received,
         auth_expected: failure?.expected,
       }),
+      (work) => afterResponse(c, work),
     );
   };

@@ -15,20 +15,25 @@ const NOT_PROVIDED = { detail: 'Authentication credentials were not provided.' }
 let log: MockInstance<typeof console.log>;
 afterEach(() => log?.mockRestore());
 
-/** The request's one log line, found by its request id. */
-function logLine(requestId: string): Record<string, unknown> {
-  const lines = log.mock.calls
-    .map(([line]) => (typeof line === 'string' && line.includes(requestId) ? JSON.parse(line) : null))
-    .filter((line) => line?.requestId === requestId && 'status' in line);
-  expect(lines).toHaveLength(1);
-  return lines[0];
+/**
+ * The request's one log line, found by its request id. Waited for: an isolate's first line is
+ * written just after its response (src/middleware/log-line.ts).
+ */
+function logLine(requestId: string): Promise<Record<string, unknown>> {
+  return vi.waitFor(() => {
+    const lines = log.mock.calls
+      .map(([line]) => (typeof line === 'string' && line.includes(requestId) ? JSON.parse(line) : null))
+      .filter((line) => line?.requestId === requestId && 'status' in line);
+    expect(lines).toHaveLength(1);
+    return lines[0];
+  });
 }
 
 async function refusal(headers: Record<string, string>, path = ROLES) {
   log = vi.spyOn(console, 'log');
   const requestId = unique('authlog-');
   const res = await call(path, { headers: { ...headers, 'X-Request-Id': requestId } });
-  return { status: res.status, body: res.body, line: logLine(requestId) };
+  return { status: res.status, body: res.body, line: await logLine(requestId) };
 }
 
 const jwt = async (token: string | Promise<string>) => ({ Authorization: `JWT ${await token}` });
@@ -109,6 +114,6 @@ describe('auth_error with a JWK set', () => {
     await waitOnExecutionContext(ctx);
     expect(res.status).toBe(401);
     expect(await res.json()).toEqual(NOT_DECODED);
-    expect(logLine(requestId)).toMatchObject({ auth_error: 'unknown kid', auth_received: 'log-2' });
+    expect(await logLine(requestId)).toMatchObject({ auth_error: 'unknown kid', auth_received: 'log-2' });
   });
 });
