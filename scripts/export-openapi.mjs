@@ -1,8 +1,9 @@
 // Writes the Worker's own /openapi.json to a file (default test-results/openapi.json), for the Node-side
 // checks that cannot run inside workerd: the Redocly lint (scripts/check-openapi.mjs) and the typed
-// client's generator (scripts/generate-client.mjs). The document is fetched from the real Worker
-// (wrangler's startWorker: same wrangler.toml, bundle and workerd as `wrangler dev`, on a random
-// local port, in-memory storage), never from a copy, so what is checked is what is served.
+// client's generator (scripts/generate-client.mjs). The document is fetched as it is served
+// (wrangler's startWorker: same wrangler.toml, custom build, bundle, static assets and workerd as
+// `wrangler dev`, on a random local port, in-memory storage): the static file the build writes
+// from src/ (scripts/build-openapi.mjs), so what is checked is what is served.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { pathToFileURL } from 'node:url';

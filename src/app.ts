@@ -230,11 +230,8 @@ export function createApp({ now = Date.now }: AppOptions = {}) {
   const all = mountOnDemand(app);
   // The document needs every domain: it mounts them all, then documents them in DOMAINS' order.
   registerOpenApiDocument(app, async () => {
-    const [domains, { registerEventWebhooks }] = await both(all(), import('./events/payload.schemas'));
-    return (doc) => {
-      documentOn(doc, domains);
-      registerEventWebhooks(doc);
-    };
+    const domains = await all();
+    return (doc) => documentOn(doc, domains);
   });
   app.get('/docs', docsPage());
   answerMethodNotAllowed(app);

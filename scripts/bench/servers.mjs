@@ -168,7 +168,8 @@ export function queueOptions({ producers, consumers }) {
  * Starts one Worker on a direct Miniflare instance: own persisted D1/KV under `stateDir`,
  * `cf: false`, a free port on 127.0.0.1, the runtime's output in `<stateDir>/runtime.log`.
  * `queues` (queueOptions): the EVENTS queue and its consumer; without it the binding is absent and
- * the service dispatches nothing, as the other scenarios have always measured it.
+ * the service dispatches nothing, as the other scenarios have always measured it. `assets`: the static
+ * files' directory (wrangler.toml [assets]), served before the Worker as in production.
  */
 export async function startWorker({
   name,
@@ -179,6 +180,7 @@ export async function startWorker({
   stateDir,
   inspectorPort,
   queues = {},
+  assets,
 }) {
   const { wrapper, logFile, pidFile } = runtimeWritingTo(stateDir);
   const previous = process.env.MINIFLARE_WORKERD_PATH;
@@ -195,6 +197,7 @@ export async function startWorker({
     d1Databases: { DB: `${name}-db` },
     kvNamespaces: { CACHE: `${name}-kv` },
     ...queues,
+    ...(assets ? { assets: { directory: assets, routerConfig: { has_user_worker: true } } } : {}),
     d1Persist: join(stateDir, 'd1'),
     kvPersist: join(stateDir, 'kv'),
     cachePersist: false,
