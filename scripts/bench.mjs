@@ -14,10 +14,11 @@ import { createRequire } from 'node:module';
 import { cpus, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { measureColdStart } from './bench/cold-start.mjs';
+import { measureCpuPairs } from './bench/cpu-pairs.mjs';
 import { measureDelivery } from './bench/delivery.mjs';
 import { measureImport } from './bench/import.mjs';
 import { runLoad } from './bench/load.mjs';
-import { coldStartReport, SCENARIOS, table, toRows, verdicts } from './bench/report.mjs';
+import { CPU_TARGETED, coldStartReport, SCENARIOS, table, toRows, verdicts } from './bench/report.mjs';
 import { buildScenarios } from './bench/scenarios.mjs';
 import {
   applyMigrations,
@@ -53,6 +54,10 @@ const warmup = intEnv('BENCH_WARMUP', Math.min(2, seconds), 0);
 const out = process.env.BENCH_OUT || 'bench/results.json';
 const coldRuns = intEnv('BENCH_COLD_RUNS', 7, 1);
 const coldStarts = intEnv('BENCH_COLD_STARTS', 9, 1);
+// The CPU phase (scripts/bench/cpu-pairs.mjs): pairs per scenario with a CPU target, seconds per run, connections.
+const cpuRounds = intEnv('BENCH_CPU_ROUNDS', 4, 0);
+const cpuSeconds = intEnv('BENCH_CPU_SECONDS', 4, 1);
+const cpuConnections = intEnv('BENCH_CPU_CONNECTIONS', connections, 1);
 // Debugging aid: run only these scenarios (comma-separated names); the others are reported as skipped.
 const only = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(',').map((s) => s.trim())) : null;
 
@@ -360,6 +365,21 @@ async function main() {
     );
   }
 
+  const cpuNames = CPU_TARGETED.filter((name) => runs[name] && runs.bare);
+  log(`cpu: ${cpuRounds} alternating pairs with bare per scenario, ${cpuSeconds} s, ${cpuConnections} connections`);
+  const cpuPairs =
+    cpuRounds === 0
+      ? {}
+      : await measureCpuPairs({
+          names: cpuNames,
+          scenarios,
+          runtimeOf: (scenario) => byOrigin.get(scenario.origin),
+          rounds: cpuRounds,
+          seconds: cpuSeconds,
+          connections: cpuConnections,
+          log,
+        });
+
   let afterResponse = null; // delivery_latency measured from the POST's response instead of the commit
   if (only && !only.has('delivery_latency')) skipped.delivery_latency = 'not in BENCH_ONLY';
   else {
@@ -424,7 +444,10 @@ async function main() {
         rps: mean(list, 'rps'),
         p50: mean(list, 'p50'),
         p99: mean(list, 'p99'),
-        cpu_us: list.every((r) => r.cpu_us !== null && r.cpu_us !== undefined) ? mean(list, 'cpu_us') : null,
+        cpu_us:
+          cpuPairs[name]?.cpu_us ??
+          (list.every((r) => r.cpu_us !== null && r.cpu_us !== undefined) ? mean(list, 'cpu_us') : null),
+        cpu_ratio: cpuPairs[name]?.ratio ?? null,
         d1: list[0].d1,
         non2xx: list.reduce((sum, r) => sum + r.non2xx, 0),
       },
@@ -490,6 +513,9 @@ async function main() {
           cold_start_results: coldReport.results,
           // Every measurement behind the cold_start medians (ms).
           cold_start_runs: cold.runs,
+          // The CPU phase's pairs (µs per request of bare and of the scenario, and their ratio).
+          cpu_pairs: Object.fromEntries(Object.entries(cpuPairs).map(([name, m]) => [name, m.pairs])),
+          cpu_phase: { rounds: cpuRounds, seconds: cpuSeconds, connections: cpuConnections },
         },
       },
       null,
