@@ -17,11 +17,13 @@ import { measureColdStart } from './bench/cold-start.mjs';
 import { measureCpuPairs } from './bench/cpu-pairs.mjs';
 import { measureDelivery } from './bench/delivery.mjs';
 import { measureImport } from './bench/import.mjs';
+import { measureInProcess } from './bench/in-process.mjs';
 import { runLoad } from './bench/load.mjs';
 import { CPU_TARGETED, coldStartReport, SCENARIOS, table, toRows, verdicts } from './bench/report.mjs';
 import { buildScenarios } from './bench/scenarios.mjs';
 import {
   applyMigrations,
+  courseId,
   emailOf,
   LEARNER,
   lastFeedAfter,
@@ -196,6 +198,25 @@ function revision() {
   }
 }
 
+/** The CPU-targeted reads' JavaScript per request, runtime excluded (bench/in-process.mjs; no target). */
+function measureJavaScript(serviceScript, bareScript, vars) {
+  const details = `/api/enrollment/v1/course/${courseId(0)}`;
+  return measureInProcess({
+    serviceScript,
+    bareScript,
+    vars,
+    paths: {
+      health: { path: '/health' },
+      course_details_hit: { path: details },
+      // A limit no loop reaches: the throttle's counting, never its refusal.
+      course_details_hit_throttled: {
+        path: details,
+        vars: { RATE_LIMIT_ENABLED: 'true', THROTTLE_USER_RATE: '100000000/minute' },
+      },
+    },
+  });
+}
+
 async function main() {
   const require = createRequire(import.meta.url);
   const commit = revision();
@@ -219,6 +240,9 @@ async function main() {
     starts: coldStarts,
   });
   log(`cold start: ${JSON.stringify(cold.cold_start)}`);
+  const inProcess =
+    only && !CPU_TARGETED.some((name) => only.has(name)) ? null : measureJavaScript(serviceScript, bareScript, vars);
+  if (inProcess) log(`in process (JavaScript per request, µs): ${JSON.stringify(inProcess.figures)}`);
   const start = async (name, scriptPath, bindings, settings = common) => {
     const worker = await startWorker({ name, scriptPath, bindings, ...settings, stateDir: join(state, name) });
     workers.push(worker);
@@ -489,6 +513,7 @@ async function main() {
       {
         scenarios: rows,
         cold_start: cold.cold_start,
+        in_process: inProcess?.figures ?? null,
         import_enrollments: importRun,
         [JOB_SCENARIO]: bulkJob,
         meta: {
@@ -513,6 +538,7 @@ async function main() {
           cold_start_results: coldReport.results,
           // Every measurement behind the cold_start medians (ms).
           cold_start_runs: cold.runs,
+          in_process_runs: inProcess?.runs ?? null,
           // The CPU phase's pairs (µs per request of bare and of the scenario, and their ratio).
           cpu_pairs: Object.fromEntries(Object.entries(cpuPairs).map(([name, m]) => [name, m.pairs])),
           cpu_phase: { rounds: cpuRounds, seconds: cpuSeconds, connections: cpuConnections },
