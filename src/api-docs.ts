@@ -4,7 +4,7 @@ import type { AppEnv } from './context';
 import { jsonResponse } from './middleware/render-error';
 import type { DocumentSources } from './openapi-generator';
 
-// The app's own documentation routes. Only types of @hono/zod-openapi here: this module is on the
+// The app's own documentation routes. Nothing of @hono/zod-openapi here: this module is on the
 // start-up path, and zod (which that package extends on import) is then initialised with the first
 // domain or document request instead (docs/operations.md#start-up).
 
