@@ -9,7 +9,7 @@ import type { DocumentSources } from './openapi-generator';
 // domain or document request instead (docs/operations.md#start-up).
 
 /** src/openapi-generator.ts, or in the deployed bundle src/openapi-prebuilt.ts (which generates nothing). */
-type Generator = { generateDocument(sources: DocumentSources): Promise<string | null> };
+type Generator = Pick<typeof import('./openapi-generator'), 'generateDocument'>;
 
 /** What a deployment whose static `/openapi.json` was not built answers (it never reaches the Worker otherwise). */
 const DOCUMENT_NOT_BUILT = {

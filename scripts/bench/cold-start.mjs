@@ -20,6 +20,13 @@ const EVALUATE = `const t = performance.now();
 await import(${'process.argv[1]'});
 process.stdout.write(String(performance.now() - t));`;
 
+/** A `.mjs` copy of a bundle beside it: Node would otherwise first try the file as CommonJS. */
+export function mjsCopy(path, name) {
+  const copy = join(dirname(path), name);
+  copyFileSync(path, copy);
+  return copy;
+}
+
 function evaluateOnce(mjsPath) {
   const out = execFileSync(process.execPath, ['--input-type=module', '-e', EVALUATE, `file://${mjsPath}`], {
     encoding: 'utf8',
@@ -29,7 +36,7 @@ function evaluateOnce(mjsPath) {
   return Number(out);
 }
 
-const median = (values) => {
+export const median = (values) => {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = sorted.length >> 1;
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
@@ -37,11 +44,7 @@ const median = (values) => {
 
 /** Median module evaluation (ms) of the service and the bare bundle, `runs` each, alternating. */
 export function moduleEvaluation(serviceScript, bareScript, runs = 7) {
-  const copies = [serviceScript, bareScript].map((path) => {
-    const copy = join(dirname(path), 'evaluate.mjs');
-    copyFileSync(path, copy);
-    return copy;
-  });
+  const copies = [serviceScript, bareScript].map((path) => mjsCopy(path, 'evaluate.mjs'));
   const service = [];
   const bare = [];
   for (let i = 0; i < runs; i += 1) {

@@ -4,17 +4,10 @@
 // the service runs beyond the bare Worker's, far steadier than the runtime's CPU time per request,
 // which the network and the runtime dominate. Informational: the targets stay on the runtime's CPU.
 import { execFileSync } from 'node:child_process';
-import { copyFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { median, mjsCopy } from './cold-start.mjs';
 
 const CHILD = new URL('./in-process-child.mjs', import.meta.url).pathname;
-
-const median = (values) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-};
 
 function timeOnce(script, path, vars, requests) {
   const out = execFileSync(
@@ -31,12 +24,7 @@ function timeOnce(script, path, vars, requests) {
 
 /** `{ bare_us, <scenario>_us … }` (µs per request, medians of `rounds`), for bare and the paths given. */
 export function measureInProcess({ serviceScript, bareScript, vars, paths, rounds = 3, requests = 20_000 }) {
-  // `.mjs` copies, as for module evaluation: Node would otherwise first try each file as CommonJS.
-  const [service, bare] = [serviceScript, bareScript].map((path) => {
-    const copy = join(dirname(path), 'in-process.mjs');
-    copyFileSync(path, copy);
-    return copy;
-  });
+  const [service, bare] = [serviceScript, bareScript].map((path) => mjsCopy(path, 'in-process.mjs'));
   const runs = { bare: [] };
   for (const name of Object.keys(paths)) runs[name] = [];
   for (let round = 0; round < rounds; round += 1) {
