@@ -7,7 +7,7 @@
 // BENCH_WARMUP (s, default min(2, duration)), BENCH_OUT (bench/results.json),
 // BENCH_TIMEOUT_MINUTES (overall limit; default from the scale and duration), BENCH_ONLY (names),
 // BENCH_EVENTS (events in the log for the feed pages, default 100000), BENCH_COLD_RUNS (fresh Node
-// processes per bundle for module evaluation, 7), BENCH_COLD_STARTS (fresh runtimes for the first request, 5).
+// processes per bundle for module evaluation, 7), BENCH_COLD_STARTS (fresh runtimes for the first request, 9).
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -179,6 +179,7 @@ function cpuPressure() {
 const pressures = [];
 const pressureBefore = cpuPressure();
 const round1 = (x) => Math.round(x * 10) / 10;
+const round3 = (x) => Math.round(x * 1000) / 1000;
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Sends one request of the scenario (after its warm-up) and checks status, body and Server-Timing. */
@@ -266,6 +267,8 @@ async function main() {
     return worker;
   };
   const bare = await start('bare', bareScript, {}, bareConfig);
+  // A second bare runtime for the CPU phase's noise floor (bare against bare, side by side).
+  const bareTwin = cpuRounds === 0 ? null : await start('bare_twin', bareScript, {}, bareConfig);
   const service = await start('service', serviceScript, vars);
   // Same bundle, throttling on with a limit it never reaches (per-IP bucket for course details).
   const throttled = await start('throttled', serviceScript, {
@@ -408,19 +411,24 @@ async function main() {
   }
 
   const cpuNames = CPU_TARGETED.filter((name) => runs[name] && runs.bare);
-  log(`cpu: ${cpuRounds} alternating pairs with bare per scenario, ${cpuSeconds} s, ${cpuConnections} connections`);
-  const cpuPairs =
-    cpuRounds === 0
-      ? {}
+  log(`cpu: ${cpuRounds} rounds per scenario side by side with bare, ${cpuSeconds} s, ${cpuConnections} connections`);
+  const cpuPhase =
+    cpuRounds === 0 || cpuNames.length === 0
+      ? { measured: {}, noise: null }
       : await measureCpuPairs({
           names: cpuNames,
           scenarios,
           runtimeOf: (scenario) => byOrigin.get(scenario.origin),
+          twin: bareTwin && {
+            scenario: { ...scenarios.bare, origin: bareTwin.origin },
+            runtime: bareTwin,
+          },
           rounds: cpuRounds,
           seconds: cpuSeconds,
           connections: cpuConnections,
           log,
         });
+  const cpuPairs = cpuPhase.measured;
 
   let afterResponse = null; // delivery_latency measured from the POST's response instead of the commit
   if (only && !only.has('delivery_latency')) skipped.delivery_latency = 'not in BENCH_ONLY';
@@ -512,6 +520,11 @@ async function main() {
     `${enrollments} enrollments over 1000 courses, ≥ ${eventCount} events; ${seconds} s per scenario, ${connections} connections; commit ${commit}; ${machine}`,
   );
   for (const [name, reason] of Object.entries(skipped)) console.log(`skipped ${name}: ${reason}`);
+  if (cpuPhase.noise) {
+    console.log(
+      `CPU noise floor: bare against a twin bare runtime, side by side as the CPU ratios are measured, ${cpuPhase.noise.ratio.toFixed(3)} (rounds ${cpuPhase.noise.pairs.map((p) => p.ratio.toFixed(3)).join(', ')})`,
+    );
+  }
   if (pressures.length) {
     const meanPressure = round1(pressures.reduce((a, b) => a + b, 0) / pressures.length);
     console.log(
@@ -559,7 +572,12 @@ async function main() {
           in_process_runs: inProcess?.runs ?? null,
           // The CPU phase's pairs (µs per request of bare and of the scenario, and their ratio).
           cpu_pairs: Object.fromEntries(Object.entries(cpuPairs).map(([name, m]) => [name, m.pairs])),
-          cpu_phase: { rounds: cpuRounds, seconds: cpuSeconds, connections: cpuConnections },
+          cpu_phase: { rounds: cpuRounds, seconds: cpuSeconds, connections: cpuConnections, method: 'side by side' },
+          // Bare against a twin bare runtime, measured as the scenarios are: what a ratio of 1 looks like.
+          cpu_noise: cpuPhase.noise && {
+            ratio: round3(cpuPhase.noise.ratio),
+            rounds: cpuPhase.noise.pairs.map((p) => round3(p.ratio)),
+          },
         },
       },
       null,

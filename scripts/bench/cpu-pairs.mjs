@@ -1,58 +1,78 @@
-// The CPU-per-request phase of `npm run bench` (issue 15, docs/benchmarks.md#cpu): the runtime's CPU
-// time per request of each read scenario with a CPU target, measured in alternating pairs with the
-// bare Worker. On these VMs the runtime's CPU per request drifts during a run (bare's moved 288 → 409
-// µs/req within one BENCH_ONLY run at 1-2 % CPU pressure), so the main schedule's runs, minutes apart,
-// compare a scenario with a bare measured in another moment. Here each pair's two runs follow each
-// other, in alternating order, and the figure is the mean of the pairs' ratios. Same load as the main
-// schedule by default: at 4 connections the per-request figures were far noisier (wake-ups per request).
+// The CPU-per-request phase of `npm run bench` (issue 15, docs/benchmarks.md#cpu-phase): the runtime's
+// CPU time per request of each read scenario with a CPU target, against the bare Worker's, both loaded
+// at the same time. On these VMs the CPU cost of the same work swings by ±15 % within seconds: bare
+// measured against a second bare runtime in back-to-back runs (4 s each, alternating order) gave
+// ratios 0.81–1.29, means of four 0.98–1.14. Loaded side by side, both runtimes live through the same
+// moment of the machine: the same check gave 0.95–1.06, means 0.98–1.01. Each round therefore loads
+// bare and the scenario together (half the connections each, which one is started first alternating)
+// and the figure is the mean of the rounds' ratios. The same rounds of bare against a twin bare
+// runtime give the run's own noise floor (`meta.cpu_noise`), so a reader can tell a MISS from a swing.
 import { runLoad } from './load.mjs';
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const mean = (values) => values.reduce((sum, v) => sum + v, 0) / values.length;
 
-/** µs of runtime CPU per request of `scenario` over one run (after a one-second warm-up). */
-async function cpuPerRequest(scenario, runtime, { seconds, connections, label }) {
-  await runLoad(scenario, { seconds: 1, connections, label: `${label} warm-up` });
+/** Loads both scenarios for `seconds` at once; µs of their runtimes' CPU per completed request. */
+async function sideBySide([first, second], { seconds, connections, label }) {
+  const share = Math.max(1, Math.floor(connections / 2));
+  const before = [first.runtime.cpuMs(), second.runtime.cpuMs()];
+  const results = await Promise.all(
+    [first, second].map((s) => runLoad(s.scenario, { seconds, connections: share, label: `${label}: ${s.name}` })),
+  );
+  const after = [first.runtime.cpuMs(), second.runtime.cpuMs()];
   await sleep(250);
-  const before = runtime.cpuMs();
-  const result = await runLoad(scenario, { seconds, connections, label });
-  const after = runtime.cpuMs();
-  await sleep(250);
-  if (result.completed === 0 || result.non2xx || result.errors) {
-    throw new Error(`${label}: ${result.completed} completed, ${result.non2xx} non-2xx, ${result.errors} errors`);
-  }
-  return (1000 * (after - before)) / result.completed;
+  return results.map((result, i) => {
+    if (result.completed === 0 || result.non2xx || result.errors) {
+      throw new Error(`${label}: ${result.completed} completed, ${result.non2xx} non-2xx, ${result.errors} errors`);
+    }
+    return (1000 * (after[i] - before[i])) / result.completed;
+  });
 }
 
+/** `rounds` side-by-side rounds of `reference` (bare) and `measured`; the mean of bare µs / measured µs. */
+async function measureAgainst(reference, measured, { rounds, seconds, connections, label }) {
+  const warmUp = { seconds: 1, connections, label: `${label} warm-up` };
+  await sideBySide([reference, measured], warmUp);
+  const pairs = [];
+  for (let round = 0; round < rounds; round += 1) {
+    const order = round % 2 === 0 ? [reference, measured] : [measured, reference];
+    const us = await sideBySide(order, { seconds, connections, label: `${label} round ${round + 1}/${rounds}` });
+    const [bareUs, cpuUs] = round % 2 === 0 ? us : [us[1], us[0]];
+    pairs.push({ bare_cpu_us: bareUs, cpu_us: cpuUs, ratio: bareUs / cpuUs });
+  }
+  return {
+    cpu_us: mean(pairs.map((p) => p.cpu_us)),
+    bare_cpu_us: mean(pairs.map((p) => p.bare_cpu_us)),
+    ratio: mean(pairs.map((p) => p.ratio)),
+    pairs,
+  };
+}
+
+const describe = (m) =>
+  `${m.cpu_us.toFixed(0)} µs/req against bare ${m.bare_cpu_us.toFixed(0)}, ratio ${m.ratio.toFixed(3)} ` +
+  `(rounds ${m.pairs.map((p) => p.ratio.toFixed(3)).join(', ')})`;
+
 /**
- * For each of `names`: `rounds` pairs (bare then the scenario, the scenario then bare, …). Returns
- * per name `{ cpu_us, bare_cpu_us, ratio, pairs }`: the means over the pairs, `ratio` being the mean
- * of each pair's bare µs / the scenario's µs.
+ * For each of `names`, then for `twin` (a second bare runtime serving bare's scenario, when given):
+ * side-by-side rounds against bare. Returns `{ measured: { name: { cpu_us, bare_cpu_us, ratio, pairs } },
+ * noise }`, `noise` being the twin's figures (a perfect measure would give ratio 1) or null.
  */
-export async function measureCpuPairs({ names, scenarios, runtimeOf, rounds, seconds, connections, log }) {
+export async function measureCpuPairs({ names, scenarios, runtimeOf, twin, rounds, seconds, connections, log }) {
+  const entry = (name, scenario) => ({ name, scenario, runtime: runtimeOf(scenario) });
+  const reference = entry('bare', scenarios.bare);
+  const options = { rounds, seconds, connections };
   const measured = {};
   for (const name of names) {
-    const pairs = [];
-    for (let round = 0; round < rounds; round += 1) {
-      const order = round % 2 === 0 ? ['bare', name] : [name, 'bare'];
-      const us = {};
-      for (const n of order) {
-        const label = `cpu ${name} pair ${round + 1}/${rounds}: ${n}`;
-        us[n] = await cpuPerRequest(scenarios[n], runtimeOf(scenarios[n]), { seconds, connections, label });
-      }
-      pairs.push({ bare_cpu_us: us.bare, cpu_us: us[name], ratio: us.bare / us[name] });
-    }
-    measured[name] = {
-      cpu_us: mean(pairs.map((p) => p.cpu_us)),
-      bare_cpu_us: mean(pairs.map((p) => p.bare_cpu_us)),
-      ratio: mean(pairs.map((p) => p.ratio)),
-      pairs,
-    };
-    const m = measured[name];
-    log(
-      `cpu ${name}: ${m.cpu_us.toFixed(0)} µs/req against bare ${m.bare_cpu_us.toFixed(0)}, ratio ${m.ratio.toFixed(3)} ` +
-        `(pairs ${pairs.map((p) => p.ratio.toFixed(3)).join(', ')})`,
-    );
+    measured[name] = await measureAgainst(reference, entry(name, scenarios[name]), {
+      ...options,
+      label: `cpu ${name}`,
+    });
+    log(`cpu ${name}: ${describe(measured[name])}`);
   }
-  return measured;
+  let noise = null;
+  if (twin) {
+    noise = await measureAgainst(reference, { name: 'bare twin', ...twin }, { ...options, label: 'cpu bare twin' });
+    log(`cpu noise floor, bare against a twin bare runtime: ${describe(noise)}`);
+  }
+  return { measured, noise };
 }
