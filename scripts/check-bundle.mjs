@@ -260,6 +260,14 @@ async function main() {
     }
     const docs = await call(worker.origin, { method: 'GET', path: '/docs' });
     check('GET /docs → 200 HTML', docs.status === 200 && docs.text.includes('/openapi.json'), `${docs.status}`);
+    // The start-up rehearsal (src/middleware/start-up.ts) runs at module evaluation, where the runtime
+    // refuses some operations that tests (not at module evaluation) allow: only this bundle shows it.
+    const output = readFileSync(worker.logFile, 'utf8');
+    check(
+      'the start-up rehearsal ran (no failure in the runtime output)',
+      !output.includes('start-up rehearsal failed'),
+    );
+    check('the start-up rehearsal wrote no request log line', !output.includes('"requestId":"start-up"'));
   } catch (error) {
     check('served bundle', false, error?.stack ?? String(error));
   } finally {

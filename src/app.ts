@@ -11,7 +11,7 @@ import { PAYLOAD_TOO_LARGE } from './lib/errors';
 import { SplitRouter } from './lib/split-router';
 import { answerMethodNotAllowed } from './middleware/method-not-allowed';
 import { jsonResponse, renderError } from './middleware/render-error';
-import { requestContext, type SyncUser } from './middleware/request-context';
+import { type OpenDb, requestContext, type SyncUser } from './middleware/request-context';
 import type { Router } from './openapi';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -122,6 +122,20 @@ const syncUser: SyncUser = async (deps, claims) => {
   return accountFromClaims(deps, claims);
 };
 
+/**
+ * The D1 client (drizzle and the counting wrapper), imported with the first domain mounted: every
+ * route that reads or writes D1 belongs to a domain, and a new isolate's `/health` or first cached
+ * read does not build drizzle before answering (docs/operations.md#start-up).
+ */
+let dbClient: typeof import('./db/client') | undefined;
+const loadDbClient = async () => {
+  dbClient ??= await import('./db/client');
+};
+const openDb: OpenDb = (session, metrics) => {
+  if (!dbClient) throw new Error('D1 used before any domain was mounted (the D1 client is loaded with them)');
+  return dbClient.createDb(session, metrics);
+};
+
 /** Mounts a domain's routers, then the 405 catch-alls of the paths they added (after them, as for all routes). */
 function mount(app: App, mounts: Mounts): void {
   const before = app.routes.length;
@@ -152,7 +166,7 @@ function mountOnDemand(app: App): () => Promise<Mounts[]> {
   const load = (domain: Domain) => {
     let loading = loads.get(domain);
     if (!loading) {
-      loading = domain.load().then((mounts) => {
+      loading = both(domain.load(), loadDbClient()).then(([mounts]) => {
         mount(app, mounts);
         mounted.add(domain);
         return mounts;
@@ -209,7 +223,7 @@ export function createApp({ now = Date.now }: AppOptions = {}) {
   });
 
   // Just-in-time user sync is the users domain's, handed in here so auth/ imports no domain.
-  app.use('*', requestContext({ syncUser, now }));
+  app.use('*', requestContext({ syncUser, openDb, now }));
   // Preflights are answered here, before routing, the body limit, authentication and throttling.
   app.use('*', cors());
   const bodyLimits = {

@@ -2,8 +2,11 @@ import { createApp } from './app';
 import type { EventsMessage } from './events/types';
 import { JOBS_QUEUE } from './jobs/jobs.limits';
 import type { JobsMessage } from './jobs/jobs.service';
+import { rehearseRequest } from './middleware/start-up';
 
 const app = createApp();
+// A rehearsal preflight before the first request (src/middleware/start-up.ts); its failure is logged, never fatal.
+if (!(await rehearseRequest(app.fetch))) console.error(JSON.stringify({ error: 'start-up rehearsal failed' }));
 
 // The queue consumers and the cron's chores are imported on their first invocation, like the
 // domains' routes (docs/operations.md#start-up): an isolate that only answers requests never builds them.

@@ -1,5 +1,6 @@
 import type { SQLWrapper } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/d1';
+import { type DbMetrics, newDbMetrics } from './metrics';
 import {
   asExecutor,
   type ClaimOf,
@@ -9,14 +10,7 @@ import {
   withClaim,
 } from './write-claim';
 
-/** What one request spent on D1: round trips (a `batch` is one) and statements sent. */
-export interface DbMetrics {
-  queries: number;
-  statements: number;
-  durationMs: number;
-}
-
-export const newDbMetrics = (): DbMetrics => ({ queries: 0, statements: 0, durationMs: 0 });
+export { type DbMetrics, newDbMetrics };
 
 /** Whose round trips a wrapped binding counts: read when a statement is sent. */
 type MetricsOf = () => DbMetrics | undefined;

@@ -56,6 +56,9 @@ export const fingerprintHead = (method: string, path: string, query: string, con
 /** Answers a client may retry with the same key are not kept: 401, 403, 429 and every 5xx. */
 export const isStored = (status: number) => status < 500 && status !== 401 && status !== 403 && status !== 429;
 
+/** Marks an answer replayed from a stored key. */
+export const REPLAYED_HEADER = 'Idempotent-Replayed';
+
 /**
  * The largest answer body kept, in UTF-8 bytes: under D1's 2 MB row limit with room for the other
  * columns. A larger answer keeps its status only (docs/api/idempotency.md#size).

@@ -2,18 +2,27 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { type Config, loadConfig } from '../config';
 import type { AppEnv, Deps } from '../context';
 import type { TokenIdentity, UserAccount } from '../context/principal';
-import { createDb, type Db, type DbMetrics, newDbMetrics } from '../db/client';
+import type { Db } from '../db/client';
+import { type DbMetrics, newDbMetrics } from '../db/metrics';
 import { BOOKMARK_HEADER, sessionStart } from '../lib/d1-bookmark';
 import { writeLogLine } from './log-line';
 import { renderError } from './render-error';
+import { START_UP_ENV } from './start-up';
 
 const VALID_REQUEST_ID = /^[A-Za-z0-9._:@-]{1,200}$/;
 
 /** Just-in-time account sync for a verified token (users domain), behind `Deps.syncUser`. */
 export type SyncUser = (deps: Deps, claims: TokenIdentity) => Promise<UserAccount>;
 
+/**
+ * Wraps the request's D1 session in the counted drizzle client (`createDb` of db/client), behind an
+ * option so that this module imports no drizzle: app.ts loads it with the first domain mounted.
+ */
+export type OpenDb = (session: D1DatabaseSession, metrics: DbMetrics) => Db;
+
 export interface RequestContextOptions {
   syncUser: SyncUser;
+  openDb: OpenDb;
   /** `Date.now` in production. */
   now: () => number;
 }
@@ -30,6 +39,7 @@ class RequestDeps implements Deps {
     private readonly ctx: { waitUntil(work: Promise<unknown>): void },
     private readonly requestId: string,
     private readonly sync: SyncUser,
+    private readonly openDb: OpenDb,
     /** The bookmark sent, or the constraint the request's D1 session starts with. */
     private readonly sessionStart: string,
     private readonly clock: () => number,
@@ -42,7 +52,7 @@ class RequestDeps implements Deps {
   get db(): Db {
     if (!this.#db) {
       this.#session = this.env.DB.withSession(this.sessionStart);
-      this.#db = createDb(this.#session, this.metrics);
+      this.#db = this.openDb(this.#session, this.metrics);
     }
     return this.#db;
   }
@@ -83,7 +93,7 @@ function afterResponse(c: Context, work: Promise<unknown>): void {
  * First middleware of every request: request id, per-request dependencies (config parsed and
  * checked, D1 wrapped to count round trips), then `Server-Timing` and one JSON log line.
  */
-export const requestContext = ({ syncUser, now }: RequestContextOptions): MiddlewareHandler<AppEnv> =>
+export const requestContext = ({ syncUser, openDb, now }: RequestContextOptions): MiddlewareHandler<AppEnv> =>
   async function requestContext(c, next) {
     const started = performance.now();
     const incoming = c.req.header('X-Request-Id');
@@ -95,7 +105,7 @@ export const requestContext = ({ syncUser, now }: RequestContextOptions): Middle
     try {
       // loadConfig fails fast, and by name, on a bad configuration; a malformed bookmark is refused.
       const start = sessionStart(c.req.method, c.req.header(BOOKMARK_HEADER));
-      deps = new RequestDeps(loadConfig(c.env), c.env, c.executionCtx, requestId, syncUser, start, now);
+      deps = new RequestDeps(loadConfig(c.env), c.env, c.executionCtx, requestId, syncUser, openDb, start, now);
       c.set('deps', deps);
       await next();
     } catch (error) {
@@ -112,6 +122,8 @@ export const requestContext = ({ syncUser, now }: RequestContextOptions): Middle
     headers.set('X-Request-Id', requestId);
     const bookmark = deps?.bookmark();
     if (bookmark) headers.set(BOOKMARK_HEADER, bookmark);
+    // The start-up rehearsal (./start-up.ts) is no request: it gets no log line.
+    if (c.env === START_UP_ENV) return;
     const principal = c.get('principal');
     const failure = c.get('authFailure');
     writeLogLine(

@@ -2,6 +2,7 @@ import { OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { authenticate } from '../../src/auth/auth.middleware';
 import type { AppEnv } from '../../src/context';
+import { createDb } from '../../src/db/client';
 import { idempotencyKeys } from '../../src/idempotency/idempotency.middleware';
 import { serviceStyle } from '../../src/lib/input-styles';
 import { route, SECURITY } from '../../src/lib/route';
@@ -16,7 +17,7 @@ import { accountFromClaims } from '../../src/users/users.service';
  */
 export function keyedWriteApp(path: string, handle: (c: Context<AppEnv>, prefix: string) => Promise<Response>) {
   const app = new OpenAPIHono<AppEnv>();
-  app.use('*', requestContext({ syncUser: accountFromClaims, now: Date.now }));
+  app.use('*', requestContext({ syncUser: accountFromClaims, openDb: createDb, now: Date.now }));
   app.use('*', idempotencyKeys);
   route(app, {
     method: 'post',
