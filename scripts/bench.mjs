@@ -395,7 +395,7 @@ async function main() {
     const non2xx = result.non2xx + result.errors;
     if (non2xx) {
       problems.push(
-        `${name}: ${result.non2xx} non-2xx, ${result.errors} errors (${result.timeouts} timeouts); status codes ${JSON.stringify(result.statusCodes)}`,
+        `${name}: ${result.non2xx} non-2xx, ${result.errors} errors (${result.timeouts} timeouts${Object.keys(result.errorKinds ?? {}).length ? `; ${JSON.stringify(result.errorKinds)}` : ''}); status codes ${JSON.stringify(result.statusCodes)}`,
       );
     }
     const pressure = cpuPressure();

@@ -26,8 +26,14 @@ export function runLoad(scenario, { seconds, connections, label }) {
           },
         ],
       },
-      (error, result) => (error ? reject(error) : resolve(summarise(result))),
+      (error, result) => (error ? reject(error) : resolve({ ...summarise(result), errorKinds })),
     );
+    // What each transport error was (ECONNRESET, socket hang up, …): autocannon's result only counts them.
+    const errorKinds = {};
+    instance.on('reqError', (error) => {
+      const kind = error?.code ?? error?.message ?? String(error);
+      errorKinds[kind] = (errorKinds[kind] ?? 0) + 1;
+    });
     const tty = process.stdout.isTTY;
     let ticks = 0;
     let requests = 0;
