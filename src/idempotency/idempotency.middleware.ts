@@ -12,19 +12,14 @@ export const idempotencyKeys: MiddlewareHandler<AppEnv> = async function idempot
   await next();
 };
 
-let loadedGuard: Promise<MiddlewareHandler<AppEnv>> | undefined;
+let loadedGuard: MiddlewareHandler<AppEnv> | undefined;
 
 /**
  * The guard and the idempotency service behind it (its table, its statements) are imported by the
- * first write that sends a key, not at start-up: a new isolate does not build them before its first
- * answer (docs/operations.md#start-up). A failed import is retried by the next such write.
+ * first write that sends a key, not at start-up, as app.ts imports the users domain's account sync:
+ * a new isolate does not build them before its first answer (docs/operations.md#start-up).
  */
 const guardKey: MiddlewareHandler<AppEnv> = async function guardKey(c, next) {
-  if (!loadedGuard) {
-    loadedGuard = import('./key-guard').then((module) => module.guardKey);
-    loadedGuard.catch(() => {
-      loadedGuard = undefined;
-    });
-  }
-  return (await loadedGuard)(c, next);
+  loadedGuard ??= (await import('./key-guard')).guardKey;
+  return loadedGuard(c, next);
 };
