@@ -3,7 +3,7 @@
 // at the same time. On these VMs the CPU cost of the same work swings by ±15 % within seconds: bare
 // measured against a second bare runtime in back-to-back runs (4 s each, alternating order) gave
 // ratios 0.81–1.29, means of four 0.98–1.14. Loaded side by side, both runtimes live through the same
-// moment of the machine: the same check gave 0.95–1.06, means 0.98–1.01. Each round therefore loads
+// moment of the machine: the same check gave means of 0.97–1.02 (docs/benchmarks.md#cpu-phase). Each round therefore loads
 // bare and the scenario together (half the connections each, which one is started first alternating)
 // and the figure is the mean of the rounds' ratios. The same rounds of bare against a twin bare
 // runtime give the run's own noise floor (`meta.cpu_noise`), so a reader can tell a MISS from a swing.
@@ -37,7 +37,7 @@ async function measureAgainst(reference, measured, { rounds, seconds, connection
   for (let round = 0; round < rounds; round += 1) {
     const order = round % 2 === 0 ? [reference, measured] : [measured, reference];
     const us = await sideBySide(order, { seconds, connections, label: `${label} round ${round + 1}/${rounds}` });
-    const [bareUs, cpuUs] = round % 2 === 0 ? us : [us[1], us[0]];
+    const [bareUs, cpuUs] = [reference, measured].map((entry) => us[order.indexOf(entry)]);
     pairs.push({ bare_cpu_us: bareUs, cpu_us: cpuUs, ratio: bareUs / cpuUs });
   }
   return {

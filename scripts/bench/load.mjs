@@ -7,6 +7,8 @@ import autocannon from 'autocannon';
  */
 export function runLoad(scenario, { seconds, connections, label }) {
   return new Promise((resolve, reject) => {
+    // What each transport error was (ECONNRESET, socket hang up, …): autocannon's result only counts them.
+    const errorKinds = {};
     const instance = autocannon(
       {
         url: scenario.origin,
@@ -28,8 +30,6 @@ export function runLoad(scenario, { seconds, connections, label }) {
       },
       (error, result) => (error ? reject(error) : resolve({ ...summarise(result), errorKinds })),
     );
-    // What each transport error was (ECONNRESET, socket hang up, …): autocannon's result only counts them.
-    const errorKinds = {};
     instance.on('reqError', (error) => {
       const kind = error?.code ?? error?.message ?? String(error);
       errorKinds[kind] = (errorKinds[kind] ?? 0) + 1;
